@@ -1,0 +1,19 @@
+// Command felixlet runs Felix-style programs of fibres and synchronous channels.
+//
+//	felixlet run prog.flx [args...]   run a program
+//	felixlet prog.flx [args...]       the same
+//	felixlet check prog.flx ...       parse and type-check only
+//	felixlet disasm prog.flx          print the bytecode
+//	felixlet version
+//
+// Exit status: 0 when the program ran to its end, 1 for a runtime error, 2 for a compile
+// error or bad usage, 3 for halt.
+package main
+
+import (
+	"os"
+)
+
+func main() {
+	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+}

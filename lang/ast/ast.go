@@ -1,0 +1,509 @@
+// Package ast holds felixlet's syntax tree: what the parser produces after desugaring and
+// what the checker consumes. Every node carries the position of its first token.
+//
+// The tree is purely syntactic: names are not resolved and nothing is typed. Sugar is gone:
+// `f$ x`, `#f` and juxtaposition are all Apply; `x.f` stays a Dot because only the checker
+// knows whether it is a field access or the reverse application `f x`; operators are Binary
+// nodes naming the library function they call (`a + b` is `add (a, b)`).
+//
+// This package imports nothing of felixlet's; Dump gives a stable text form for tests.
+package ast
+
+import "fmt"
+
+// Pos is a position in a source file; Line and Col count from 1, Col in bytes.
+type Pos struct {
+	File string // the file name as given to the parser
+	Line int    // 1-based line
+	Col  int    // 1-based column, in bytes
+}
+
+func (p Pos) String() string { return fmt.Sprintf("%s:%d:%d", p.File, p.Line, p.Col) }
+
+// Node is any syntax tree node.
+type Node interface{ Position() Pos }
+
+// ---- types ------------------------------------------------------------------------------
+
+// Type is a type expression as written.
+type Type interface {
+	Node
+	typeNode()
+}
+
+// NamedType is `int`, `list[T]`, `Faio::clock`.
+type NamedType struct {
+	P    Pos
+	Path []string // qualified name parts, at least one
+	Args []Type   // type arguments in brackets
+}
+
+// TupleType is `A * B * C` (two or more elements).
+type TupleType struct {
+	P     Pos
+	Elems []Type
+}
+
+// UnitType is `1` (also written `unit`, a NamedType).
+type UnitType struct{ P Pos }
+
+// VoidType is `0`, the codomain of procedures.
+type VoidType struct{ P Pos }
+
+// RecordType is `(x:A, y:B)`.
+type RecordType struct {
+	P      Pos
+	Names  []string
+	Fields []Type
+}
+
+// FuncType is `A -> B`.
+type FuncType struct {
+	P        Pos
+	Dom, Cod Type
+}
+
+// ChanDir says which end of a channel a type denotes.
+type ChanDir int
+
+const (
+	ChanIn  ChanDir = iota // %<T, ischannel[T]: the read end
+	ChanOut                // %>T, oschannel[T]: the write end
+)
+
+// ChanType is `%<T` or `%>T`; the bracket forms are NamedTypes.
+type ChanType struct {
+	P    Pos
+	Dir  ChanDir
+	Elem Type
+}
+
+func (t *NamedType) Position() Pos  { return t.P }
+func (t *TupleType) Position() Pos  { return t.P }
+func (t *UnitType) Position() Pos   { return t.P }
+func (t *VoidType) Position() Pos   { return t.P }
+func (t *RecordType) Position() Pos { return t.P }
+func (t *FuncType) Position() Pos   { return t.P }
+func (t *ChanType) Position() Pos   { return t.P }
+func (*NamedType) typeNode()        {}
+func (*TupleType) typeNode()        {}
+func (*UnitType) typeNode()         {}
+func (*VoidType) typeNode()         {}
+func (*RecordType) typeNode()       {}
+func (*FuncType) typeNode()         {}
+func (*ChanType) typeNode()         {}
+
+// ---- expressions ------------------------------------------------------------------------
+
+// Expr is an expression.
+type Expr interface {
+	Node
+	exprNode()
+}
+
+// Name is a possibly qualified name with optional explicit type arguments: `x`,
+// `System::argv`, `mk_ioschannel_pair[int]`.
+type Name struct {
+	P        Pos
+	Path     []string // qualified parts; the last is the simple name
+	TypeArgs []Type
+}
+
+// IntLit is an integer literal; every integer type is the 64-bit int.
+type IntLit struct {
+	P     Pos
+	Value int64
+}
+
+// FloatLit is a floating literal of type double.
+type FloatLit struct {
+	P     Pos
+	Value float64
+}
+
+// StringLit is a string literal with its escapes decoded.
+type StringLit struct {
+	P     Pos
+	Value string
+}
+
+// BoolLit is `true` or `false`.
+type BoolLit struct {
+	P     Pos
+	Value bool
+}
+
+// UnitLit is `()`.
+type UnitLit struct{ P Pos }
+
+// TupleLit is `a, b, c` (two or more elements).
+type TupleLit struct {
+	P     Pos
+	Elems []Expr
+}
+
+// RecordLit is `(x=a, y=b)`, fields in source order.
+type RecordLit struct {
+	P      Pos
+	Names  []string
+	Values []Expr
+}
+
+// Apply is application: `f x`, `f$ x`, `#f` (Arg is UnitLit), `x.f` once resolved.
+type Apply struct {
+	P   Pos
+	Fn  Expr
+	Arg Expr
+}
+
+// Dot is `x.name`: a record field, or the reverse application `name x`.
+type Dot struct {
+	P     Pos
+	X     Expr
+	Name  *Name // the name after the dot, with its own position
+}
+
+// Proj is `t.0`, a tuple projection.
+type Proj struct {
+	P     Pos
+	X     Expr
+	Index int
+}
+
+// Index is `s.[i]`.
+type Index struct {
+	P    Pos
+	X, I Expr
+}
+
+// Slice is `s.[i to j]`.
+type Slice struct {
+	P            Pos
+	X, From, To Expr
+}
+
+// Binary is an operator application. Func is the library function it calls (`add` for `+`);
+// Op is the operator as written, for messages.
+type Binary struct {
+	P    Pos
+	Op   string
+	Func string
+	L, R Expr
+}
+
+// Unary is `-x` (Func "neg") or `not x` (Func "lnot").
+type Unary struct {
+	P    Pos
+	Op   string
+	Func string
+	X    Expr
+}
+
+// Logic is the short-circuit `a and b` (And true) or `a or b`.
+type Logic struct {
+	P    Pos
+	And  bool
+	L, R Expr
+}
+
+// Cond is `if c then a else b endif` (elif chains nest in Else).
+type Cond struct {
+	P                Pos
+	Cond, Then, Else Expr
+}
+
+// Lambda is an anonymous function: `fun (x:int) => e`, `proc (x:int) { ... }`, or a bare
+// block `{ ... }` (a procedure of no argument).
+type Lambda struct {
+	P    Pos
+	Func *FuncDecl // Name is empty
+}
+
+func (e *Name) Position() Pos      { return e.P }
+func (e *IntLit) Position() Pos    { return e.P }
+func (e *FloatLit) Position() Pos  { return e.P }
+func (e *StringLit) Position() Pos { return e.P }
+func (e *BoolLit) Position() Pos   { return e.P }
+func (e *UnitLit) Position() Pos   { return e.P }
+func (e *TupleLit) Position() Pos  { return e.P }
+func (e *RecordLit) Position() Pos { return e.P }
+func (e *Apply) Position() Pos     { return e.P }
+func (e *Dot) Position() Pos       { return e.P }
+func (e *Proj) Position() Pos      { return e.P }
+func (e *Index) Position() Pos     { return e.P }
+func (e *Slice) Position() Pos     { return e.P }
+func (e *Binary) Position() Pos    { return e.P }
+func (e *Unary) Position() Pos     { return e.P }
+func (e *Logic) Position() Pos     { return e.P }
+func (e *Cond) Position() Pos      { return e.P }
+func (e *Lambda) Position() Pos    { return e.P }
+func (*Name) exprNode()            {}
+func (*IntLit) exprNode()          {}
+func (*FloatLit) exprNode()        {}
+func (*StringLit) exprNode()       {}
+func (*BoolLit) exprNode()         {}
+func (*UnitLit) exprNode()         {}
+func (*TupleLit) exprNode()        {}
+func (*RecordLit) exprNode()       {}
+func (*Apply) exprNode()           {}
+func (*Dot) exprNode()             {}
+func (*Proj) exprNode()            {}
+func (*Index) exprNode()           {}
+func (*Slice) exprNode()           {}
+func (*Binary) exprNode()          {}
+func (*Unary) exprNode()           {}
+func (*Logic) exprNode()           {}
+func (*Cond) exprNode()            {}
+func (*Lambda) exprNode()          {}
+
+// ---- statements -------------------------------------------------------------------------
+
+// Stmt is a statement.
+type Stmt interface {
+	Node
+	stmtNode()
+}
+
+// Binder is one name introduced by a declaration.
+type Binder struct {
+	P       Pos
+	Name    string
+	Type    Type // nil when inferred
+	Mutable bool // var (true) or val (false)
+}
+
+// VarDecl is `var x = e;`, `val k = e;`, `var a, b = e;`, `def var p, val q = e;` and
+// `x := e;`. With several binders the initialiser is a tuple that is destructured.
+type VarDecl struct {
+	P       Pos
+	Binders []*Binder
+	Init    Expr // nil: the zero value of the (annotated) type
+}
+
+// Assign is `lhs = e;` and the update forms (Op "+=", "-=", "*=", "/=", "%=").
+type Assign struct {
+	P      Pos
+	Op     string
+	Target Expr
+	Value  Expr
+}
+
+// Incr is `++x;` / `x++;` (Delta 1) and `--x;` / `x--;` (Delta -1).
+type Incr struct {
+	P      Pos
+	Delta  int
+	Target Expr
+}
+
+// ExprStmt is an expression used as a statement: a procedure call.
+type ExprStmt struct {
+	P Pos
+	X Expr
+}
+
+// Param is one parameter: `x: T`.
+type Param struct {
+	P    Pos
+	Name string
+	Type Type
+}
+
+// TypeParam is a generic parameter with its type-class constraints: `T with Str[T]`.
+type TypeParam struct {
+	P       Pos
+	Name    string
+	Classes []string // constraint class names, e.g. "Str", "Eq"
+}
+
+// FuncKind says what a definition defines.
+type FuncKind int
+
+const (
+	Fun  FuncKind = iota // fun: returns a value
+	Proc                 // proc: returns nothing
+	Gen                  // gen: a function that may yield
+	Const                // const: a library value computed by a primitive
+)
+
+// FuncDecl is a named definition (`fun`, `proc`, `gen`) or, with Name "", a lambda. Params
+// holds one list per curried argument group. A library binding `fun f : T = "prim";` has
+// Prim set, PrimType its type and no body.
+type FuncDecl struct {
+	P          Pos
+	Kind       FuncKind
+	Name       string
+	TypeParams []*TypeParam
+	Params     [][]*Param
+	Ret        Type   // declared return type, or nil
+	Body       []Stmt // block body
+	ExprBody   Expr   // `=> e` body (Body is nil)
+	Prim       string // primitive name of a library binding
+	PrimType   Type   // its declared type (A -> B for fun, A for proc)
+}
+
+// TypeDecl is `typedef name = T;` (Prim "") or `type name = "prim";` (an opaque library type).
+type TypeDecl struct {
+	P    Pos
+	Name string
+	Def  Type
+	Prim string
+}
+
+// Module is `module M { ... }` (or `class M { ... }`): names reached as `M::x`.
+type Module struct {
+	P    Pos
+	Name string
+	Body []Stmt
+}
+
+// Open is `open M;`.
+type Open struct {
+	P    Pos
+	Path []string
+}
+
+// If is a conditional statement; elif chains nest in Else.
+type If struct {
+	P    Pos
+	Cond Expr
+	Then []Stmt
+	Else []Stmt
+}
+
+// While is `while c do ... done`; `until c` has Cond `not c`, `repeat` a true Cond.
+type While struct {
+	P     Pos
+	Label string // the loop's label for break/continue, or ""
+	Cond  Expr
+	Body  []Stmt
+}
+
+// RangeKind is the kind of a counted for loop.
+type RangeKind int
+
+const (
+	RangeIncl   RangeKind = iota // for i in a..b
+	RangeExcl                    // for i in a..<b
+	RangeUpto                    // for [var] i in a upto b
+	RangeDownto                  // for [var] i in a downto b
+)
+
+// ForRange is a counted loop. Declare is true for `for var i` (the upto/downto forms) and for
+// the `..`/`..<` forms, which also declare i in the enclosing scope.
+type ForRange struct {
+	P        Pos
+	Label    string
+	Var      *Binder
+	Declare  bool
+	Explicit bool // written `for var i`
+	Kind     RangeKind
+	From, To Expr
+	Body     []Stmt
+}
+
+// ForIn is `for x in e do ... done`: x is visible only in the body.
+type ForIn struct {
+	P     Pos
+	Label string
+	Var   *Binder
+	Iter  Expr
+	Body  []Stmt
+}
+
+// CFor is `for (init; cond; step) body`.
+type CFor struct {
+	P    Pos
+	Init Stmt
+	Cond Expr
+	Step Stmt
+	Body []Stmt
+}
+
+// Label is `name:>`.
+type Label struct {
+	P    Pos
+	Name string
+}
+
+// Goto is `goto name;`.
+type Goto struct {
+	P    Pos
+	Name string
+}
+
+// Break is `break label;`.
+type Break struct {
+	P     Pos
+	Label string
+}
+
+// Continue is `continue label;`.
+type Continue struct {
+	P     Pos
+	Label string
+}
+
+// Return is `return;` or `return e;`.
+type Return struct {
+	P     Pos
+	Value Expr
+}
+
+// Halt is `halt "message";`.
+type Halt struct {
+	P   Pos
+	Msg Expr
+}
+
+// Begin is `begin ... end`, a nested scope.
+type Begin struct {
+	P    Pos
+	Body []Stmt
+}
+
+func (s *VarDecl) Position() Pos  { return s.P }
+func (s *Assign) Position() Pos   { return s.P }
+func (s *Incr) Position() Pos     { return s.P }
+func (s *ExprStmt) Position() Pos { return s.P }
+func (s *FuncDecl) Position() Pos { return s.P }
+func (s *TypeDecl) Position() Pos { return s.P }
+func (s *Module) Position() Pos   { return s.P }
+func (s *Open) Position() Pos     { return s.P }
+func (s *If) Position() Pos       { return s.P }
+func (s *While) Position() Pos    { return s.P }
+func (s *ForRange) Position() Pos { return s.P }
+func (s *ForIn) Position() Pos    { return s.P }
+func (s *CFor) Position() Pos     { return s.P }
+func (s *Label) Position() Pos    { return s.P }
+func (s *Goto) Position() Pos     { return s.P }
+func (s *Break) Position() Pos    { return s.P }
+func (s *Continue) Position() Pos { return s.P }
+func (s *Return) Position() Pos   { return s.P }
+func (s *Halt) Position() Pos     { return s.P }
+func (s *Begin) Position() Pos    { return s.P }
+func (*VarDecl) stmtNode()        {}
+func (*Assign) stmtNode()         {}
+func (*Incr) stmtNode()           {}
+func (*ExprStmt) stmtNode()       {}
+func (*FuncDecl) stmtNode()       {}
+func (*TypeDecl) stmtNode()       {}
+func (*Module) stmtNode()         {}
+func (*Open) stmtNode()           {}
+func (*If) stmtNode()             {}
+func (*While) stmtNode()          {}
+func (*ForRange) stmtNode()       {}
+func (*ForIn) stmtNode()          {}
+func (*CFor) stmtNode()           {}
+func (*Label) stmtNode()          {}
+func (*Goto) stmtNode()           {}
+func (*Break) stmtNode()          {}
+func (*Continue) stmtNode()       {}
+func (*Return) stmtNode()         {}
+func (*Halt) stmtNode()           {}
+func (*Begin) stmtNode()          {}
+
+// File is a parsed source file with its includes spliced in.
+type File struct {
+	Name  string
+	Stmts []Stmt
+}

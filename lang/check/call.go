@@ -1,0 +1,314 @@
+package check
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/felixlet/felixlet/lang/ast"
+	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
+)
+
+// applyOperator applies the library function an operator stands for (`add` for `+`);
+// variables of that name are not considered.
+func (c *Checker) applyOperator(pos ast.Pos, fn, op string, arg ir.Expr) ir.Expr {
+	return c.resolveCall(pos, &ast.Name{P: pos, Path: []string{fn}}, op, arg, true)
+}
+
+// applyName applies a named function (or a variable holding one) to arg.
+func (c *Checker) applyName(pos ast.Pos, n *ast.Name, arg ir.Expr, funcsOnly bool) ir.Expr {
+	return c.resolveCall(pos, n, "", arg, funcsOnly)
+}
+
+// resolveCall searches the scopes from the innermost out for what n denotes and applies it
+// to arg: a variable is called; an overload set is resolved by arg's type, and if none of a
+// scope's candidates accepts arg the search continues outward. op, when set, is the
+// operator the call was written as.
+func (c *Checker) resolveCall(pos ast.Pos, n *ast.Name, op string, arg ir.Expr, funcsOnly bool) ir.Expr {
+	sc, only := c.qualified(n.P, n.Path)
+	if sc == nil {
+		return invalid(pos)
+	}
+	name := n.Path[len(n.Path)-1]
+	var tried []*funcEnt
+	for s := sc; s != nil; s = s.parent {
+		ents := s.valuesAt(name)
+		if len(ents) > 0 {
+			if ve, ok := ents[0].(*varEnt); ok {
+				if !funcsOnly {
+					return c.applyValue(pos, c.varRef(n.P, ve), arg)
+				}
+			} else {
+				fes := funcEnts(ents)
+				if len(fes) == 1 && fes[0].decl.Kind == ast.Const {
+					return c.applyValue(pos, c.funcValue(n, fes[0]), arg)
+				}
+				if fe, s, ok := c.pickOverload(pos, n, fes, arg.Type()); ok {
+					return c.callFunc(pos, fe, s, arg)
+				} else if fe != nil {
+					return invalid(pos) // an error was reported
+				}
+				tried = append(tried, fes...)
+			}
+		}
+		if only {
+			break
+		}
+	}
+	if len(tried) == 0 {
+		if te := c.castType(n); te != nil {
+			return c.cast(pos, n, te, arg)
+		}
+		c.undefined(n, sc)
+		return invalid(pos)
+	}
+	if types.ContainsInvalid(arg.Type()) {
+		return invalid(pos)
+	}
+	c.noOverload(pos, n, op, arg.Type(), tried)
+	return invalid(pos)
+}
+
+// noOverload reports that no candidate accepts an argument type.
+func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type, tried []*funcEnt) {
+	var sigs []string
+	seen := map[string]bool{}
+	for _, fe := range tried {
+		s := c.funcDom(fe).String()
+		if !seen[s] {
+			seen[s] = true
+			sigs = append(sigs, s)
+		}
+	}
+	sort.Strings(sigs)
+	if op != "" {
+		c.errorf(pos, "operator %s cannot be applied to %s", op, describeArg(arg))
+		return
+	}
+	name := displayName(n)
+	if len(sigs) == 1 {
+		c.errorf(pos, "%s expects %s, not %s", name, sigs[0], arg)
+		return
+	}
+	c.errorf(pos, "no overload of %s accepts %s (it accepts %s)", name, arg, strings.Join(sigs, "; "))
+}
+
+func describeArg(t types.Type) string {
+	if tt, ok := t.(*types.Tuple); ok && len(tt.Elems) == 2 {
+		return tt.Elems[0].String() + " and " + tt.Elems[1].String()
+	}
+	return t.String()
+}
+
+// pickOverload chooses among candidates by argument type. It returns ok false with a nil
+// entity when none matches, and ok false with an entity when it reported an error.
+func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg types.Type) (*funcEnt, subst, bool) {
+	type match struct {
+		fe    *funcEnt
+		s     subst
+		score int // 0 exact, 1 with a conversion, 2 generic
+	}
+	var best []match
+	for _, fe := range cands {
+		if fe.decl.Kind == ast.Const {
+			continue
+		}
+		dom := c.funcDom(fe)
+		if len(n.TypeArgs) > 0 && len(n.TypeArgs) != len(fe.tparams) {
+			continue
+		}
+		s, ok := c.explicitTypeArgs(n, fe)
+		if !ok {
+			return fe, nil, false
+		}
+		vars := map[int]bool{}
+		for _, v := range fe.tparams {
+			vars[v.ID] = true
+		}
+		if !s.match(dom, arg, vars) {
+			continue
+		}
+		m := match{fe: fe, s: s, score: 1}
+		switch {
+		case len(fe.tparams) > 0:
+			m.score = 2
+		case types.Identical(dom, arg):
+			m.score = 0
+		}
+		if len(best) == 0 || m.score < best[0].score {
+			best = []match{m}
+		} else if m.score == best[0].score {
+			best = append(best, m)
+		}
+	}
+	switch {
+	case len(best) == 0:
+		return nil, nil, false
+	case len(best) > 1 && !types.ContainsInvalid(arg):
+		var where []string
+		for _, m := range best {
+			where = append(where, fmt.Sprintf("line %d", m.fe.decl.P.Line))
+		}
+		c.errorf(pos, "call of %s is ambiguous: %d definitions accept %s (%s)", displayName(n), len(best), arg, strings.Join(where, ", "))
+		return best[0].fe, nil, false
+	}
+	m := best[0]
+	for _, v := range m.fe.tparams {
+		b, ok := m.s[v.ID]
+		if !ok && types.ContainsInvalid(arg) {
+			return m.fe, nil, false
+		}
+		if !ok {
+			c.errorf(pos, "cannot infer the type argument %s of %s: write it, as in %s[int]", v.Name, displayName(n), displayName(n))
+			return m.fe, nil, false
+		}
+		for _, class := range v.Classes {
+			if !inClass(class, b) && !types.ContainsInvalid(b) {
+				c.errorf(pos, "%s needs %s, but %s is not %s", displayName(n), classDesc(class, v.Name), b, classAdj[class])
+				return m.fe, nil, false
+			}
+		}
+	}
+	return m.fe, m.s, true
+}
+
+var classAdj = map[string]string{"Str": "printable", "Eq": "comparable", "Ord": "ordered"}
+
+func classDesc(class, v string) string {
+	return fmt.Sprintf("a %s type for %s", classAdj[class], v)
+}
+
+// explicitTypeArgs binds the type arguments written on n (as in mk_schannel[int]).
+func (c *Checker) explicitTypeArgs(n *ast.Name, fe *funcEnt) (subst, bool) {
+	s := subst{}
+	if len(n.TypeArgs) == 0 {
+		return s, true
+	}
+	if fe.dom == nil {
+		c.funcSig(fe)
+	}
+	if len(n.TypeArgs) != len(fe.tparams) {
+		if len(fe.tparams) == 0 {
+			c.errorf(n.P, "%s is not generic and takes no type arguments", displayName(n))
+		} else {
+			c.errorf(n.P, "%s takes %d type arguments, not %d", displayName(n), len(fe.tparams), len(n.TypeArgs))
+		}
+		return nil, false
+	}
+	for i, ta := range n.TypeArgs {
+		s[fe.tparams[i].ID] = c.valueType(c.sc, ta, nil)
+	}
+	return s, true
+}
+
+// callFunc builds the call of a chosen function.
+func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Expr {
+	ft := c.funcType(fe, pos)
+	if ft == nil {
+		return invalid(pos)
+	}
+	// A primitive's arguments follow its declared shape: a generic T is one argument even
+	// when it stands for a tuple.
+	shape := ft.Dom
+	ft = s.apply(ft).(*types.Func)
+	if !fe.isPrim() {
+		shape = ft.Dom
+	}
+	return c.flatten(pos, shape, arg, func(args []ir.Expr) ir.Expr {
+		if fe.isPrim() {
+			return &ir.CallPrim{P: pos, T: ft.Cod, Prim: fe.decl.Prim, Args: args}
+		}
+		return &ir.CallFunc{P: pos, T: ft.Cod, Func: fe.fn, Args: args}
+	})
+}
+
+// applyValue calls a closure value.
+func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
+	if types.IsInvalid(fn.Type()) {
+		return invalid(pos)
+	}
+	ft, ok := fn.Type().(*types.Func)
+	if !ok {
+		c.errorf(pos, "cannot apply a value of type %s: it is not a function", fn.Type())
+		return invalid(pos)
+	}
+	if !types.AssignableTo(arg.Type(), ft.Dom) {
+		c.errorf(pos, "this function expects %s, not %s", ft.Dom, arg.Type())
+		return invalid(pos)
+	}
+	return c.flatten(pos, ft.Dom, arg, func(args []ir.Expr) ir.Expr {
+		if fv, ok := fn.(*ir.FuncValue); ok {
+			return &ir.CallFunc{P: pos, T: ft.Cod, Func: fv.Func, Args: args}
+		}
+		return &ir.Call{P: pos, T: ft.Cod, Fn: fn, Args: args}
+	})
+}
+
+// flatten splits an argument of domain dom into the arguments a call passes: none for unit,
+// the elements for a tuple, else the argument itself. A tuple that is not written out is
+// evaluated once into a temporary whose elements are passed.
+func (c *Checker) flatten(pos ast.Pos, dom types.Type, arg ir.Expr, call func([]ir.Expr) ir.Expr) ir.Expr {
+	n := 1
+	if t, ok := dom.(*types.Tuple); ok {
+		n = len(t.Elems)
+	}
+	if n == 1 {
+		return call([]ir.Expr{arg})
+	}
+	if n == 0 {
+		if _, isConst := arg.(*ir.Const); isConst {
+			return call(nil)
+		}
+		tmp := c.newTemp(pos, arg.Type())
+		return &ir.Let{P: pos, Var: tmp, Init: arg, Body: call(nil)}
+	}
+	if t, ok := arg.(*ir.Tuple); ok && len(t.Elems) == n {
+		return call(t.Elems)
+	}
+	at, ok := arg.Type().(*types.Tuple)
+	if !ok || len(at.Elems) != n {
+		return invalid(pos) // only reached after an error
+	}
+	tmp := c.newTemp(pos, arg.Type())
+	args := make([]ir.Expr, n)
+	for i := range args {
+		args[i] = &ir.Proj{P: pos, T: at.Elems[i], X: &ir.Local{P: pos, Var: tmp}, Index: i}
+	}
+	return &ir.Let{P: pos, Var: tmp, Init: arg, Body: call(args)}
+}
+
+// castType finds the type a name used as a function denotes, for conversions such as
+// `ischannel[int] sc`.
+func (c *Checker) castType(n *ast.Name) types.Type {
+	sc, only := c.qualified(n.P, n.Path)
+	if sc == nil {
+		return nil
+	}
+	name := n.Path[len(n.Path)-1]
+	var te *typeEnt
+	if only {
+		te = sc.types[name]
+	} else {
+		te = sc.lookupType(name)
+	}
+	if te == nil {
+		return nil
+	}
+	return c.resolveType(&ast.NamedType{P: n.P, Path: n.Path, Args: n.TypeArgs})
+}
+
+// cast converts arg to type t, which it must be assignable to.
+func (c *Checker) cast(pos ast.Pos, n *ast.Name, t types.Type, arg ir.Expr) ir.Expr {
+	if !types.AssignableTo(arg.Type(), t) {
+		c.errorf(pos, "cannot convert %s to %s", arg.Type(), t)
+		return invalid(pos)
+	}
+	if types.IsInvalid(t) {
+		return invalid(pos)
+	}
+	// Every view of a channel is the same channel, so the conversion is free: rebuild the
+	// expression with the new type through a hidden variable.
+	tmp := c.newTemp(pos, t)
+	return &ir.Let{P: pos, Var: tmp, Init: arg, Body: &ir.Local{P: pos, Var: tmp}}
+}

@@ -1,0 +1,364 @@
+// Package check binds names, infers and checks types, resolves overloads and library
+// generics, and lowers the syntax tree to the checked program of package ir. It reports every
+// static error it finds; the compiler never sees a program with errors.
+//
+// # Scopes
+//
+// The scopes are the library (the prelude), the program file, the body of every function,
+// and `begin ... end`. Loop bodies, conditional branches and match arms are not scopes: a
+// `var` anywhere in a function body belongs to the body. Before a scope's statements are
+// checked, a pre-pass collects everything it declares, so definitions (fun, proc, typedef)
+// are visible in the whole scope. Variables are visible too, but using one before the
+// statement that declares it is an error when the use runs in the same function; a nested
+// function may refer to a variable declared after it, since it normally runs later.
+//
+// # Order
+//
+// A scope's statements are checked in order; the bodies of the functions it defines are
+// checked after them, so that those bodies see the types of all the scope's variables. A
+// function whose return type is not written is checked as soon as a call needs that type; a
+// recursive function must therefore write its return type.
+//
+// # Overloads
+//
+// An application `f x` types x first. Then the scopes are searched from the innermost out;
+// at the first scope that defines f, a variable is called, and an overload set is resolved
+// by x's type: a candidate matches if x's type is assignable to its domain (identical, or
+// with schannel[T] given for an end of one), generic library candidates match by
+// unification. Exact matches beat conversions, which beat generics. If no candidate of a
+// scope matches, the search goes on outward, so a program may overload a library name
+// (`str`, or `add`, which `+` calls) for its own types.
+package check
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+
+	"github.com/felixlet/felixlet/lang/ast"
+	"github.com/felixlet/felixlet/lang/diag"
+	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
+)
+
+// Config adjusts the checker to its environment.
+type Config struct {
+	// IsPrim reports whether the machine provides a primitive; nil accepts every name.
+	IsPrim func(name string) bool
+}
+
+// Check checks the library and the program together and returns the checked program. The
+// program is nil when there are errors; warnings come back either way.
+func Check(lib, prog *ast.File, cfg Config) (*ir.Program, diag.List) {
+	c := newChecker(cfg)
+	c.library(lib)
+	main := c.mainline(prog)
+	c.errs.Sort()
+	if c.errs.HasErrors() {
+		return nil, c.errs
+	}
+	return &ir.Program{Main: main, Funcs: c.funcs}, c.errs
+}
+
+// Checker holds the state of one check.
+type Checker struct {
+	cfg   Config
+	errs  diag.List
+	funcs []*ir.Func // every function with a body, in creation order
+	lib   *scope     // the library scope: built-in types and the prelude
+	ctx   *fnCtx     // the function whose body is being checked
+	sc    *scope     // the innermost scope at the point being checked
+	tvars int        // counter for fresh type variables
+	temps int        // counter for hidden temporaries
+	// primWrappers caches the functions made to use a primitive as a value.
+	primWrappers map[string]*ir.Func
+}
+
+func newChecker(cfg Config) *Checker {
+	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}}
+	c.lib = newScope(nil, nil, scopeLibrary)
+	for name, t := range universe {
+		c.lib.types[name] = &typeEnt{name: name, t: t}
+	}
+	for name, k := range chanTypeNames {
+		c.lib.types[name] = &typeEnt{name: name, chanDir: k, isChan: true}
+	}
+	return c
+}
+
+func (c *Checker) errorf(pos ast.Pos, format string, args ...any) {
+	c.errs.Add(pos, format, args...)
+}
+
+// universe holds the built-in type names. Every Felix integer type is felixlet's int.
+var universe = map[string]types.Type{
+	"int": types.IntType, "double": types.DoubleType, "bool": types.BoolType,
+	"char": types.CharType, "string": types.StringType, "unit": types.UnitType,
+	"tiny": types.IntType, "short": types.IntType, "long": types.IntType, "vlong": types.IntType,
+	"utiny": types.IntType, "ushort": types.IntType, "uint": types.IntType, "ulong": types.IntType,
+	"uvlong": types.IntType, "int8": types.IntType, "int16": types.IntType, "int32": types.IntType,
+	"int64": types.IntType, "uint8": types.IntType, "uint16": types.IntType, "uint32": types.IntType,
+	"uint64": types.IntType, "size": types.IntType, "ssize": types.IntType, "intptr": types.IntType,
+	"uintptr": types.IntType,
+}
+
+// chanTypeNames are the bracketed channel type constructors.
+var chanTypeNames = map[string]types.ChanDir{
+	"ischannel": types.In, "oschannel": types.Out, "schannel": types.Both,
+}
+
+// ---- scopes and what they hold ------------------------------------------------------------
+
+type scopeKind int
+
+const (
+	scopeLibrary scopeKind = iota
+	scopeFunc              // a function body, or the program file (the mainline's body)
+	scopeModule            // `module M { ... }`
+	scopeLoopVar           // holds only the variable of a `for x in e` loop
+)
+
+// scope maps names to what they denote.
+type scope struct {
+	parent  *scope
+	fn      *ir.Func // the function whose frame holds the variables declared here
+	kind    scopeKind
+	values  map[string][]entity // a variable, or one or more functions (an overload set)
+	types   map[string]*typeEnt
+	modules map[string]*scope
+	opened  []*scope // modules opened here, searched after the scope's own names
+}
+
+func newScope(parent *scope, fn *ir.Func, kind scopeKind) *scope {
+	return &scope{parent: parent, fn: fn, kind: kind, values: map[string][]entity{},
+		types: map[string]*typeEnt{}, modules: map[string]*scope{}}
+}
+
+// entity is what a value name denotes: *varEnt or *funcEnt.
+type entity interface{ declPos() ast.Pos }
+
+// varEnt is a variable, val or parameter.
+type varEnt struct {
+	v        *ir.Var
+	declared bool // the checker has passed its declaration
+	typed    bool // v.Type is known
+}
+
+// funcEnt is a named function, procedure, generator, library primitive or library constant.
+type funcEnt struct {
+	name    string        // the name as written, qualified for module members
+	decl    *ast.FuncDecl // its definition
+	defined *scope        // the scope it is defined in
+	fn      *ir.Func      // its checked function (nil for primitives)
+	dom     types.Type    // the domain, known from the parameter annotations
+	typ     *types.Func   // the full type, once known
+	tparams []*types.Var  // generic parameters
+	state   int           // bodyUnchecked, bodyChecking, bodyChecked
+}
+
+const (
+	bodyUnchecked = iota
+	bodyChecking
+	bodyChecked
+)
+
+func (v *varEnt) declPos() ast.Pos  { return v.v.Pos }
+func (f *funcEnt) declPos() ast.Pos { return f.decl.P }
+
+// isPrim reports whether f is bound to a library primitive.
+func (f *funcEnt) isPrim() bool { return f.decl.Prim != "" }
+
+// typeEnt is a named type: built in, a typedef, or an opaque library type.
+type typeEnt struct {
+	name      string
+	t         types.Type    // resolved type (nil until a typedef is resolved)
+	decl      *ast.TypeDecl // the typedef, if any
+	defined   *scope
+	resolving bool // the typedef is being resolved (to catch cycles)
+	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
+	chanDir   types.ChanDir
+}
+
+// lookupValue finds the innermost entities named name, with the scope that holds them.
+func (s *scope) lookupValue(name string) ([]entity, *scope) {
+	for ; s != nil; s = s.parent {
+		if ents := s.values[name]; len(ents) > 0 {
+			return ents, s
+		}
+		for _, m := range s.opened {
+			if ents := m.values[name]; len(ents) > 0 {
+				return ents, s
+			}
+		}
+	}
+	return nil, nil
+}
+
+// lookupType finds a named type.
+func (s *scope) lookupType(name string) *typeEnt {
+	for ; s != nil; s = s.parent {
+		if t := s.types[name]; t != nil {
+			return t
+		}
+		for _, m := range s.opened {
+			if t := m.types[name]; t != nil {
+				return t
+			}
+		}
+	}
+	return nil
+}
+
+// lookupModule finds a module by name.
+func (s *scope) lookupModule(name string) *scope {
+	for ; s != nil; s = s.parent {
+		if m := s.modules[name]; m != nil {
+			return m
+		}
+	}
+	return nil
+}
+
+// qualified resolves a path's module prefix: the scope to search for the last part, and
+// whether to search only that scope (true for a qualified name).
+func (c *Checker) qualified(pos ast.Pos, path []string) (*scope, bool) {
+	if len(path) == 1 {
+		return c.sc, false
+	}
+	m := c.sc.lookupModule(path[0])
+	if m == nil {
+		c.errorf(pos, "undefined module %s", path[0])
+		return nil, true
+	}
+	for _, p := range path[1 : len(path)-1] {
+		if m = m.modules[p]; m == nil {
+			c.errorf(pos, "undefined module %s", strings.Join(path[:len(path)-1], "::"))
+			return nil, true
+		}
+	}
+	return m, true
+}
+
+// visibleNames lists every value name visible from s, for "did you mean" suggestions.
+func (s *scope) visibleNames() []string {
+	seen := map[string]bool{}
+	var out []string
+	for ; s != nil; s = s.parent {
+		for n := range s.values {
+			if !seen[n] && !strings.HasPrefix(n, "$") {
+				seen[n] = true
+				out = append(out, n)
+			}
+		}
+	}
+	sort.Strings(out)
+	return out
+}
+
+// suggest returns ` (did you mean x?)` for the closest visible name, or "".
+func suggest(name string, candidates []string) string {
+	best, bestD := "", len(name)/2+1
+	for _, c := range candidates {
+		if d := editDistance(name, c); d < bestD || (d == bestD && best != "" && c < best) {
+			if d < bestD {
+				best, bestD = c, d
+			}
+		}
+	}
+	if best == "" || best == name {
+		return ""
+	}
+	return fmt.Sprintf(" (did you mean %s?)", best)
+}
+
+func editDistance(a, b string) int {
+	prev := make([]int, len(b)+1)
+	cur := make([]int, len(b)+1)
+	for j := range prev {
+		prev[j] = j
+	}
+	for i := 1; i <= len(a); i++ {
+		cur[0] = i
+		for j := 1; j <= len(b); j++ {
+			cost := 1
+			if a[i-1] == b[j-1] {
+				cost = 0
+			}
+			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+		}
+		prev, cur = cur, prev
+	}
+	return prev[len(b)]
+}
+
+// ---- the library and the program ----------------------------------------------------------
+
+// library enters the prelude's definitions into the library scope.
+func (c *Checker) library(f *ast.File) {
+	c.sc = c.lib
+	for _, s := range f.Stmts {
+		switch s.(type) {
+		case *ast.FuncDecl, *ast.TypeDecl, *ast.Module, *ast.Open:
+		default:
+			c.errorf(s.Position(), "the library may contain only definitions")
+		}
+	}
+	c.collect(c.lib, f.Stmts)
+	c.opens(c.lib, f.Stmts)
+	c.checkDeferred(c.lib)
+}
+
+// mainline checks the program's top-level statements as the body of the mainline.
+func (c *Checker) mainline(f *ast.File) *ir.Func {
+	main := &ir.Func{Name: "main", Pos: ast.Pos{File: f.Name, Line: 1, Col: 1}, Kind: ir.KindMain,
+		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
+	c.funcs = append(c.funcs, main)
+	sc := newScope(c.lib, main, scopeFunc)
+	c.body(main, sc, nil, f.Stmts)
+	return main
+}
+
+// opens applies the `open` statements of a scope's own statement list.
+func (c *Checker) opens(sc *scope, stmts []ast.Stmt) {
+	for _, s := range stmts {
+		o, ok := s.(*ast.Open)
+		if !ok {
+			continue
+		}
+		saved := c.sc
+		c.sc = sc
+		m, _ := c.qualified(o.P, append(append([]string{}, o.Path...), ""))
+		c.sc = saved
+		if m != nil {
+			sc.opened = append(sc.opened, m)
+		}
+	}
+}
+
+func sortedKeys[V any](m map[string]V) []string {
+	keys := make([]string, 0, len(m))
+	for k := range m {
+		keys = append(keys, k)
+	}
+	sort.Strings(keys)
+	return keys
+}
+
+// sortedValues lists a scope's value entities in declaration order.
+func sortedValues(sc *scope) [][]entity {
+	var out [][]entity
+	for _, k := range sortedKeys(sc.values) {
+		out = append(out, sc.values[k])
+	}
+	sort.SliceStable(out, func(i, j int) bool {
+		a, b := out[i][0].declPos(), out[j][0].declPos()
+		if a.File != b.File {
+			return a.File < b.File
+		}
+		if a.Line != b.Line {
+			return a.Line < b.Line
+		}
+		return a.Col < b.Col
+	})
+	return out
+}

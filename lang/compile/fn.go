@@ -1,0 +1,477 @@
+package compile
+
+import (
+	"fmt"
+	"math"
+
+	"github.com/felixlet/felixlet/lang/ast"
+	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+// kind is where values of a type live.
+type kind uint8
+
+const (
+	kNone kind = iota // unit and void: no register at all
+	kS                // a scalar register
+	kR                // a reference register
+)
+
+func kindOf(t types.Type) kind {
+	switch {
+	case types.IsScalar(t):
+		return kS
+	case types.IsUnit(t), types.IsVoid(t):
+		return kNone
+	}
+	return kR
+}
+
+// reg is a register of a kind.
+type reg struct {
+	k kind
+	i int
+}
+
+var noReg = reg{k: kNone}
+
+// home is where a variable lives: a register of its function, or a slot of its function's
+// environment.
+type home struct {
+	k     kind
+	inEnv bool
+	i     int // the register, or the environment slot
+}
+
+// fnCompiler compiles one function.
+type fnCompiler struct {
+	c      *compiler
+	fn     *ir.Func
+	out    *code.Func
+	homes  map[*ir.Var]home
+	ownEnv int // the register holding the function's own environment, or -1
+	// The temporaries: the next free scalar and reference registers, and the high-water
+	// marks that become the frame size.
+	stop, rtop int
+	maxS, maxR int
+	loops      map[*ir.Loop]*loopJumps
+	labels     map[*ir.Label]int    // label -> pc
+	gotos      map[*ir.Label][]int  // pending gotos to patch
+	pos        ast.Pos              // the source position of what is being compiled
+	kstr       map[string]int       // reference constants already in KR
+	kscalar    map[uint64]int       // scalar constants already in KS
+	types      map[string]*code.Type // type descriptors made for this function
+	err        error
+}
+
+type loopJumps struct {
+	breaks, continues []int // jumps to patch to the loop's end and step
+}
+
+// function compiles f into its code.Func.
+func (c *compiler) function(f *ir.Func) error {
+	fc := &fnCompiler{c: c, fn: f, out: c.out.Funcs[c.index[f]], homes: map[*ir.Var]home{}, ownEnv: -1,
+		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{},
+		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, pos: f.Pos}
+	fc.out.NeedsEnv = c.needsEnv(f)
+	fc.prologue()
+	fc.stmts(f.Body)
+	if f.Kind == ir.KindFun || f.Kind == ir.KindGen {
+		if !types.IsUnit(f.Type.Cod) {
+			fc.emit(code.OpFallOff, 0, 0, 0, 0)
+		} else {
+			fc.emit(code.OpReturn, 0, 0, 0, 0)
+		}
+	} else {
+		fc.emit(code.OpReturn, 0, 0, 0, 0)
+	}
+	for l, jumps := range fc.gotos {
+		target, ok := fc.labels[l]
+		if !ok {
+			return fmt.Errorf("%s: label %s was never placed", l.P, l.Name)
+		}
+		for _, pc := range jumps {
+			fc.out.Code[pc].K = int32(target)
+		}
+	}
+	fc.out.NS, fc.out.NR = fc.maxS, fc.maxR
+	if fc.maxS > math.MaxUint16-4 || fc.maxR > math.MaxUint16-4 {
+		return fmt.Errorf("%s: function %s needs too many registers", f.Pos, f.Name)
+	}
+	return fc.err
+}
+
+// prologue lays out the frame: incoming arguments, then variables, then the environment.
+func (fc *fnCompiler) prologue() {
+	f := fc.fn
+	if fc.out.NeedsEnv {
+		fc.rtop = 1
+	}
+	// The incoming arguments, one register per element of the flattened domain. A single
+	// parameter of tuple type receives the tuple's elements and is packed below.
+	incoming := map[*ir.Var][]reg{}
+	packed := map[*ir.Var]bool{}
+	for _, p := range f.Params {
+		if tt, ok := p.Type.(*types.Tuple); ok && len(f.Params) == 1 && len(tt.Elems) > 0 {
+			packed[p] = true
+			for _, e := range tt.Elems {
+				incoming[p] = append(incoming[p], fc.newReg(kindOf(e)))
+			}
+			continue
+		}
+		incoming[p] = []reg{fc.newReg(kindOf(p.Type))}
+	}
+	// Variables: captured ones in the environment, the rest in registers (a parameter stays
+	// in the register it arrived in).
+	for _, v := range f.Vars {
+		k := kindOf(v.Type)
+		switch {
+		case k == kNone:
+			fc.homes[v] = home{k: kNone}
+		case v.Captured:
+			fc.homes[v] = fc.c.envHomes[v]
+		case incoming[v] != nil && !packed[v]:
+			fc.homes[v] = home{k: k, i: incoming[v][0].i}
+		default:
+			fc.homes[v] = home{k: k, i: fc.newReg(k).i}
+		}
+	}
+	if fc.c.ownsEnv[f] {
+		fc.ownEnv = fc.newReg(kR).i
+		up := code.NoReg
+		if fc.out.NeedsEnv {
+			up = 0
+		}
+		fc.emit(code.OpNewEnv, fc.ownEnv, up, 0, fc.layout(fc.c.envLayouts[f]))
+	}
+	for _, p := range f.Params {
+		switch {
+		case packed[p]:
+			mark := fc.mark()
+			fc.storeVar(p, fc.tupleFrom(p.Type.(*types.Tuple), incoming[p]))
+			fc.release(mark)
+		case fc.homes[p].inEnv:
+			fc.storeVar(p, incoming[p][0])
+		}
+	}
+}
+
+// ---- registers -------------------------------------------------------------------------------
+
+// newReg allocates a register of kind k on top of the register stack.
+func (fc *fnCompiler) newReg(k kind) reg {
+	switch k {
+	case kS:
+		r := reg{kS, fc.stop}
+		fc.stop++
+		fc.maxS = max(fc.maxS, fc.stop)
+		return r
+	case kR:
+		r := reg{kR, fc.rtop}
+		fc.rtop++
+		fc.maxR = max(fc.maxR, fc.rtop)
+		return r
+	}
+	return noReg
+}
+
+// regMark is a position of the register stack, to free temporaries back to.
+type regMark struct{ s, r int }
+
+func (fc *fnCompiler) mark() regMark        { return regMark{fc.stop, fc.rtop} }
+func (fc *fnCompiler) release(m regMark)    { fc.stop, fc.rtop = m.s, m.r }
+func (fc *fnCompiler) temp(t types.Type) reg { return fc.newReg(kindOf(t)) }
+
+// reserve makes sure the frame has n more registers of each kind above the stack top,
+// for a callee's header or a builtin's arguments.
+func (fc *fnCompiler) reserve(ns, nr int) {
+	fc.maxS = max(fc.maxS, fc.stop+ns)
+	fc.maxR = max(fc.maxR, fc.rtop+nr)
+}
+
+// ---- emitting ----------------------------------------------------------------------------------
+
+// emit appends an instruction and returns its pc.
+func (fc *fnCompiler) emit(op code.Op, a, b, c int, k int) int {
+	out := fc.out
+	pc := len(out.Code)
+	if n := len(out.Lines); n == 0 || out.Lines[n-1].Line != int32(fc.pos.Line) || out.Lines[n-1].Col != int32(fc.pos.Col) {
+		if n > 0 && out.Lines[n-1].PC == int32(pc) {
+			out.Lines[n-1] = code.Line{PC: int32(pc), Line: int32(fc.pos.Line), Col: int32(fc.pos.Col)}
+		} else {
+			out.Lines = append(out.Lines, code.Line{PC: int32(pc), Line: int32(fc.pos.Line), Col: int32(fc.pos.Col)})
+		}
+	}
+	if a < 0 || a > math.MaxUint16 || b < 0 || b > math.MaxUint16 || c < 0 || c > math.MaxUint16 {
+		if fc.err == nil {
+			fc.err = fmt.Errorf("%s: function %s is too large", fc.pos, fc.fn.Name)
+		}
+	}
+	out.Code = append(out.Code, code.Instr{Op: op, A: uint16(a), B: uint16(b), C: uint16(c), K: int32(k)})
+	return pc
+}
+
+// at sets the source position of the instructions emitted next, returning the previous one.
+func (fc *fnCompiler) at(pos ast.Pos) ast.Pos {
+	old := fc.pos
+	if pos.Line > 0 {
+		fc.pos = pos
+	}
+	return old
+}
+
+func (fc *fnCompiler) pc() int { return len(fc.out.Code) }
+
+// patch points the jump at pc to the current end of the code.
+func (fc *fnCompiler) patch(pcs ...int) {
+	for _, pc := range pcs {
+		fc.out.Code[pc].K = int32(fc.pc())
+	}
+}
+
+// ---- constants, layouts, types ---------------------------------------------------------------
+
+func (fc *fnCompiler) kString(s string) int {
+	if i, ok := fc.kstr[s]; ok {
+		return i
+	}
+	i := len(fc.out.KR)
+	fc.out.KR = append(fc.out.KR, s)
+	fc.kstr[s] = i
+	return i
+}
+
+func (fc *fnCompiler) kScalar(v uint64) int {
+	if i, ok := fc.kscalar[v]; ok {
+		return i
+	}
+	i := len(fc.out.KS)
+	fc.out.KS = append(fc.out.KS, v)
+	fc.kscalar[v] = i
+	return i
+}
+
+// loadScalar puts the 64 bits v in register r.
+func (fc *fnCompiler) loadScalar(r reg, v uint64) {
+	if int64(v) >= math.MinInt32 && int64(v) <= math.MaxInt32 {
+		fc.emit(code.OpLoadI, r.i, 0, 0, int(int64(v)))
+		return
+	}
+	fc.emit(code.OpLoadKS, r.i, 0, 0, fc.kScalar(v))
+}
+
+func (fc *fnCompiler) layout(l code.Layout) int {
+	for i, have := range fc.out.Layouts {
+		if have == l {
+			return i
+		}
+	}
+	fc.out.Layouts = append(fc.out.Layouts, l)
+	return len(fc.out.Layouts) - 1
+}
+
+// typeDesc returns the index of the runtime descriptor of t among the reference constants.
+func (fc *fnCompiler) typeDesc(t types.Type) int {
+	key := t.String()
+	d := fc.types[key]
+	if d == nil {
+		d = describe(t)
+		fc.types[key] = d
+	}
+	for i, k := range fc.out.KR {
+		if k == any(d) {
+			return i
+		}
+	}
+	fc.out.KR = append(fc.out.KR, d)
+	return len(fc.out.KR) - 1
+}
+
+// describe makes the runtime descriptor of a type.
+func describe(t types.Type) *code.Type {
+	d := &code.Type{Name: t.String()}
+	switch t := t.(type) {
+	case *types.Basic:
+		d.Kind = map[types.BasicKind]code.Kind{types.Int: code.KInt, types.Double: code.KDouble,
+			types.Bool: code.KBool, types.Char: code.KChar, types.String: code.KString}[t.Kind]
+	case *types.Tuple:
+		d.Kind = code.KTuple
+		if len(t.Elems) == 0 {
+			d.Kind = code.KUnit
+		}
+		d.Elems, d.Slots = describeElems(t.Elems)
+	case *types.Record:
+		d.Kind = code.KRecord
+		var elems []types.Type
+		for _, f := range t.Fields {
+			elems = append(elems, f.Type)
+			d.Names = append(d.Names, f.Name)
+		}
+		d.Elems, d.Slots = describeElems(elems)
+	case *types.Func:
+		d.Kind = code.KFunc
+	case *types.Chan:
+		d.Kind = code.KChan
+	default:
+		d.Kind = code.KOpaque
+	}
+	return d
+}
+
+func describeElems(elems []types.Type) ([]*code.Type, []int) {
+	var ds []*code.Type
+	var slots []int
+	ns, nr := 0, 0
+	for _, e := range elems {
+		ds = append(ds, describe(e))
+		switch kindOf(e) {
+		case kS:
+			slots = append(slots, ns)
+			ns++
+		case kR:
+			slots = append(slots, nr)
+			nr++
+		default:
+			slots = append(slots, -1)
+		}
+	}
+	return ds, slots
+}
+
+// tupleShape returns the layout of a tuple or record with these element types, and each
+// element's slot.
+func tupleShape(elems []types.Type) (code.Layout, []int) {
+	_, slots := describeElems(elems)
+	var l code.Layout
+	for _, e := range elems {
+		switch kindOf(e) {
+		case kS:
+			l.NS++
+		case kR:
+			l.NR++
+		}
+	}
+	return l, slots
+}
+
+func elemTypes(t types.Type) []types.Type {
+	switch t := t.(type) {
+	case *types.Tuple:
+		return t.Elems
+	case *types.Record:
+		var out []types.Type
+		for _, f := range t.Fields {
+			out = append(out, f.Type)
+		}
+		return out
+	}
+	return nil
+}
+
+// tupleFrom builds a tuple of type t from registers holding its elements, into a new
+// temporary.
+func (fc *fnCompiler) tupleFrom(t types.Type, elems []reg) reg {
+	et := elemTypes(t)
+	l, _ := tupleShape(et)
+	// OpTuple copies consecutive registers: gather the elements on top of the stack.
+	sBase, rBase := fc.stop, fc.rtop
+	for i, e := range elems {
+		dst := fc.newReg(kindOf(et[i]))
+		fc.move(dst, e)
+	}
+	out := fc.newReg(kR)
+	fc.emit(code.OpTuple, out.i, sBase, rBase, fc.layout(l))
+	return out
+}
+
+// move copies a register of one kind into another.
+func (fc *fnCompiler) move(dst, src reg) {
+	if dst == src || dst.k == kNone {
+		return
+	}
+	if dst.k == kS {
+		fc.emit(code.OpMoveS, dst.i, src.i, 0, 0)
+	} else {
+		fc.emit(code.OpMoveR, dst.i, src.i, 0, 0)
+	}
+}
+
+// ---- variables ---------------------------------------------------------------------------------
+
+// envPath returns the register holding the environment that owns v, and how many levels
+// up from it v's slot is.
+func (fc *fnCompiler) envPath(owner *ir.Func) (int, int) {
+	if owner == fc.fn {
+		return fc.ownEnv, 0
+	}
+	// The incoming environment is the one of the nearest enclosing function that owns one;
+	// count the owners from there up to v's function.
+	levels := 0
+	for f := fc.fn.Parent; f != owner; f = f.Parent {
+		if fc.c.ownsEnv[f] {
+			levels++
+		}
+	}
+	return 0, levels
+}
+
+// loadVar returns a register holding v's value: its own register, or a temporary filled
+// from the environment.
+func (fc *fnCompiler) loadVar(v *ir.Var) reg {
+	h := fc.varHome(v)
+	if h.k == kNone {
+		return noReg
+	}
+	if !h.inEnv {
+		return reg{h.k, h.i}
+	}
+	r := fc.newReg(h.k)
+	fc.loadVarInto(v, r)
+	return r
+}
+
+func (fc *fnCompiler) loadVarInto(v *ir.Var, dst reg) {
+	h := fc.varHome(v)
+	if h.k == kNone || dst.k == kNone {
+		return
+	}
+	if !h.inEnv {
+		fc.move(dst, reg{h.k, h.i})
+		return
+	}
+	envReg, levels := fc.envPath(v.Owner)
+	op := code.OpEnvGetS
+	if h.k == kR {
+		op = code.OpEnvGetR
+	}
+	fc.emit(op, dst.i, envReg, h.i, levels)
+}
+
+// storeVar stores a register into v.
+func (fc *fnCompiler) storeVar(v *ir.Var, src reg) {
+	h := fc.varHome(v)
+	if h.k == kNone {
+		return
+	}
+	if !h.inEnv {
+		fc.move(reg{h.k, h.i}, src)
+		return
+	}
+	envReg, levels := fc.envPath(v.Owner)
+	op := code.OpEnvSetS
+	if h.k == kR {
+		op = code.OpEnvSetR
+	}
+	fc.emit(op, src.i, envReg, h.i, levels)
+}
+
+// varHome finds where v lives as seen from this function: a variable of an enclosing
+// function is always in that function's environment.
+func (fc *fnCompiler) varHome(v *ir.Var) home {
+	if h, ok := fc.homes[v]; ok {
+		return h
+	}
+	return fc.c.envHomes[v]
+}

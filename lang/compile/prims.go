@@ -1,0 +1,298 @@
+package compile
+
+import (
+	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+// A primitive named in the library is compiled by the emitter of its name, which chooses
+// instructions by the argument types. A primitive without an emitter is a Go builtin of
+// the same name, called with its arguments.
+type emitter func(fc *fnCompiler, e *ir.CallPrim, dst reg)
+
+var emitters map[string]emitter
+
+func init() {
+	emitters = map[string]emitter{
+		"add":  arith(code.OpAddI, code.OpAddD),
+		"sub":  arith(code.OpSubI, code.OpSubD),
+		"mul":  arith(code.OpMulI, code.OpMulD),
+		"div":  arith(code.OpDivI, code.OpDivD),
+		"mod":  arith(code.OpModI, code.OpNop),
+		"neg":  unary(code.OpNegI, code.OpNegD),
+		"eq":   compare(relEq),
+		"ne":   compare(relNe),
+		"lt":   compare(relLt),
+		"le":   compare(relLe),
+		"gt":   compare(relGt),
+		"ge":   compare(relGe),
+		"lnot": unary(code.OpNot, code.OpNot),
+
+		"ord":           unary(code.OpOrd, code.OpNop),
+		"chr":           unary(code.OpChr, code.OpNop),
+		"int_of_double": unary(code.OpDoubleToInt, code.OpDoubleToInt),
+		"double_of_int": unary(code.OpIntToDouble, code.OpIntToDouble),
+		"len":           func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.op2(code.OpStrLen, e, dst) },
+		"subscript":     func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.op2(code.OpStrIndex, e, dst) },
+		"string_of_char": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			fc.op2(code.OpStrC, e, dst)
+		},
+
+		"str":      func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.str(e.Args[0], dst, false) },
+		"repr":     func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.str(e.Args[0], dst, true) },
+		"print":    printer(0, 0),
+		"println":  printer(1, 0),
+		"eprint":   printer(0, 1),
+		"eprintln": printer(1, 1),
+		"endl": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			r := fc.newReg(kR)
+			fc.emit(code.OpLoadKR, r.i, 0, 0, fc.kString("\n"))
+			fc.emit(code.OpPrint, r.i, 0, 0, 0)
+		},
+
+		"mk_schannel": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			fc.emit(code.OpMkChan, dst.i, 0, 0, 0)
+		},
+		"mk_ioschannel_pair": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			ch := fc.newReg(kR)
+			fc.emit(code.OpMkChan, ch.i, 0, 0, 0)
+			fc.move(dst, fc.tupleFrom(e.T, []reg{ch, ch}))
+		},
+		"read": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			ch := fc.expr(e.Args[0])
+			fc.emit(byKind(e.T, code.OpReadS, code.OpReadR, code.OpRead), dst.i, ch.i, 0, 0)
+		},
+		"write": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			ch := fc.expr(e.Args[0])
+			v := fc.expr(e.Args[1])
+			fc.emit(byKind(e.Args[1].Type(), code.OpWriteS, code.OpWriteR, code.OpWrite), v.i, ch.i, 0, 0)
+		},
+		"spawn":    fibreOp(code.OpSpawn),
+		"schedule": fibreOp(code.OpSchedule),
+		"run":      fibreOp(code.OpRun),
+		"svc_yield": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			fc.emit(code.OpLoadNil, dst.i, 0, 0, 0)
+		},
+		"svc": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+			fc.effect(e.Args[0])
+			fc.emit(code.OpYield, 0, 0, 0, 0)
+		},
+	}
+}
+
+// HasEmitter reports whether a primitive is compiled to instructions rather than called
+// as a Go builtin.
+func HasEmitter(prim string) bool { return emitters[prim] != nil }
+
+// prim compiles a call of a primitive.
+func (fc *fnCompiler) prim(e *ir.CallPrim, dst reg) {
+	mark := fc.mark()
+	defer fc.release(mark)
+	if em := emitters[e.Prim]; em != nil {
+		em(fc, e, dst)
+		return
+	}
+	fc.builtinCall(e.Prim, nil, e.Args, e.T, dst)
+}
+
+// builtinCall calls a Go builtin with optional type descriptors (first among the reference
+// arguments) and the arguments, then moves its result to dst.
+func (fc *fnCompiler) builtinCall(name string, descs []types.Type, args []ir.Expr, result types.Type, dst reg) {
+	idx, err := fc.c.builtin(name)
+	if err != nil {
+		if fc.err == nil {
+			fc.err = err
+		}
+		return
+	}
+	sBase, rBase := fc.stop, fc.rtop
+	for _, t := range descs {
+		r := fc.newReg(kR)
+		fc.emit(code.OpLoadKR, r.i, 0, 0, fc.typeDesc(t))
+	}
+	regs := make([]reg, len(args))
+	for i, a := range args {
+		regs[i] = fc.temp(a.Type())
+	}
+	for i, a := range args {
+		fc.exprInto(a, regs[i])
+	}
+	// The builtin leaves its result in the first register of its kind.
+	fc.reserve(1, 1)
+	fc.emit(code.OpCallBuiltin, 0, sBase, rBase, idx)
+	switch kindOf(result) {
+	case kS:
+		fc.move(dst, reg{kS, sBase})
+	case kR:
+		fc.move(dst, reg{kR, rBase})
+	}
+}
+
+func byKind(t types.Type, s, r, none code.Op) code.Op {
+	switch kindOf(t) {
+	case kS:
+		return s
+	case kR:
+		return r
+	}
+	return none
+}
+
+// op2 emits an instruction taking the registers of the call's (one or two) arguments.
+func (fc *fnCompiler) op2(op code.Op, e *ir.CallPrim, dst reg) {
+	a := fc.expr(e.Args[0])
+	b := noReg
+	if len(e.Args) > 1 {
+		b = fc.expr(e.Args[1])
+	}
+	fc.emit(op, dst.i, a.i, b.i, 0)
+}
+
+// arith compiles a binary arithmetic operator: the int or the double instruction; `add`
+// also joins strings, and a string with a char.
+func arith(intOp, doubleOp code.Op) emitter {
+	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+		at := e.Args[0].Type()
+		switch {
+		case types.IsBasic(at, types.Double):
+			fc.op2(doubleOp, e, dst)
+		case types.IsBasic(at, types.String):
+			if types.IsBasic(e.Args[1].Type(), types.Char) {
+				fc.op2(code.OpConcatChar, e, dst)
+			} else {
+				fc.op2(code.OpConcat, e, dst)
+			}
+		case intOp == code.OpAddI || intOp == code.OpSubI:
+			if k, ok := smallConst(e.Args[1], -1<<31+1, 1<<31-1); ok {
+				if intOp == code.OpSubI {
+					k = -k
+				}
+				a := fc.expr(e.Args[0])
+				fc.emit(code.OpAddIK, dst.i, a.i, 0, int(k))
+				return
+			}
+			fc.op2(intOp, e, dst)
+		default:
+			fc.op2(intOp, e, dst)
+		}
+	}
+}
+
+func unary(intOp, doubleOp code.Op) emitter {
+	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+		if types.IsBasic(e.Args[0].Type(), types.Double) {
+			fc.op2(doubleOp, e, dst)
+			return
+		}
+		fc.op2(intOp, e, dst)
+	}
+}
+
+// compare compiles a comparison into a bool: by instruction for scalars and strings, by
+// the `equal` builtin for other comparable types.
+func compare(rel relation) emitter {
+	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+		at := e.Args[0].Type()
+		switch {
+		case isIntLike(at):
+			if k, ok := smallConst(e.Args[1], -1<<31, 1<<31-1); ok {
+				a := fc.expr(e.Args[0])
+				op := [...]code.Op{code.OpEqIK, code.OpNeIK, code.OpLtIK, code.OpLeIK, code.OpGtIK, code.OpGeIK}[rel]
+				fc.emit(op, dst.i, a.i, 0, int(k))
+				return
+			}
+			fc.ordered(rel, code.OpEqI, code.OpNeI, code.OpLtI, code.OpLeI, e, dst)
+		case types.IsBasic(at, types.Double):
+			fc.ordered(rel, code.OpEqD, code.OpNeD, code.OpLtD, code.OpLeD, e, dst)
+		case types.IsBasic(at, types.String):
+			fc.ordered(rel, code.OpEqStr, code.OpNeStr, code.OpLtStr, code.OpLeStr, e, dst)
+		default:
+			fc.builtinCall("equal", []types.Type{at}, e.Args, types.BoolType, dst)
+			if rel == relNe {
+				fc.emit(code.OpNot, dst.i, dst.i, 0, 0)
+			}
+		}
+	}
+}
+
+// ordered emits a comparison from the four instruction forms, swapping operands for > and >=.
+func (fc *fnCompiler) ordered(rel relation, eq, ne, lt, le code.Op, e *ir.CallPrim, dst reg) {
+	a := fc.expr(e.Args[0])
+	b := fc.expr(e.Args[1])
+	switch rel {
+	case relEq:
+		fc.emit(eq, dst.i, a.i, b.i, 0)
+	case relNe:
+		fc.emit(ne, dst.i, a.i, b.i, 0)
+	case relLt:
+		fc.emit(lt, dst.i, a.i, b.i, 0)
+	case relLe:
+		fc.emit(le, dst.i, a.i, b.i, 0)
+	case relGt:
+		fc.emit(lt, dst.i, b.i, a.i, 0)
+	case relGe:
+		fc.emit(le, dst.i, b.i, a.i, 0)
+	}
+}
+
+// str converts a value to its text (or its repr) into dst.
+func (fc *fnCompiler) str(x ir.Expr, dst reg, repr bool) {
+	t := x.Type()
+	switch {
+	case types.IsBasic(t, types.String):
+		if repr {
+			fc.op1(code.OpReprStr, x, dst)
+		} else {
+			fc.exprInto(x, dst)
+		}
+	case types.IsBasic(t, types.Int):
+		fc.op1(code.OpStrI, x, dst)
+	case types.IsBasic(t, types.Double):
+		fc.op1(code.OpStrD, x, dst)
+	case types.IsBasic(t, types.Bool):
+		fc.op1(code.OpStrB, x, dst)
+	case types.IsBasic(t, types.Char):
+		if repr {
+			fc.op1(code.OpReprC, x, dst)
+		} else {
+			fc.op1(code.OpStrC, x, dst)
+		}
+	case types.IsUnit(t):
+		fc.effect(x)
+		fc.emit(code.OpLoadKR, dst.i, 0, 0, fc.kString("()"))
+	default:
+		name := "str"
+		if repr {
+			name = "repr"
+		}
+		fc.builtinCall(name, []types.Type{t}, []ir.Expr{x}, types.StringType, dst)
+	}
+}
+
+func (fc *fnCompiler) op1(op code.Op, x ir.Expr, dst reg) {
+	r := fc.expr(x)
+	fc.emit(op, dst.i, r.i, 0, 0)
+}
+
+// printer writes the text of its argument, with newline nl, to stdout or (err) stderr.
+func printer(nl, err int) emitter {
+	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+		var s reg
+		if l, ok := e.Args[0].(*ir.Local); ok && types.IsBasic(l.Type(), types.String) {
+			s = fc.loadVar(l.Var)
+		} else {
+			s = fc.newReg(kR)
+			fc.str(e.Args[0], s, false)
+		}
+		fc.emit(code.OpPrint, s.i, nl, err, 0)
+	}
+}
+
+// fibreOp emits a scheduling instruction on a closure.
+func fibreOp(op code.Op) emitter {
+	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
+		r := fc.expr(e.Args[0])
+		fc.emit(op, r.i, 0, 0, 0)
+	}
+}

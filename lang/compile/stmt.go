@@ -1,0 +1,187 @@
+package compile
+
+import (
+	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+func (fc *fnCompiler) stmts(ss []ir.Stmt) {
+	for _, s := range ss {
+		fc.stmt(s)
+	}
+}
+
+func (fc *fnCompiler) stmt(s ir.Stmt) {
+	saved := fc.at(s.Pos())
+	defer func() { fc.pos = saved }()
+	mark := fc.mark()
+	defer fc.release(mark)
+	switch s := s.(type) {
+	case *ir.Decl:
+		if s.Init == nil {
+			fc.zeroVar(s.Var)
+			return
+		}
+		fc.assign(s.Var, s.Init)
+	case *ir.Assign:
+		fc.assign(s.Var, s.Value)
+	case *ir.Destructure:
+		fc.destructure(s)
+	case *ir.ExprStmt:
+		fc.effect(s.X)
+	case *ir.If:
+		elseJumps := fc.condJump(s.Cond, false)
+		fc.stmts(s.Then)
+		if len(s.Else) == 0 {
+			fc.patch(elseJumps...)
+			return
+		}
+		end := fc.emit(code.OpJump, 0, 0, 0, 0)
+		fc.patch(elseJumps...)
+		fc.stmts(s.Else)
+		fc.patch(end)
+	case *ir.Loop:
+		fc.loop(s)
+	case *ir.Break:
+		j := fc.emit(code.OpJump, 0, 0, 0, 0)
+		fc.loopJumps(s.Loop).breaks = append(fc.loopJumps(s.Loop).breaks, j)
+	case *ir.Continue:
+		j := fc.emit(code.OpJump, 0, 0, 0, 0)
+		fc.loopJumps(s.Loop).continues = append(fc.loopJumps(s.Loop).continues, j)
+	case *ir.Label:
+		fc.labels[s] = fc.pc()
+	case *ir.Goto:
+		j := fc.emit(code.OpJump, 0, 0, 0, 0)
+		fc.gotos[s.Label] = append(fc.gotos[s.Label], j)
+	case *ir.Return:
+		fc.ret(s)
+	case *ir.Halt:
+		r := fc.expr(s.Msg)
+		fc.emit(code.OpHalt, r.i, 0, 0, 0)
+	}
+}
+
+func (fc *fnCompiler) loopJumps(l *ir.Loop) *loopJumps {
+	j := fc.loops[l]
+	if j == nil {
+		j = &loopJumps{}
+		fc.loops[l] = j
+	}
+	return j
+}
+
+// loop compiles `top: if !cond goto end; body; step: step; goto top; end:`.
+func (fc *fnCompiler) loop(l *ir.Loop) {
+	top := fc.pc()
+	var exits []int
+	if l.Cond != nil {
+		exits = fc.condJump(l.Cond, false)
+	}
+	fc.stmts(l.Body)
+	jumps := fc.loopJumps(l)
+	fc.patch(jumps.continues...)
+	fc.stmts(l.Step)
+	fc.emit(code.OpJump, 0, 0, 0, top)
+	fc.patch(exits...)
+	fc.patch(jumps.breaks...)
+}
+
+func (fc *fnCompiler) ret(s *ir.Return) {
+	if s.Value == nil || kindOf(s.Value.Type()) == kNone {
+		if s.Value != nil {
+			fc.effect(s.Value)
+		}
+		fc.emit(code.OpReturn, 0, 0, 0, 0)
+		return
+	}
+	r := fc.expr(s.Value)
+	if r.k == kS {
+		fc.emit(code.OpReturnS, r.i, 0, 0, 0)
+	} else {
+		fc.emit(code.OpReturnR, r.i, 0, 0, 0)
+	}
+}
+
+// assign stores the value of e in v.
+func (fc *fnCompiler) assign(v *ir.Var, e ir.Expr) {
+	h := fc.varHome(v)
+	if h.k == kNone {
+		fc.effect(e)
+		return
+	}
+	if !h.inEnv && safeInto(e) {
+		fc.exprInto(e, reg{h.k, h.i})
+		return
+	}
+	fc.storeVar(v, fc.expr(e))
+}
+
+// safeInto reports whether e can be computed directly into a variable's register: its
+// operands are all read before the register is written.
+func safeInto(e ir.Expr) bool {
+	switch e := e.(type) {
+	case *ir.Cond, *ir.Logic:
+		return false
+	case *ir.Let:
+		return safeInto(e.Body)
+	}
+	return true
+}
+
+// zeroVar gives v the zero value of its type.
+func (fc *fnCompiler) zeroVar(v *ir.Var) {
+	if kindOf(v.Type) == kNone {
+		return
+	}
+	fc.storeVar(v, fc.zero(v.Type))
+}
+
+// zero returns a temporary holding the zero value of t.
+func (fc *fnCompiler) zero(t types.Type) reg {
+	r := fc.temp(t)
+	switch {
+	case r.k == kS:
+		fc.emit(code.OpLoadI, r.i, 0, 0, 0)
+	case types.IsBasic(t, types.String):
+		fc.emit(code.OpLoadKR, r.i, 0, 0, fc.kString(""))
+	default:
+		if elems := elemTypes(t); elems != nil {
+			var regs []reg
+			for _, e := range elems {
+				regs = append(regs, fc.zero(e))
+			}
+			fc.move(r, fc.tupleFrom(t, regs))
+		} else {
+			fc.emit(code.OpLoadNil, r.i, 0, 0, 0)
+		}
+	}
+	return r
+}
+
+// destructure initialises several variables from a tuple. A fresh channel pair needs no
+// tuple at all: both variables get the same channel.
+func (fc *fnCompiler) destructure(s *ir.Destructure) {
+	if p, ok := s.Init.(*ir.CallPrim); ok && p.Prim == "mk_ioschannel_pair" && len(s.Vars) == 2 {
+		ch := fc.newReg(kR)
+		fc.emit(code.OpMkChan, ch.i, 0, 0, 0)
+		fc.storeVar(s.Vars[0], ch)
+		fc.storeVar(s.Vars[1], ch)
+		return
+	}
+	t := fc.expr(s.Init)
+	_, slots := tupleShape(elemTypes(s.Init.Type()))
+	for i, v := range s.Vars {
+		k := kindOf(v.Type)
+		if k == kNone {
+			continue
+		}
+		r := fc.newReg(k)
+		op := code.OpGetS
+		if k == kR {
+			op = code.OpGetR
+		}
+		fc.emit(op, r.i, t.i, slots[i], 0)
+		fc.storeVar(v, r)
+	}
+}

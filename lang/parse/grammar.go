@@ -1,0 +1,456 @@
+package parse
+
+import (
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+)
+
+// keywords may not be used as identifiers.
+const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
+	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
+	`typedef|type|module|class|const|true|false|not|and|or|with|to`
+
+// lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
+// Rules whose names start with a lower-case letter are dropped from the token stream.
+var lexDef = lexer.MustStateful(lexer.Rules{
+	"Root": {
+		{Name: "lineComment", Pattern: `//[^\n]*`},
+		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
+		{Name: "whitespace", Pattern: `[ \t\r\n\f]+`},
+		{Name: "String", Pattern: `"""(?s:.*?)"""|'''(?s:.*?)'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'`},
+		{Name: "Float", Pattern: `[0-9][0-9_]*\.[0-9][0-9_]*(?:[eE][+-]?[0-9]+)?|[0-9][0-9_]*[eE][+-]?[0-9]+`},
+		{Name: "Int", Pattern: `(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)` +
+			`(?:[iIuU](?:8|16|32|64)|[uU]?(?:[lL][lL]?|[zZ]|[tT]|[sS]|[vV][lL]?|[jJ])|[uU])?`},
+		{Name: "Keyword", Pattern: `\b(?:` + keywords + `)\b`},
+		{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_']*`},
+		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
+	},
+	"Comment": {
+		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
+		{Name: "commentClose", Pattern: `\*/`, Action: lexer.Pop()},
+		{Name: "commentText", Pattern: `[^*/]+|[*/]`},
+	},
+})
+
+var parser = participle.MustBuild[cstFile](
+	participle.Lexer(lexDef),
+	participle.UseLookahead(participle.MaxLookahead),
+)
+
+// The concrete syntax tree. Each struct is one production; lower.go turns it into ast nodes.
+
+type cstFile struct {
+	Stmts []*cstStmt `parser:"@@*"`
+}
+
+type cstStmt struct {
+	Pos      lexer.Position
+	Include  *string      `parser:"  \"include\" @String \";\""`
+	Open     *cstQualName `parser:"| \"open\" @@ \";\""`
+	Var      *cstVar      `parser:"| @@"`
+	Def      *cstDef      `parser:"| @@"`
+	Func     *cstFuncDef  `parser:"| @@"`
+	Typedef  *cstTypedef  `parser:"| @@"`
+	TypePrim *cstTypePrim `parser:"| @@"`
+	Module   *cstModule   `parser:"| @@"`
+	If       *cstIf       `parser:"| @@"`
+	Loop     *cstLoop     `parser:"| @@"`
+	Labelled *cstLabelled `parser:"| @@"`
+	Label    *string      `parser:"| @Ident \":>\""`
+	Goto     *string      `parser:"| \"goto\" @Ident \";\""`
+	Break    *string      `parser:"| \"break\" @Ident \";\""`
+	Continue *string      `parser:"| \"continue\" @Ident \";\""`
+	Return   *cstReturn   `parser:"| @@"`
+	Halt     *cstExpr     `parser:"| \"halt\" @@ \";\""`
+	Call     *cstExpr     `parser:"| \"call\" @@ \";\""`
+	Begin    *cstBegin    `parser:"| @@"`
+	PreIncr  *cstPreIncr  `parser:"| @@"`
+	Expr     *cstExprStmt `parser:"| @@"`
+	Empty    bool         `parser:"| @\";\""`
+}
+
+type cstQualName struct {
+	Pos   lexer.Position
+	Parts []string `parser:"@Ident (\"::\" @Ident)*"`
+}
+
+type cstVar struct {
+	Pos   lexer.Position
+	Kind  string       `parser:"@(\"var\" | \"val\")"`
+	Names []*cstBinder `parser:"@@ (\",\" @@)*"`
+	Init  *cstExpr     `parser:"(\"=\" @@)? \";\""`
+}
+
+type cstBinder struct {
+	Pos  lexer.Position
+	Name string   `parser:"@Ident"`
+	Type *cstType `parser:"(\":\" @@)?"`
+}
+
+type cstDef struct {
+	Pos     lexer.Position
+	Targets []*cstDefTarget `parser:"\"def\" @@ (\",\" @@)*"`
+	Init    *cstExpr        `parser:"\"=\" @@ \";\""`
+}
+
+type cstDefTarget struct {
+	Pos  lexer.Position
+	Kind string `parser:"@(\"var\" | \"val\")"`
+	Name string `parser:"@Ident"`
+}
+
+type cstFuncDef struct {
+	Pos     lexer.Position
+	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\")"`
+	Name    string       `parser:"@Ident"`
+	TParams *cstTParams  `parser:"@@?"`
+	Prim    *cstPrimBind `parser:"( @@"`
+	Def     *cstFuncRest `parser:"| @@ )"`
+}
+
+type cstTParams struct {
+	Names       []string         `parser:"\"[\" @Ident (\",\" @Ident)*"`
+	Constraints []*cstConstraint `parser:"(\"with\" @@ (\",\" @@)*)? \"]\""`
+}
+
+type cstConstraint struct {
+	Class string     `parser:"@Ident"`
+	Args  []*cstType `parser:"\"[\" @@ (\",\" @@)* \"]\""`
+}
+
+// cstPrimBind is a library binding: `fun name : T = "prim";`.
+type cstPrimBind struct {
+	Type *cstType `parser:"\":\" @@"`
+	Prim string   `parser:"\"=\" @String \";\""`
+}
+
+// cstFuncRest is everything after a function's name: parameter lists, return type, body.
+type cstFuncRest struct {
+	Params []*cstParams `parser:"@@*"`
+	Ret    *cstType     `parser:"(\":\" @@)?"`
+	Body   *cstFuncBody `parser:"@@"`
+}
+
+type cstParams struct {
+	Pos    lexer.Position
+	Params []*cstParam `parser:"\"(\" (@@ (\",\" @@)*)? \")\""`
+}
+
+type cstParam struct {
+	Pos  lexer.Position
+	Kind string   `parser:"@(\"var\" | \"val\")?"`
+	Name string   `parser:"@Ident"`
+	Type *cstType `parser:"\":\" @@"`
+}
+
+type cstFuncBody struct {
+	Expr  *cstExpr   `parser:"  \"=>\" @@"`
+	Block []*cstStmt `parser:"| \"=\"? \"{\" @@* \"}\""`
+}
+
+type cstTypedef struct {
+	Name string   `parser:"\"typedef\" @Ident"`
+	Type *cstType `parser:"\"=\" @@ \";\""`
+}
+
+type cstTypePrim struct {
+	Name string `parser:"\"type\" @Ident"`
+	Prim string `parser:"\"=\" @String \";\""`
+}
+
+type cstModule struct {
+	Name string     `parser:"(\"module\" | \"class\") @Ident"`
+	Body []*cstStmt `parser:"\"{\" @@* \"}\""`
+}
+
+type cstIf struct {
+	Pos   lexer.Position
+	Cond  *cstExpr    `parser:"\"if\" @@"`
+	Block *cstIfBlock `parser:"( @@"`
+	Short *cstShort   `parser:"| @@ )"`
+}
+
+type cstIfBlock struct {
+	Then  []*cstStmt `parser:"\"do\" @@*"`
+	Elifs []*cstElif `parser:"@@*"`
+	Else  *cstElse   `parser:"@@? \"done\""`
+}
+
+type cstElif struct {
+	Pos   lexer.Position
+	Cond  *cstExpr   `parser:"\"elif\" @@"`
+	Then  []*cstStmt `parser:"( \"do\" @@*"`
+	Short *cstShort  `parser:"| @@ )"`
+}
+
+type cstElse struct {
+	Stmts []*cstStmt `parser:"\"else\" @@*"`
+}
+
+// cstShort is the one-statement tail of a short conditional: `if c goto l;` and friends.
+type cstShort struct {
+	Pos      lexer.Position
+	Goto     *string    `parser:"  \"goto\" @Ident \";\""`
+	Return   *cstReturn `parser:"| @@"`
+	Call     *cstExpr   `parser:"| \"call\" @@ \";\""`
+	Perform  *cstStmt   `parser:"| \"perform\" @@"`
+	Break    *string    `parser:"| \"break\" @Ident \";\""`
+	Continue *string    `parser:"| \"continue\" @Ident \";\""`
+	Loop     *cstLoop   `parser:"| @@"`
+}
+
+type cstReturn struct {
+	Pos   lexer.Position
+	Value *cstExpr `parser:"\"return\" @@? \";\""`
+}
+
+type cstLabelled struct {
+	Label string   `parser:"@Ident \":\""`
+	Loop  *cstLoop `parser:"@@"`
+}
+
+type cstLoop struct {
+	Pos    lexer.Position
+	While  *cstWhile `parser:"  @@"`
+	Repeat *cstBody  `parser:"| \"repeat\" @@"`
+	CFor   *cstCFor  `parser:"| @@"`
+	For    *cstForIn `parser:"| @@"`
+}
+
+type cstWhile struct {
+	Until bool     `parser:"(\"while\" | @\"until\")"`
+	Cond  *cstExpr `parser:"@@"`
+	Body  *cstBody `parser:"@@"`
+}
+
+type cstBody struct {
+	Do      bool       `parser:"( @\"do\""`
+	Stmts   []*cstStmt `parser:"  @@* \"done\""`
+	Perform *cstStmt   `parser:"| \"perform\" @@ )"`
+}
+
+type cstCFor struct {
+	Init *cstStmt `parser:"\"for\" \"(\" @@"`
+	Cond *cstExpr `parser:"@@ \";\""`
+	Step *cstStmt `parser:"@@ \")\""`
+	Body *cstStmt `parser:"@@"`
+}
+
+type cstForIn struct {
+	Decl  bool       `parser:"\"for\" @\"var\"?"`
+	Var   *cstBinder `parser:"@@"`
+	From  *cstExpr   `parser:"\"in\" @@"`
+	Range string     `parser:"( @(\"..\" | \"..<\" | \"upto\" | \"downto\")"`
+	To    *cstExpr   `parser:"  @@ )?"`
+	Body  *cstBody   `parser:"@@"`
+}
+
+type cstBegin struct {
+	Stmts []*cstStmt `parser:"\"begin\" @@* \"end\""`
+}
+
+type cstPreIncr struct {
+	Op     string   `parser:"@(\"++\" | \"--\")"`
+	Target *cstExpr `parser:"@@ \";\""`
+}
+
+type cstExprStmt struct {
+	X       *cstExpr `parser:"@@"`
+	Op      string   `parser:"( @(\"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" | \"%=\" | \":=\")"`
+	Value   *cstExpr `parser:"  @@"`
+	PostInc string   `parser:"| @(\"++\" | \"--\") )? \";\""`
+}
+
+// ---- expressions, loosest first -----------------------------------------------------------
+
+// cstExpr is the `$` level: `f$ x` applies f to everything to its right.
+type cstExpr struct {
+	Pos    lexer.Position
+	Head   *cstTuple `parser:"@@"`
+	Dollar *cstExpr  `parser:"(\"$\" @@)?"`
+}
+
+type cstTuple struct {
+	Pos   lexer.Position
+	Elems []*cstOr `parser:"@@ (\",\" @@)*"`
+}
+
+type cstOr struct {
+	Pos   lexer.Position
+	Terms []*cstAnd `parser:"@@ (\"or\" @@)*"`
+}
+
+type cstAnd struct {
+	Pos   lexer.Position
+	Terms []*cstNot `parser:"@@ (\"and\" @@)*"`
+}
+
+type cstNot struct {
+	Pos lexer.Position
+	Not *cstNot `parser:"  \"not\" @@"`
+	Cmp *cstCmp `parser:"| @@"`
+}
+
+type cstCmp struct {
+	L  *cstSum     `parser:"@@"`
+	Op *cstOpToken `parser:"( @@"`
+	R  *cstSum     `parser:"  @@ )?"`
+}
+
+type cstOpToken struct {
+	Pos lexer.Position
+	Op  string `parser:"@(\"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\")"`
+}
+
+type cstSum struct {
+	Head *cstProd   `parser:"@@"`
+	Tail []*cstSumR `parser:"@@*"`
+}
+
+type cstSumR struct {
+	Pos lexer.Position
+	Op  string   `parser:"@(\"+\" | \"-\")"`
+	X   *cstProd `parser:"@@"`
+}
+
+type cstProd struct {
+	Head *cstPrefix  `parser:"@@"`
+	Tail []*cstProdR `parser:"@@*"`
+}
+
+type cstProdR struct {
+	Pos lexer.Position
+	Op  string     `parser:"@(\"*\" | \"/\" | \"%\")"`
+	X   *cstPrefix `parser:"@@"`
+}
+
+type cstPrefix struct {
+	Pos  lexer.Position
+	Neg  *cstPrefix `parser:"  \"-\" @@"`
+	Plus *cstPrefix `parser:"| \"+\" @@"`
+	App  *cstApp    `parser:"| @@"`
+}
+
+// cstApp is application by juxtaposition, left-associative: `f x y` is `(f x) y`.
+type cstApp struct {
+	Fn   *cstPost   `parser:"@@"`
+	Args []*cstPost `parser:"@@*"`
+}
+
+// cstPost is an operand with its `.` suffixes: fields, reverse application, projection, index.
+type cstPost struct {
+	Head     *cstHash     `parser:"@@"`
+	Suffixes []*cstSuffix `parser:"@@*"`
+}
+
+type cstSuffix struct {
+	Pos   lexer.Position
+	Index *cstIndex   `parser:"  \".\" \"[\" @@ \"]\""`
+	Proj  *int        `parser:"| \".\" @Int"`
+	Name  *cstNameRef `parser:"| \".\" @@"`
+}
+
+type cstIndex struct {
+	I  *cstExpr `parser:"@@"`
+	To *cstExpr `parser:"(\"to\" @@)?"`
+}
+
+type cstHash struct {
+	Pos  lexer.Position
+	Hash *cstHash `parser:"  \"#\" @@"`
+	Atom *cstAtom `parser:"| @@"`
+}
+
+type cstNameRef struct {
+	Pos      lexer.Position
+	Parts    []string   `parser:"@Ident (\"::\" @Ident)*"`
+	TypeArgs []*cstType `parser:"(\"[\" @@ (\",\" @@)* \"]\")?"`
+}
+
+type cstAtom struct {
+	Pos    lexer.Position
+	Float  *string      `parser:"  @Float"`
+	Int    *string      `parser:"| @Int"`
+	String *string      `parser:"| @String"`
+	True   bool         `parser:"| @\"true\""`
+	False  bool         `parser:"| @\"false\""`
+	Cond   *cstCondExpr `parser:"| @@"`
+	Lambda *cstLambda   `parser:"| @@"`
+	Block  *cstBlock    `parser:"| @@"`
+	Unit   bool         `parser:"| @(\"(\" \")\")"`
+	Record *cstRecord   `parser:"| @@"`
+	Paren  *cstExpr     `parser:"| \"(\" @@ \")\""`
+	Name   *cstNameRef  `parser:"| @@"`
+}
+
+type cstCondExpr struct {
+	Cond  *cstExpr    `parser:"\"if\" @@"`
+	Then  *cstExpr    `parser:"\"then\" @@"`
+	Elifs []*cstElifE `parser:"@@*"`
+	Else  *cstExpr    `parser:"\"else\" @@ \"endif\""`
+}
+
+type cstElifE struct {
+	Pos  lexer.Position
+	Cond *cstExpr `parser:"\"elif\" @@"`
+	Then *cstExpr `parser:"\"then\" @@"`
+}
+
+type cstLambda struct {
+	Pos  lexer.Position
+	Kind string       `parser:"@(\"fun\" | \"proc\" | \"gen\")"`
+	Rest *cstFuncRest `parser:"@@"`
+}
+
+type cstBlock struct {
+	Pos   lexer.Position
+	Stmts []*cstStmt `parser:"\"{\" @@* \"}\""`
+}
+
+type cstRecord struct {
+	Fields []*cstField `parser:"\"(\" @@ (\",\" @@)* \")\""`
+}
+
+type cstField struct {
+	Pos   lexer.Position
+	Name  string `parser:"@Ident \"=\""`
+	Value *cstOr `parser:"@@"`
+}
+
+// ---- types --------------------------------------------------------------------------------
+
+// cstType is a function type `A -> B` (right-associative) or a product.
+type cstType struct {
+	Pos lexer.Position
+	Dom *cstTypeProd `parser:"@@"`
+	Cod *cstType     `parser:"(\"->\" @@)?"`
+}
+
+type cstTypeProd struct {
+	Pos   lexer.Position
+	Elems []*cstTypePrefix `parser:"@@ (\"*\" @@)*"`
+}
+
+type cstTypePrefix struct {
+	Pos  lexer.Position
+	In   *cstTypePrefix `parser:"  \"%<\" @@"`
+	Out  *cstTypePrefix `parser:"| \"%>\" @@"`
+	Atom *cstTypeAtom   `parser:"| @@"`
+}
+
+type cstTypeAtom struct {
+	Pos    lexer.Position
+	Num    *string      `parser:"  @Int"`
+	Record *cstRecordTy `parser:"| @@"`
+	Paren  *cstType     `parser:"| \"(\" @@ \")\""`
+	Name   *cstNameRef  `parser:"| @@"`
+}
+
+type cstRecordTy struct {
+	Fields []*cstFieldTy `parser:"\"(\" @@ (\",\" @@)* \")\""`
+}
+
+type cstFieldTy struct {
+	Name string   `parser:"@Ident \":\""`
+	Type *cstType `parser:"@@"`
+}

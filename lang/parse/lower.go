@@ -1,0 +1,643 @@
+package parse
+
+import (
+	"math"
+	"regexp"
+	"strconv"
+	"strings"
+
+	"github.com/felixlet/felixlet/lang/ast"
+)
+
+// lowerer turns the concrete syntax tree of one file into ast nodes.
+type lowerer struct {
+	p    *fileParser
+	file string
+}
+
+func (l *lowerer) errorf(pos ast.Pos, format string, args ...any) {
+	l.p.errs.Add(pos, format, args...)
+}
+
+func (l *lowerer) stmts(in []*cstStmt) []ast.Stmt {
+	var out []ast.Stmt
+	for _, s := range in {
+		out = append(out, l.stmt(s)...)
+	}
+	return out
+}
+
+func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
+	pos := toPos(s.Pos)
+	one := func(st ast.Stmt) []ast.Stmt { return []ast.Stmt{st} }
+	switch {
+	case s.Include != nil:
+		return l.p.include(l.file, pos, l.stringLit(pos, *s.Include))
+	case s.Open != nil:
+		return one(&ast.Open{P: pos, Path: s.Open.Parts})
+	case s.Var != nil:
+		return one(l.varDecl(s.Var))
+	case s.Def != nil:
+		d := &ast.VarDecl{P: pos, Init: l.expr(s.Def.Init)}
+		for _, t := range s.Def.Targets {
+			d.Binders = append(d.Binders, &ast.Binder{P: toPos(t.Pos), Name: t.Name, Mutable: t.Kind == "var"})
+		}
+		return one(d)
+	case s.Func != nil:
+		return one(l.funcDef(s.Func))
+	case s.Typedef != nil:
+		return one(&ast.TypeDecl{P: pos, Name: s.Typedef.Name, Def: l.typ(s.Typedef.Type)})
+	case s.TypePrim != nil:
+		return one(&ast.TypeDecl{P: pos, Name: s.TypePrim.Name, Prim: l.stringLit(pos, s.TypePrim.Prim)})
+	case s.Module != nil:
+		return one(&ast.Module{P: pos, Name: s.Module.Name, Body: l.stmts(s.Module.Body)})
+	case s.If != nil:
+		return one(l.ifStmt(s.If))
+	case s.Loop != nil:
+		return one(l.loop(s.Loop, ""))
+	case s.Labelled != nil:
+		return one(l.loop(s.Labelled.Loop, s.Labelled.Label))
+	case s.Label != nil:
+		return one(&ast.Label{P: pos, Name: *s.Label})
+	case s.Goto != nil:
+		return one(&ast.Goto{P: pos, Name: *s.Goto})
+	case s.Break != nil:
+		return one(&ast.Break{P: pos, Label: *s.Break})
+	case s.Continue != nil:
+		return one(&ast.Continue{P: pos, Label: *s.Continue})
+	case s.Return != nil:
+		return one(l.ret(s.Return))
+	case s.Halt != nil:
+		return one(&ast.Halt{P: pos, Msg: l.expr(s.Halt)})
+	case s.Call != nil:
+		return one(&ast.ExprStmt{P: pos, X: l.expr(s.Call)})
+	case s.Begin != nil:
+		return one(&ast.Begin{P: pos, Body: l.stmts(s.Begin.Stmts)})
+	case s.PreIncr != nil:
+		return one(&ast.Incr{P: pos, Delta: incrDelta(s.PreIncr.Op), Target: l.expr(s.PreIncr.Target)})
+	case s.Expr != nil:
+		return l.exprStmt(pos, s.Expr)
+	}
+	return nil // an empty statement
+}
+
+func incrDelta(op string) int {
+	if op == "++" {
+		return 1
+	}
+	return -1
+}
+
+func (l *lowerer) varDecl(v *cstVar) *ast.VarDecl {
+	d := &ast.VarDecl{P: toPos(v.Pos)}
+	for _, b := range v.Names {
+		d.Binders = append(d.Binders, &ast.Binder{P: toPos(b.Pos), Name: b.Name, Type: l.typ(b.Type), Mutable: v.Kind == "var"})
+	}
+	if v.Init != nil {
+		d.Init = l.expr(v.Init)
+	} else if len(d.Binders) > 1 {
+		l.errorf(d.P, "a declaration of several names needs an initialiser")
+	}
+	return d
+}
+
+func (l *lowerer) exprStmt(pos ast.Pos, s *cstExprStmt) []ast.Stmt {
+	x := l.expr(s.X)
+	switch {
+	case s.PostInc != "":
+		return []ast.Stmt{&ast.Incr{P: pos, Delta: incrDelta(s.PostInc), Target: x}}
+	case s.Op == ":=":
+		d := &ast.VarDecl{P: pos, Init: l.expr(s.Value)}
+		names := []ast.Expr{x}
+		if t, ok := x.(*ast.TupleLit); ok {
+			names = t.Elems
+		}
+		for _, n := range names {
+			name, ok := n.(*ast.Name)
+			if !ok || len(name.Path) != 1 || name.TypeArgs != nil {
+				l.errorf(n.Position(), "only plain names can be declared with :=")
+				continue
+			}
+			d.Binders = append(d.Binders, &ast.Binder{P: name.P, Name: name.Path[0]})
+		}
+		return []ast.Stmt{d}
+	case s.Op != "":
+		return []ast.Stmt{&ast.Assign{P: pos, Op: s.Op, Target: x, Value: l.expr(s.Value)}}
+	}
+	return []ast.Stmt{&ast.ExprStmt{P: pos, X: x}}
+}
+
+func (l *lowerer) ret(r *cstReturn) *ast.Return {
+	return &ast.Return{P: toPos(r.Pos), Value: l.optExpr(r.Value)}
+}
+
+func (l *lowerer) ifStmt(s *cstIf) ast.Stmt {
+	pos := toPos(s.Pos)
+	if s.Short != nil {
+		return &ast.If{P: pos, Cond: l.expr(s.Cond), Then: []ast.Stmt{l.short(s.Short)}}
+	}
+	top := &ast.If{P: pos, Cond: l.expr(s.Cond), Then: l.stmts(s.Block.Then)}
+	last := top
+	for _, e := range s.Block.Elifs {
+		next := &ast.If{P: toPos(e.Pos), Cond: l.expr(e.Cond)}
+		if e.Short != nil {
+			next.Then = []ast.Stmt{l.short(e.Short)}
+		} else {
+			next.Then = l.stmts(e.Then)
+		}
+		last.Else = []ast.Stmt{next}
+		last = next
+	}
+	if s.Block.Else != nil {
+		last.Else = l.stmts(s.Block.Else.Stmts)
+	}
+	return top
+}
+
+// short lowers the single statement of a short conditional.
+func (l *lowerer) short(s *cstShort) ast.Stmt {
+	pos := toPos(s.Pos)
+	switch {
+	case s.Goto != nil:
+		return &ast.Goto{P: pos, Name: *s.Goto}
+	case s.Return != nil:
+		return l.ret(s.Return)
+	case s.Call != nil:
+		return &ast.ExprStmt{P: pos, X: l.expr(s.Call)}
+	case s.Perform != nil:
+		return l.single(s.Perform)
+	case s.Break != nil:
+		return &ast.Break{P: pos, Label: *s.Break}
+	case s.Continue != nil:
+		return &ast.Continue{P: pos, Label: *s.Continue}
+	default:
+		return l.loop(s.Loop, "")
+	}
+}
+
+// single lowers a statement that must stand alone (a `perform` body); an included file or an
+// empty statement becomes a begin block.
+func (l *lowerer) single(s *cstStmt) ast.Stmt {
+	out := l.stmt(s)
+	if len(out) == 1 {
+		return out[0]
+	}
+	return &ast.Begin{P: toPos(s.Pos), Body: out}
+}
+
+func (l *lowerer) body(b *cstBody) []ast.Stmt {
+	if b.Do {
+		return l.stmts(b.Stmts)
+	}
+	return l.stmt(b.Perform)
+}
+
+func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
+	pos := toPos(s.Pos)
+	switch {
+	case s.While != nil:
+		cond := l.expr(s.While.Cond)
+		if s.While.Until {
+			cond = &ast.Unary{P: cond.Position(), Op: "not", Func: "lnot", X: cond}
+		}
+		return &ast.While{P: pos, Label: label, Cond: cond, Body: l.body(s.While.Body)}
+	case s.Repeat != nil:
+		return &ast.While{P: pos, Label: label, Cond: &ast.BoolLit{P: pos, Value: true}, Body: l.body(s.Repeat)}
+	case s.CFor != nil:
+		if label != "" {
+			l.errorf(pos, "a C-style for loop cannot be labelled")
+		}
+		return &ast.CFor{P: pos, Init: l.single(s.CFor.Init), Cond: l.expr(s.CFor.Cond),
+			Step: l.single(s.CFor.Step), Body: []ast.Stmt{l.single(s.CFor.Body)}}
+	}
+	f := s.For
+	v := &ast.Binder{P: toPos(f.Var.Pos), Name: f.Var.Name, Type: l.typ(f.Var.Type), Mutable: true}
+	if f.Range == "" {
+		if f.Decl {
+			l.errorf(pos, "for var needs a range: for var i in a upto b")
+		}
+		return &ast.ForIn{P: pos, Label: label, Var: v, Iter: l.expr(f.From), Body: l.body(f.Body)}
+	}
+	r := &ast.ForRange{P: pos, Label: label, Var: v, Explicit: f.Decl, From: l.expr(f.From), To: l.expr(f.To), Body: l.body(f.Body)}
+	switch f.Range {
+	case "..":
+		r.Kind, r.Declare = ast.RangeIncl, true
+	case "..<":
+		r.Kind, r.Declare = ast.RangeExcl, true
+	case "upto":
+		r.Kind, r.Declare = ast.RangeUpto, f.Decl
+	case "downto":
+		r.Kind, r.Declare = ast.RangeDownto, f.Decl
+	}
+	if v.Type != nil && !r.Declare {
+		l.errorf(v.P, "a type annotation needs for var")
+	}
+	return r
+}
+
+func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
+	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: f.Name}
+	d.TypeParams = l.typeParams(d.P, f.TParams)
+	if f.Prim != nil {
+		d.Prim = l.stringLit(d.P, f.Prim.Prim)
+		d.PrimType = l.typ(f.Prim.Type)
+		return d
+	}
+	if d.Kind == ast.Const {
+		l.errorf(d.P, "const must be bound to a primitive: const name : T = \"prim\";")
+	}
+	l.funcRest(d, f.Def)
+	return d
+}
+
+func funcKind(k string) ast.FuncKind {
+	switch k {
+	case "proc":
+		return ast.Proc
+	case "gen":
+		return ast.Gen
+	case "const":
+		return ast.Const
+	}
+	return ast.Fun
+}
+
+func (l *lowerer) typeParams(pos ast.Pos, tp *cstTParams) []*ast.TypeParam {
+	if tp == nil {
+		return nil
+	}
+	var out []*ast.TypeParam
+	byName := map[string]*ast.TypeParam{}
+	for _, n := range tp.Names {
+		p := &ast.TypeParam{P: pos, Name: n}
+		byName[n] = p
+		out = append(out, p)
+	}
+	for _, c := range tp.Constraints {
+		if len(c.Args) != 1 {
+			l.errorf(pos, "constraint %s must name one type parameter", c.Class)
+			continue
+		}
+		nt, ok := l.typ(c.Args[0]).(*ast.NamedType)
+		if !ok || len(nt.Path) != 1 || byName[nt.Path[0]] == nil {
+			l.errorf(pos, "constraint %s must name one type parameter", c.Class)
+			continue
+		}
+		p := byName[nt.Path[0]]
+		p.Classes = append(p.Classes, c.Class)
+	}
+	return out
+}
+
+// funcRest fills in the parameters, return type and body of a definition or lambda.
+func (l *lowerer) funcRest(d *ast.FuncDecl, r *cstFuncRest) {
+	for _, ps := range r.Params {
+		list := []*ast.Param{}
+		for _, p := range ps.Params {
+			if p.Kind == "var" {
+				l.errorf(toPos(p.Pos), "var parameters are not supported; declare a var in the body")
+			}
+			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type)})
+		}
+		d.Params = append(d.Params, list)
+	}
+	if len(d.Params) == 0 {
+		d.Params = [][]*ast.Param{{}}
+	}
+	d.Ret = l.typ(r.Ret)
+	if r.Body.Expr != nil {
+		d.ExprBody = l.expr(r.Body.Expr)
+	} else {
+		d.Body = l.stmts(r.Body.Block)
+	}
+}
+
+// ---- expressions --------------------------------------------------------------------------
+
+func (l *lowerer) optExpr(e *cstExpr) ast.Expr {
+	if e == nil {
+		return nil
+	}
+	return l.expr(e)
+}
+
+func (l *lowerer) expr(e *cstExpr) ast.Expr {
+	head := l.tuple(e.Head)
+	if e.Dollar == nil {
+		return head
+	}
+	return &ast.Apply{P: head.Position(), Fn: head, Arg: l.expr(e.Dollar)}
+}
+
+func (l *lowerer) tuple(t *cstTuple) ast.Expr {
+	if len(t.Elems) == 1 {
+		return l.or(t.Elems[0])
+	}
+	tl := &ast.TupleLit{P: toPos(t.Pos)}
+	for _, e := range t.Elems {
+		tl.Elems = append(tl.Elems, l.or(e))
+	}
+	return tl
+}
+
+func (l *lowerer) or(o *cstOr) ast.Expr {
+	x := l.and(o.Terms[0])
+	for _, t := range o.Terms[1:] {
+		x = &ast.Logic{P: x.Position(), And: false, L: x, R: l.and(t)}
+	}
+	return x
+}
+
+func (l *lowerer) and(a *cstAnd) ast.Expr {
+	x := l.not(a.Terms[0])
+	for _, t := range a.Terms[1:] {
+		x = &ast.Logic{P: x.Position(), And: true, L: x, R: l.not(t)}
+	}
+	return x
+}
+
+func (l *lowerer) not(n *cstNot) ast.Expr {
+	if n.Not != nil {
+		return &ast.Unary{P: toPos(n.Pos), Op: "not", Func: "lnot", X: l.not(n.Not)}
+	}
+	c := n.Cmp
+	x := l.sum(c.L)
+	if c.Op == nil {
+		return x
+	}
+	return &ast.Binary{P: toPos(c.Op.Pos), Op: c.Op.Op, Func: operatorFuncs[c.Op.Op], L: x, R: l.sum(c.R)}
+}
+
+// operatorFuncs names the library function each operator calls, as in Felix.
+var operatorFuncs = map[string]string{
+	"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod",
+	"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
+}
+
+func (l *lowerer) sum(s *cstSum) ast.Expr {
+	x := l.prod(s.Head)
+	for _, r := range s.Tail {
+		x = &ast.Binary{P: toPos(r.Pos), Op: r.Op, Func: operatorFuncs[r.Op], L: x, R: l.prod(r.X)}
+	}
+	return x
+}
+
+func (l *lowerer) prod(p *cstProd) ast.Expr {
+	x := l.prefix(p.Head)
+	for _, r := range p.Tail {
+		x = &ast.Binary{P: toPos(r.Pos), Op: r.Op, Func: operatorFuncs[r.Op], L: x, R: l.prefix(r.X)}
+	}
+	return x
+}
+
+func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
+	pos := toPos(p.Pos)
+	switch {
+	case p.Neg != nil:
+		x := l.prefix(p.Neg)
+		switch lit := x.(type) {
+		case *ast.IntLit:
+			return &ast.IntLit{P: pos, Value: -lit.Value}
+		case *ast.FloatLit:
+			return &ast.FloatLit{P: pos, Value: -lit.Value}
+		}
+		return &ast.Unary{P: pos, Op: "-", Func: "neg", X: x}
+	case p.Plus != nil:
+		return l.prefix(p.Plus)
+	}
+	x := l.post(p.App.Fn)
+	for _, a := range p.App.Args {
+		x = &ast.Apply{P: x.Position(), Fn: x, Arg: l.post(a)}
+	}
+	return x
+}
+
+func (l *lowerer) post(p *cstPost) ast.Expr {
+	x := l.hash(p.Head)
+	for _, s := range p.Suffixes {
+		pos := toPos(s.Pos)
+		switch {
+		case s.Index != nil && s.Index.To != nil:
+			x = &ast.Slice{P: pos, X: x, From: l.expr(s.Index.I), To: l.expr(s.Index.To)}
+		case s.Index != nil:
+			x = &ast.Index{P: pos, X: x, I: l.expr(s.Index.I)}
+		case s.Proj != nil:
+			x = &ast.Proj{P: pos, X: x, Index: *s.Proj}
+		default:
+			x = &ast.Dot{P: pos, X: x, Name: l.name(s.Name)}
+		}
+	}
+	return x
+}
+
+func (l *lowerer) hash(h *cstHash) ast.Expr {
+	if h.Hash != nil {
+		pos := toPos(h.Pos)
+		return &ast.Apply{P: pos, Fn: l.hash(h.Hash), Arg: &ast.UnitLit{P: pos}}
+	}
+	return l.atom(h.Atom)
+}
+
+func (l *lowerer) name(n *cstNameRef) *ast.Name {
+	out := &ast.Name{P: toPos(n.Pos), Path: n.Parts}
+	for _, t := range n.TypeArgs {
+		out.TypeArgs = append(out.TypeArgs, l.typ(t))
+	}
+	return out
+}
+
+func (l *lowerer) atom(a *cstAtom) ast.Expr {
+	pos := toPos(a.Pos)
+	switch {
+	case a.Float != nil:
+		v, err := strconv.ParseFloat(strings.ReplaceAll(*a.Float, "_", ""), 64)
+		if err != nil && !math.IsInf(v, 0) {
+			l.errorf(pos, "malformed float literal %s", *a.Float)
+		}
+		return &ast.FloatLit{P: pos, Value: v}
+	case a.Int != nil:
+		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int)}
+	case a.String != nil:
+		return &ast.StringLit{P: pos, Value: l.stringLit(pos, *a.String)}
+	case a.True, a.False:
+		return &ast.BoolLit{P: pos, Value: a.True}
+	case a.Cond != nil:
+		return l.condExpr(pos, a.Cond)
+	case a.Lambda != nil:
+		d := &ast.FuncDecl{P: pos, Kind: funcKind(a.Lambda.Kind)}
+		l.funcRest(d, a.Lambda.Rest)
+		return &ast.Lambda{P: pos, Func: d}
+	case a.Block != nil:
+		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts)}
+		return &ast.Lambda{P: pos, Func: d}
+	case a.Unit:
+		return &ast.UnitLit{P: pos}
+	case a.Record != nil:
+		r := &ast.RecordLit{P: pos}
+		for _, f := range a.Record.Fields {
+			r.Names = append(r.Names, f.Name)
+			r.Values = append(r.Values, l.or(f.Value))
+		}
+		return r
+	case a.Paren != nil:
+		return l.expr(a.Paren)
+	}
+	return l.name(a.Name)
+}
+
+func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
+	top := &ast.Cond{P: pos, Cond: l.expr(c.Cond), Then: l.expr(c.Then)}
+	last := top
+	for _, e := range c.Elifs {
+		next := &ast.Cond{P: toPos(e.Pos), Cond: l.expr(e.Cond), Then: l.expr(e.Then)}
+		last.Else = next
+		last = next
+	}
+	last.Else = l.expr(c.Else)
+	return top
+}
+
+// intLit decodes an integer literal: base prefix, `_` separators, Felix type suffix.
+func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
+	m := intParts.FindStringSubmatch(text)
+	digits, base := strings.ReplaceAll(m[1], "_", ""), 10
+	if len(digits) > 2 && digits[0] == '0' {
+		switch digits[1] {
+		case 'x', 'X':
+			base = 16
+		case 'b', 'B':
+			base = 2
+		case 'o', 'O':
+			base = 8
+		}
+		if base != 10 {
+			digits = digits[2:]
+		}
+	}
+	v, err := strconv.ParseUint(digits, base, 64)
+	if err != nil {
+		l.errorf(pos, "integer literal %s is out of range", text)
+		return 0
+	}
+	return int64(v)
+}
+
+// intParts splits an integer literal into its digits (with any base prefix) and its suffix.
+var intParts = regexp.MustCompile(`^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)(.*)$`)
+
+// stringLit decodes a quoted string literal with its C escapes.
+func (l *lowerer) stringLit(pos ast.Pos, text string) string {
+	var body string
+	switch {
+	case len(text) >= 6 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`)):
+		body = text[3 : len(text)-3]
+	default:
+		body = text[1 : len(text)-1]
+	}
+	if !strings.Contains(body, `\`) {
+		return body
+	}
+	var b strings.Builder
+	for i := 0; i < len(body); i++ {
+		c := body[i]
+		if c != '\\' || i+1 >= len(body) {
+			b.WriteByte(c)
+			continue
+		}
+		i++
+		switch e := body[i]; e {
+		case 'n':
+			b.WriteByte('\n')
+		case 't':
+			b.WriteByte('\t')
+		case 'r':
+			b.WriteByte('\r')
+		case '0':
+			b.WriteByte(0)
+		case 'a':
+			b.WriteByte('\a')
+		case 'b':
+			b.WriteByte('\b')
+		case 'f':
+			b.WriteByte('\f')
+		case 'v':
+			b.WriteByte('\v')
+		case '\\', '"', '\'':
+			b.WriteByte(e)
+		case '\n':
+			// a backslash before a newline joins the lines
+		case 'x':
+			if i+2 < len(body) && isHex(body[i+1]) && isHex(body[i+2]) {
+				v, _ := strconv.ParseUint(body[i+1:i+3], 16, 8)
+				b.WriteByte(byte(v))
+				i += 2
+			} else {
+				l.errorf(pos, `malformed \x escape in string literal`)
+			}
+		default:
+			l.errorf(pos, `unknown escape sequence \%c in string literal`, e)
+		}
+	}
+	return b.String()
+}
+
+func isHex(c byte) bool {
+	return c >= '0' && c <= '9' || c >= 'a' && c <= 'f' || c >= 'A' && c <= 'F'
+}
+
+// ---- types --------------------------------------------------------------------------------
+
+func (l *lowerer) typ(t *cstType) ast.Type {
+	if t == nil {
+		return nil
+	}
+	dom := l.typeProd(t.Dom)
+	if t.Cod == nil {
+		return dom
+	}
+	return &ast.FuncType{P: toPos(t.Pos), Dom: dom, Cod: l.typ(t.Cod)}
+}
+
+func (l *lowerer) typeProd(p *cstTypeProd) ast.Type {
+	if len(p.Elems) == 1 {
+		return l.typePrefix(p.Elems[0])
+	}
+	tt := &ast.TupleType{P: toPos(p.Pos)}
+	for _, e := range p.Elems {
+		tt.Elems = append(tt.Elems, l.typePrefix(e))
+	}
+	return tt
+}
+
+func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
+	pos := toPos(p.Pos)
+	switch {
+	case p.In != nil:
+		return &ast.ChanType{P: pos, Dir: ast.ChanIn, Elem: l.typePrefix(p.In)}
+	case p.Out != nil:
+		return &ast.ChanType{P: pos, Dir: ast.ChanOut, Elem: l.typePrefix(p.Out)}
+	}
+	a := p.Atom
+	switch {
+	case a.Num != nil:
+		switch *a.Num {
+		case "1":
+			return &ast.UnitType{P: pos}
+		case "0":
+			return &ast.VoidType{P: pos}
+		}
+		l.errorf(pos, "%s is not a type (only 0 and 1 are)", *a.Num)
+		return &ast.UnitType{P: pos}
+	case a.Record != nil:
+		r := &ast.RecordType{P: pos}
+		for _, f := range a.Record.Fields {
+			r.Names = append(r.Names, f.Name)
+			r.Fields = append(r.Fields, l.typ(f.Type))
+		}
+		return r
+	case a.Paren != nil:
+		return l.typ(a.Paren)
+	}
+	n := l.name(a.Name)
+	return &ast.NamedType{P: n.P, Path: n.Path, Args: n.TypeArgs}
+}

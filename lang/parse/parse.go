@@ -1,0 +1,186 @@
+// Package parse turns felixlet source text into an ast.File: a participle lexer and grammar
+// (grammar.go) build a concrete syntax tree, which lower.go turns into ast nodes, removing
+// the sugar (`$`, `#`, juxtaposition, operators, loop and conditional variants) and splicing
+// in included files.
+//
+// It knows nothing of names or types; that is the checker's job.
+package parse
+
+import (
+	"errors"
+	"fmt"
+	"path/filepath"
+	"strings"
+
+	"github.com/alecthomas/participle/v2"
+	"github.com/alecthomas/participle/v2/lexer"
+
+	"github.com/felixlet/felixlet/lang/ast"
+	"github.com/felixlet/felixlet/lang/diag"
+)
+
+// Config says how `include` finds files.
+type Config struct {
+	// ReadFile reads an included file; nil means includes of files are errors.
+	ReadFile func(path string) ([]byte, error)
+	// IsLibrary reports whether an include path names a library module built into
+	// felixlet; such includes do nothing. Paths starting with "std/" always do nothing.
+	IsLibrary func(path string) bool
+}
+
+// File parses the source of one file, with every file it includes, into an ast.File. It
+// returns the diagnostics (a syntax error stops the parse of its file) and the text of
+// every file read, for quoting in reports.
+func File(name string, src []byte, cfg Config) (*ast.File, diag.List, diag.Sources) {
+	p := &fileParser{cfg: cfg, sources: diag.Sources{}, seen: map[string]bool{}}
+	p.seen[filepath.Clean(name)] = true
+	stmts := p.parseFile(name, src)
+	p.errs.Sort()
+	return &ast.File{Name: name, Stmts: stmts}, p.errs, p.sources
+}
+
+// Expr parses a single expression, for tools such as the REPL's `:type`.
+func Expr(name string, src []byte) (ast.Expr, diag.List) {
+	p := &fileParser{sources: diag.Sources{}, seen: map[string]bool{}}
+	stmts := p.parseFile(name, append(append([]byte{}, src...), ';'))
+	if len(p.errs) > 0 {
+		return nil, p.errs
+	}
+	if len(stmts) != 1 {
+		var l diag.List
+		l.Add(ast.Pos{File: name, Line: 1, Col: 1}, "expected one expression")
+		return nil, l
+	}
+	if es, ok := stmts[0].(*ast.ExprStmt); ok {
+		return es.X, nil
+	}
+	var l diag.List
+	l.Add(stmts[0].Position(), "expected an expression")
+	return nil, l
+}
+
+type fileParser struct {
+	cfg     Config
+	errs    diag.List
+	sources diag.Sources
+	seen    map[string]bool // included files, by cleaned path
+}
+
+func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
+	p.sources[name] = src
+	cst, err := parser.ParseBytes(name, src)
+	if err != nil {
+		p.errs = append(p.errs, syntaxError(name, src, err))
+		return nil
+	}
+	l := &lowerer{p: p, file: name}
+	return l.stmts(cst.Stmts)
+}
+
+// include returns the statements of an included file, or nil when it does nothing.
+func (p *fileParser) include(from string, pos ast.Pos, path string) []ast.Stmt {
+	if strings.HasPrefix(path, "std/") || (p.cfg.IsLibrary != nil && p.cfg.IsLibrary(path)) {
+		return nil
+	}
+	if filepath.Ext(path) == "" {
+		path += ".flx"
+	}
+	if !filepath.IsAbs(path) {
+		path = filepath.Join(filepath.Dir(from), path)
+	}
+	clean := filepath.Clean(path)
+	if p.seen[clean] {
+		return nil
+	}
+	p.seen[clean] = true
+	if p.cfg.ReadFile == nil {
+		p.errs.Add(pos, "cannot include %q: includes are not available here", path)
+		return nil
+	}
+	src, err := p.cfg.ReadFile(path)
+	if err != nil {
+		p.errs.Add(pos, "cannot include %q: %v", path, unwrapPathError(err))
+		return nil
+	}
+	return p.parseFile(path, src)
+}
+
+func unwrapPathError(err error) error {
+	for {
+		u := errors.Unwrap(err)
+		if u == nil {
+			return err
+		}
+		err = u
+	}
+}
+
+// syntaxError turns a participle error into a diagnostic naming the offending token.
+func syntaxError(name string, src []byte, err error) *diag.Error {
+	var perr participle.Error
+	if !errors.As(err, &perr) {
+		return &diag.Error{Pos: ast.Pos{File: name, Line: 1, Col: 1}, Msg: "syntax error: " + err.Error()}
+	}
+	pos := toPos(perr.Position())
+	if pos.File == "" {
+		pos.File = name
+	}
+	var ute *participle.UnexpectedTokenError
+	if errors.As(err, &ute) {
+		if ute.Unexpected.EOF() {
+			return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
+		}
+		return &diag.Error{Pos: pos, Msg: fmt.Sprintf("syntax error: unexpected %s", describeToken(ute.Unexpected.Value))}
+	}
+	msg := perr.Message()
+	if strings.Contains(msg, "invalid input text") {
+		if pos.Line > 0 && isUnterminated(src, pos) {
+			return &diag.Error{Pos: pos, Msg: "syntax error: unterminated string", Incomplete: true}
+		}
+		return &diag.Error{Pos: pos, Msg: "syntax error: invalid character"}
+	}
+	if strings.Contains(msg, "unexpected token \"<EOF>\"") {
+		return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
+	}
+	return &diag.Error{Pos: pos, Msg: "syntax error: " + msg}
+}
+
+// isUnterminated reports whether the text at pos opens a string literal.
+func isUnterminated(src []byte, pos ast.Pos) bool {
+	line := 1
+	for i := 0; i < len(src); i++ {
+		if line == pos.Line {
+			j := i + pos.Col - 1
+			return j < len(src) && (src[j] == '"' || src[j] == '\'')
+		}
+		if src[i] == '\n' {
+			line++
+		}
+	}
+	return false
+}
+
+// endPos is the position just after the last non-blank character of src.
+func endPos(name string, src []byte) ast.Pos {
+	s := strings.TrimRight(string(src), " \t\r\n")
+	line, col := 1, 1
+	for i := 0; i < len(s); i++ {
+		if s[i] == '\n' {
+			line, col = line+1, 1
+		} else {
+			col++
+		}
+	}
+	return ast.Pos{File: name, Line: line, Col: col}
+}
+
+func describeToken(v string) string {
+	if v == "" {
+		return "end of input"
+	}
+	return fmt.Sprintf("%q", v)
+}
+
+func toPos(p lexer.Position) ast.Pos {
+	return ast.Pos{File: p.Filename, Line: p.Line, Col: p.Column}
+}

@@ -1,0 +1,305 @@
+// Package code defines felixlet's bytecode: the opcode table, the compiled Program and Func,
+// runtime type descriptors, and the disassembler. It is a leaf: the compiler writes it, the
+// machine executes it, and neither needs the other.
+//
+// # The machine model
+//
+// Each frame has two register files: S, scalar registers of 64 bits holding int, double
+// (its bits), bool (0 or 1) and char (a byte), and R, reference registers holding Go values
+// (strings, tuples, closures, environments, channels). A register keeps one kind for the
+// life of its function, so scalar registers never hold Go pointers.
+//
+// An instruction is an opcode with three 16-bit register operands A, B, C and a 32-bit
+// operand K (a constant index, an immediate, a jump target or a function index). In the
+// comments below, sA is scalar register A, rA reference register A, and K the wide operand.
+//
+// # Calls
+//
+// A call's arguments sit at the top of the caller's registers: scalar arguments from
+// s(B+2) on (sB and s(B+1) receive the frame header: the return pc and the caller's
+// register bases), reference arguments from rC on. When the callee needs its closure's
+// environment, the environment comes first, in rC. The callee's registers start where its
+// arguments are. Its result is stored, on return, in the caller's register A (of the kind the
+// result has).
+package code
+
+// Op is an opcode.
+type Op uint8
+
+// The opcodes. The register picture follows each.
+const (
+	OpNop Op = iota // no effect
+
+	// moves and constants
+	OpMoveS   // sA = sB
+	OpMoveR   // rA = rB
+	OpLoadI   // sA = K (a 32-bit immediate int)
+	OpLoadKS  // sA = scalar constant K
+	OpLoadKR  // rA = reference constant K (a string or a type descriptor)
+	OpLoadNil // rA = nil (drops a reference)
+
+	// int arithmetic (wrapping); / and % truncate toward zero
+	OpAddI  // sA = sB + sC
+	OpAddIK // sA = sB + K
+	OpSubI  // sA = sB - sC
+	OpMulI  // sA = sB * sC
+	OpDivI  // sA = sB / sC; division by zero is an error
+	OpModI  // sA = sB % sC; division by zero is an error
+	OpNegI  // sA = -sB
+
+	// double arithmetic
+	OpAddD // sA = sB + sC
+	OpSubD // sA = sB - sC
+	OpMulD // sA = sB * sC
+	OpDivD // sA = sB / sC (IEEE: may give inf or nan)
+	OpNegD // sA = -sB
+
+	// comparisons giving a bool in sA
+	OpEqI   // sA = sB == sC (int, char, bool)
+	OpNeI   // sA = sB != sC
+	OpLtI   // sA = sB < sC (signed)
+	OpLeI   // sA = sB <= sC
+	OpEqIK  // sA = sB == K
+	OpNeIK  // sA = sB != K
+	OpLtIK  // sA = sB < K
+	OpLeIK  // sA = sB <= K
+	OpGtIK  // sA = sB > K
+	OpGeIK  // sA = sB >= K
+	OpEqD   // sA = sB == sC (double)
+	OpNeD   // sA = sB != sC
+	OpLtD   // sA = sB < sC
+	OpLeD   // sA = sB <= sC
+	OpEqStr // sA = rB == rC (strings)
+	OpNeStr // sA = rB != rC
+	OpLtStr // sA = rB < rC (bytewise)
+	OpLeStr // sA = rB <= rC
+	OpNot   // sA = !sB (bool)
+
+	// jumps; K is the target pc
+	OpJump      // pc = K
+	OpJumpIf    // if sA { pc = K }
+	OpJumpIfNot // if !sA { pc = K }
+	OpJLtI      // if sA < sB { pc = K } (int)
+	OpJLeI      // if sA <= sB { pc = K }
+	OpJEqI      // if sA == sB { pc = K }
+	OpJNeI      // if sA != sB { pc = K }
+	OpJLtIK     // if sA < int16(C) { pc = K }
+	OpJLeIK     // if sA <= int16(C) { pc = K }
+	OpJGtIK     // if sA > int16(C) { pc = K }
+	OpJGeIK     // if sA >= int16(C) { pc = K }
+	OpJEqIK     // if sA == int16(C) { pc = K }
+	OpJNeIK     // if sA != int16(C) { pc = K }
+
+	// conversions
+	OpIntToDouble // sA = double(sB)
+	OpDoubleToInt // sA = int(sB), truncating; nan and out-of-range values are errors
+	OpOrd         // sA = the char sB as a signed byte
+	OpChr         // sA = the char with code sB (its low byte)
+
+	// strings
+	OpConcat     // rA = rB + rC
+	OpConcatChar // rA = rB + the char sC
+	OpStrLen     // sA = len(rB)
+	OpStrIndex   // sA = rB[sC]; an index out of range is an error
+	OpStrI       // rA = the decimal text of the int sB
+	OpStrD       // rA = the double sB as C++ iostreams print it
+	OpStrB       // rA = "true" or "false"
+	OpStrC       // rA = the one-char string of sB
+	OpReprC      // rA = the char sB with repr escapes
+	OpReprStr    // rA = the string rB quoted with repr escapes
+	OpPrint      // write rA to stdout; B=1 adds a newline; C=1 writes to stderr instead
+
+	// aggregates; K indexes the function's layouts
+	OpTuple // rA = a tuple of layout K from sB.. and rC..
+	OpGetS  // sA = scalar slot C of the tuple rB
+	OpGetR  // rA = reference slot C of the tuple rB
+
+	// closures and environments
+	OpNewEnv  // rA = a new environment of layout K whose parent is rB (B = NoReg: none)
+	OpEnvGetS // sA = scalar slot C of the environment K levels above rB
+	OpEnvGetR // rA = reference slot C of the environment K levels above rB
+	OpEnvSetS // scalar slot C of the environment K levels above rB = sA
+	OpEnvSetR // reference slot C of the environment K levels above rB = rA
+	OpEnvUp   // rA = the environment K levels above rB
+	OpClosure // rA = a closure of function K over the environment rB (B = NoReg: none)
+
+	// calls and returns
+	OpCall        // call function K with arguments at sB+2.., rC..; result in register A
+	OpCallClosure // call the closure rK with arguments at sB+2.., rC+1..; result in register A
+	OpCallBuiltin // call builtin K with arguments at sB.., rC..; it leaves its result in sB or rC
+	OpReturn      // return from a procedure
+	OpReturnS     // return sA
+	OpReturnR     // return rA
+	OpFallOff     // error: a function reached its end without returning a value
+
+	// fibres and channels
+	OpMkChan   // rA = a new synchronous channel
+	OpRead     // read a unit value from the channel rB
+	OpReadS    // sA = read from the channel rB
+	OpReadR    // rA = read from the channel rB
+	OpWrite    // write a unit value to the channel rB
+	OpWriteS   // write sA to the channel rB
+	OpWriteR   // write rA to the channel rB
+	OpSpawn    // start a fibre running the closure rA now; the spawner waits at the front
+	OpSchedule // start a fibre running the closure rA later, at the back of the active list
+	OpRun      // run the closure rA on a nested scheduler until nothing is active there
+	OpYield    // move the running fibre to the back of the active list
+	OpHalt     // stop the program with the message rA
+
+	numOps
+)
+
+// NoReg in an optional register operand means "none".
+const NoReg = 0xFFFF
+
+// Operand says how an instruction field is read, for the disassembler and the checks.
+type Operand uint8
+
+const (
+	None      Operand = iota // unused
+	SReg                     // a scalar register
+	RReg                     // a reference register
+	Imm                      // a signed immediate
+	Flag                     // a small flag
+	KScalar                  // an index into the scalar constants
+	KRef                     // an index into the reference constants
+	Target                   // a jump target pc
+	FuncIdx                  // an index into the program's functions
+	Builtin                  // an index into the program's builtins
+	LayoutIdx                // an index into the function's layouts
+	Depth                    // a count of environment levels
+	Slot                     // a slot number
+	SBase                    // the first of a call's scalar registers
+	RBase                    // the first of a call's reference registers
+	Result                   // a call's result register, whose kind the callee decides
+	ImmC                     // a signed 16-bit immediate in C
+)
+
+// Info describes one opcode.
+type Info struct {
+	Name       string
+	A, B, C, K Operand
+	Doc        string
+}
+
+// Ops describes every opcode; the disassembler reads it.
+var Ops = [numOps]Info{
+	OpNop:     {"NOP", None, None, None, None, "no effect"},
+	OpMoveS:   {"MOVES", SReg, SReg, None, None, "copy a scalar register"},
+	OpMoveR:   {"MOVER", RReg, RReg, None, None, "copy a reference register"},
+	OpLoadI:   {"LOADI", SReg, None, None, Imm, "load a small int"},
+	OpLoadKS:  {"LOADKS", SReg, None, None, KScalar, "load a scalar constant"},
+	OpLoadKR:  {"LOADKR", RReg, None, None, KRef, "load a reference constant"},
+	OpLoadNil: {"LOADNIL", RReg, None, None, None, "clear a reference register"},
+
+	OpAddI:  {"ADDI", SReg, SReg, SReg, None, "int add"},
+	OpAddIK: {"ADDIK", SReg, SReg, None, Imm, "int add an immediate"},
+	OpSubI:  {"SUBI", SReg, SReg, SReg, None, "int subtract"},
+	OpMulI:  {"MULI", SReg, SReg, SReg, None, "int multiply"},
+	OpDivI:  {"DIVI", SReg, SReg, SReg, None, "int divide, truncating"},
+	OpModI:  {"MODI", SReg, SReg, SReg, None, "int remainder"},
+	OpNegI:  {"NEGI", SReg, SReg, None, None, "int negate"},
+	OpAddD:  {"ADDD", SReg, SReg, SReg, None, "double add"},
+	OpSubD:  {"SUBD", SReg, SReg, SReg, None, "double subtract"},
+	OpMulD:  {"MULD", SReg, SReg, SReg, None, "double multiply"},
+	OpDivD:  {"DIVD", SReg, SReg, SReg, None, "double divide"},
+	OpNegD:  {"NEGD", SReg, SReg, None, None, "double negate"},
+
+	OpEqI:   {"EQI", SReg, SReg, SReg, None, "int equal"},
+	OpNeI:   {"NEI", SReg, SReg, SReg, None, "int not equal"},
+	OpLtI:   {"LTI", SReg, SReg, SReg, None, "int less"},
+	OpLeI:   {"LEI", SReg, SReg, SReg, None, "int less or equal"},
+	OpEqIK:  {"EQIK", SReg, SReg, None, Imm, "int equal to an immediate"},
+	OpNeIK:  {"NEIK", SReg, SReg, None, Imm, "int not equal to an immediate"},
+	OpLtIK:  {"LTIK", SReg, SReg, None, Imm, "int less than an immediate"},
+	OpLeIK:  {"LEIK", SReg, SReg, None, Imm, "int at most an immediate"},
+	OpGtIK:  {"GTIK", SReg, SReg, None, Imm, "int greater than an immediate"},
+	OpGeIK:  {"GEIK", SReg, SReg, None, Imm, "int at least an immediate"},
+	OpEqD:   {"EQD", SReg, SReg, SReg, None, "double equal"},
+	OpNeD:   {"NED", SReg, SReg, SReg, None, "double not equal"},
+	OpLtD:   {"LTD", SReg, SReg, SReg, None, "double less"},
+	OpLeD:   {"LED", SReg, SReg, SReg, None, "double less or equal"},
+	OpEqStr: {"EQSTR", SReg, RReg, RReg, None, "string equal"},
+	OpNeStr: {"NESTR", SReg, RReg, RReg, None, "string not equal"},
+	OpLtStr: {"LTSTR", SReg, RReg, RReg, None, "string less"},
+	OpLeStr: {"LESTR", SReg, RReg, RReg, None, "string less or equal"},
+	OpNot:   {"NOT", SReg, SReg, None, None, "bool not"},
+
+	OpJump:      {"JUMP", None, None, None, Target, "jump"},
+	OpJumpIf:    {"JUMPIF", SReg, None, None, Target, "jump if true"},
+	OpJumpIfNot: {"JUMPIFNOT", SReg, None, None, Target, "jump if false"},
+	OpJLtI:      {"JLTI", SReg, SReg, None, Target, "jump if int less"},
+	OpJLeI:      {"JLEI", SReg, SReg, None, Target, "jump if int less or equal"},
+	OpJEqI:      {"JEQI", SReg, SReg, None, Target, "jump if int equal"},
+	OpJNeI:      {"JNEI", SReg, SReg, None, Target, "jump if int not equal"},
+	OpJLtIK:     {"JLTIK", SReg, None, ImmC, Target, "jump if int less than an immediate"},
+	OpJLeIK:     {"JLEIK", SReg, None, ImmC, Target, "jump if int at most an immediate"},
+	OpJGtIK:     {"JGTIK", SReg, None, ImmC, Target, "jump if int greater than an immediate"},
+	OpJGeIK:     {"JGEIK", SReg, None, ImmC, Target, "jump if int at least an immediate"},
+	OpJEqIK:     {"JEQIK", SReg, None, ImmC, Target, "jump if int equal to an immediate"},
+	OpJNeIK:     {"JNEIK", SReg, None, ImmC, Target, "jump if int not equal to an immediate"},
+
+	OpIntToDouble: {"I2D", SReg, SReg, None, None, "int to double"},
+	OpDoubleToInt: {"D2I", SReg, SReg, None, None, "double to int, truncating"},
+	OpOrd:         {"ORD", SReg, SReg, None, None, "char to its signed code"},
+	OpChr:         {"CHR", SReg, SReg, None, None, "int to the char of its low byte"},
+
+	OpConcat:     {"CONCAT", RReg, RReg, RReg, None, "join two strings"},
+	OpConcatChar: {"CONCATC", RReg, RReg, SReg, None, "append a char to a string"},
+	OpStrLen:     {"STRLEN", SReg, RReg, None, None, "length of a string"},
+	OpStrIndex:   {"STRINDEX", SReg, RReg, SReg, None, "char of a string at an index"},
+	OpStrI:       {"STRI", RReg, SReg, None, None, "int to text"},
+	OpStrD:       {"STRD", RReg, SReg, None, None, "double to text"},
+	OpStrB:       {"STRB", RReg, SReg, None, None, "bool to text"},
+	OpStrC:       {"STRC", RReg, SReg, None, None, "char to a string"},
+	OpReprC:      {"REPRC", RReg, SReg, None, None, "char to its repr"},
+	OpReprStr:    {"REPRSTR", RReg, RReg, None, None, "string to its repr"},
+	OpPrint:      {"PRINT", RReg, Flag, Flag, None, "write a string to stdout (or stderr)"},
+
+	OpTuple: {"TUPLE", RReg, SReg, RReg, LayoutIdx, "build a tuple"},
+	OpGetS:  {"GETS", SReg, RReg, Slot, None, "read a scalar slot of a tuple"},
+	OpGetR:  {"GETR", RReg, RReg, Slot, None, "read a reference slot of a tuple"},
+
+	OpNewEnv:  {"NEWENV", RReg, RReg, None, LayoutIdx, "make an environment"},
+	OpEnvGetS: {"ENVGETS", SReg, RReg, Slot, Depth, "read a scalar variable of an environment"},
+	OpEnvGetR: {"ENVGETR", RReg, RReg, Slot, Depth, "read a reference variable of an environment"},
+	OpEnvSetS: {"ENVSETS", SReg, RReg, Slot, Depth, "write a scalar variable of an environment"},
+	OpEnvSetR: {"ENVSETR", RReg, RReg, Slot, Depth, "write a reference variable of an environment"},
+	OpEnvUp:   {"ENVUP", RReg, RReg, None, Depth, "find an enclosing environment"},
+	OpClosure: {"CLOSURE", RReg, RReg, None, FuncIdx, "make a closure"},
+
+	OpCall:        {"CALL", Result, SBase, RBase, FuncIdx, "call a function"},
+	OpCallClosure: {"CALLC", Result, SBase, RBase, RReg, "call a closure"},
+	OpCallBuiltin: {"BUILTIN", None, SBase, RBase, Builtin, "call a builtin"},
+	OpReturn:      {"RET", None, None, None, None, "return from a procedure"},
+	OpReturnS:     {"RETS", SReg, None, None, None, "return a scalar"},
+	OpReturnR:     {"RETR", RReg, None, None, None, "return a reference"},
+	OpFallOff:     {"FALLOFF", None, None, None, None, "error: no value returned"},
+
+	OpMkChan:   {"MKCHAN", RReg, None, None, None, "make a channel"},
+	OpRead:     {"READ", None, RReg, None, None, "read a unit value"},
+	OpReadS:    {"READS", SReg, RReg, None, None, "read a scalar"},
+	OpReadR:    {"READR", RReg, RReg, None, None, "read a reference"},
+	OpWrite:    {"WRITE", None, RReg, None, None, "write a unit value"},
+	OpWriteS:   {"WRITES", SReg, RReg, None, None, "write a scalar"},
+	OpWriteR:   {"WRITER", RReg, RReg, None, None, "write a reference"},
+	OpSpawn:    {"SPAWN", RReg, None, None, None, "spawn a fibre, run it now"},
+	OpSchedule: {"SCHEDULE", RReg, None, None, None, "spawn a fibre, run it later"},
+	OpRun:      {"RUN", RReg, None, None, None, "run a nested scheduler"},
+	OpYield:    {"YIELD", None, None, None, None, "yield to the active list"},
+	OpHalt:     {"HALT", RReg, None, None, None, "stop the program"},
+}
+
+func (op Op) String() string {
+	if int(op) < len(Ops) && Ops[op].Name != "" {
+		return Ops[op].Name
+	}
+	return "OP?"
+}
+
+// Instr is one instruction.
+type Instr struct {
+	Op      Op
+	A, B, C uint16
+	K       int32
+}

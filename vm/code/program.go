@@ -1,0 +1,192 @@
+package code
+
+import (
+	"fmt"
+	"sort"
+	"strings"
+)
+
+// Program is a compiled program.
+type Program struct {
+	Funcs    []*Func  // every function; Funcs[0] is the mainline
+	Builtins []string // the Go builtins the code calls, by name; OpCallBuiltin indexes this
+}
+
+// Func is a compiled function.
+type Func struct {
+	Name     string   // for backtraces and disassembly
+	File     string   // the source file it was defined in
+	Index    int      // its index in Program.Funcs
+	Code     []Instr  // its instructions
+	Lines    []Line   // source positions, by pc
+	NS, NR   int      // the number of scalar and reference registers its frame needs
+	NeedsEnv bool     // it reads its closure's environment, which arrives in r0
+	KS       []uint64 // scalar constants (ints and doubles as bits)
+	KR       []any    // reference constants: strings and *Type descriptors
+	Layouts  []Layout // shapes of the tuples and environments it builds
+}
+
+// Line says that the instructions from PC on come from Line:Col.
+type Line struct {
+	PC        int32
+	Line, Col int32
+}
+
+// Layout is the shape of a tuple or an environment: how many scalar and reference slots.
+type Layout struct {
+	NS, NR int
+}
+
+// Pos returns the source position of the instruction at pc.
+func (f *Func) Pos(pc int) (line, col int) {
+	i := sort.Search(len(f.Lines), func(i int) bool { return int(f.Lines[i].PC) > pc }) - 1
+	if i < 0 {
+		return 0, 0
+	}
+	return int(f.Lines[i].Line), int(f.Lines[i].Col)
+}
+
+// Kind classifies values for printing, comparison and zero values.
+type Kind uint8
+
+const (
+	KInt    Kind = iota // int, in a scalar slot
+	KDouble             // double, in a scalar slot
+	KBool               // bool, in a scalar slot
+	KChar               // char, in a scalar slot
+	KString             // string, in a reference slot
+	KUnit               // unit, in no slot at all
+	KTuple              // a tuple, a reference to its slots
+	KRecord             // a record: a tuple with field names
+	KFunc               // a closure
+	KChan               // a channel end
+	KOpaque             // a library value
+)
+
+// Type describes a runtime type, for the builtins that print and compare any value.
+type Type struct {
+	Kind  Kind
+	Elems []*Type  // tuple elements or record fields
+	Names []string // record field names
+	Slots []int    // for each element, its slot among the scalar or reference slots
+	Name  string   // the type as written, for messages
+}
+
+// IsScalar reports whether values of the type live in scalar slots.
+func (t *Type) IsScalar() bool { return t.Kind <= KChar }
+
+// IsRef reports whether values of the type live in reference slots.
+func (t *Type) IsRef() bool { return !t.IsScalar() && t.Kind != KUnit }
+
+// Disasm writes a program's code, one function after another, each instruction with its
+// source line.
+func Disasm(p *Program) string {
+	var b strings.Builder
+	for i, f := range p.Funcs {
+		if i > 0 {
+			b.WriteString("\n")
+		}
+		DisasmFunc(&b, p, f)
+	}
+	return b.String()
+}
+
+// DisasmFunc writes one function.
+func DisasmFunc(b *strings.Builder, p *Program, f *Func) {
+	env := ""
+	if f.NeedsEnv {
+		env = " env"
+	}
+	fmt.Fprintf(b, "func %d %s (%s) s%d r%d%s\n", f.Index, f.Name, f.File, f.NS, f.NR, env)
+	lastLine := int32(-1)
+	li := 0
+	for pc, in := range f.Code {
+		for li < len(f.Lines) && int(f.Lines[li].PC) <= pc {
+			li++
+		}
+		line := ""
+		if li > 0 && f.Lines[li-1].Line != lastLine {
+			lastLine = f.Lines[li-1].Line
+			line = fmt.Sprintf("%d", lastLine)
+		}
+		fmt.Fprintf(b, "  %4d %5s  %-10s %s\n", pc, line, in.Op, operands(p, f, in))
+	}
+}
+
+func operands(p *Program, f *Func, in Instr) string {
+	info := Ops[in.Op]
+	var parts []string
+	add := func(kind Operand, v int64) {
+		if s := operand(p, f, kind, v); s != "" {
+			parts = append(parts, s)
+		}
+	}
+	add(info.A, int64(in.A))
+	add(info.B, int64(in.B))
+	if info.C == ImmC {
+		add(Imm, int64(int16(in.C)))
+	} else {
+		add(info.C, int64(in.C))
+	}
+	add(info.K, int64(in.K))
+	return strings.Join(parts, " ")
+}
+
+func operand(p *Program, f *Func, kind Operand, v int64) string {
+	switch kind {
+	case SReg, SBase:
+		if v == NoReg {
+			return "-"
+		}
+		return fmt.Sprintf("s%d", v)
+	case RReg, RBase:
+		if v == NoReg {
+			return "-"
+		}
+		return fmt.Sprintf("r%d", v)
+	case Result:
+		return fmt.Sprintf("=%d", v)
+	case Imm:
+		return fmt.Sprintf("#%d", v)
+	case Flag:
+		if v == 0 {
+			return ""
+		}
+		return fmt.Sprintf("!%d", v)
+	case KScalar:
+		if int(v) < len(f.KS) {
+			return fmt.Sprintf("k%d(%d)", v, int64(f.KS[v]))
+		}
+	case KRef:
+		if int(v) < len(f.KR) {
+			switch k := f.KR[v].(type) {
+			case string:
+				return fmt.Sprintf("k%d(%q)", v, k)
+			case *Type:
+				return fmt.Sprintf("k%d(type %s)", v, k.Name)
+			}
+		}
+	case Target:
+		return fmt.Sprintf("->%d", v)
+	case FuncIdx:
+		if int(v) < len(p.Funcs) {
+			return p.Funcs[v].Name
+		}
+	case Builtin:
+		if int(v) < len(p.Builtins) {
+			return p.Builtins[v]
+		}
+	case LayoutIdx:
+		if int(v) < len(f.Layouts) {
+			l := f.Layouts[v]
+			return fmt.Sprintf("{s%d r%d}", l.NS, l.NR)
+		}
+	case Depth:
+		return fmt.Sprintf("^%d", v)
+	case Slot:
+		return fmt.Sprintf(".%d", v)
+	case None:
+		return ""
+	}
+	return fmt.Sprintf("?%d", v)
+}

@@ -1,0 +1,82 @@
+package vm
+
+import (
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+// Fibre is a felixlet thread: a plain heap object holding its own register stacks and
+// frames, never a goroutine. Nothing but the running fibre, a scheduler's active list and
+// a channel's wait stack refers to a fibre, so a fibre waiting on a channel nobody can reach
+// any more is garbage, and Go's collector reclaims it.
+//
+// The frames live in the scalar stack: the registers of a frame start at sbase (scalar) and
+// rbase (reference), and the two scalar slots below sbase hold the frame header: the
+// caller's resume pc and function index, and the caller's register bases. The running
+// frame's own position is kept in the fibre while it is not running.
+type Fibre struct {
+	next  *Fibre     // the next fibre in the active list, or below this one on a wait stack
+	s     []uint64   // the scalar register stack (with frame headers)
+	r     []Value    // the reference register stack
+	fn    *code.Func // the function of the top frame
+	pc    int32      // where the top frame resumes; while waiting on a channel, just after the read or write
+	sbase int32      // the top frame's first scalar register
+	rbase int32      // the top frame's first reference register
+	sched *Sched     // the scheduler it runs on
+	id    uint64     // its number, for messages and traces
+}
+
+// NextWaiter implements schan.Waiter.
+func (f *Fibre) NextWaiter() *Fibre { return f.next }
+
+// SetNextWaiter implements schan.Waiter.
+func (f *Fibre) SetNextWaiter(n *Fibre) { f.next = n }
+
+// ID returns the fibre's number: the mainline is 1, others count up as they are made.
+func (f *Fibre) ID() uint64 { return f.id }
+
+// bottom marks the header of a fibre's first frame: returning from it ends the fibre.
+const bottom = 0xFFFFFFFF
+
+// header packs a frame header: the caller's resume pc and function, and its bases.
+func header(pc int, fn int, sbase, rbase int) (uint64, uint64) {
+	return uint64(uint32(pc)) | uint64(uint32(fn))<<32, uint64(uint32(sbase)) | uint64(uint32(rbase))<<32
+}
+
+// newFibre makes a fibre that will call clo with no arguments.
+func (m *Machine) newFibre(clo *Closure, sched *Sched) *Fibre {
+	fn := clo.Fn
+	m.nextID++
+	f := &Fibre{fn: fn, sbase: 2, sched: sched, id: m.nextID}
+	f.s = make([]uint64, 2+fn.NS)
+	f.s[0], f.s[1] = header(0, bottom, 0, 0)
+	f.r = make([]Value, max(fn.NR, 1))
+	if fn.NeedsEnv {
+		f.r[0] = clo.Env
+	}
+	m.stats.Spawned++
+	m.stats.live++
+	m.stats.PeakLive = max(m.stats.PeakLive, m.stats.live)
+	return f
+}
+
+// grow makes room for a frame needing registers up to s scalar and r reference slots,
+// reporting false when the fibre's stack would pass the limit.
+func (m *Machine) grow(f *Fibre, s, r int) bool {
+	if s > len(f.s) {
+		if s > m.maxStack {
+			return false
+		}
+		n := make([]uint64, max(s, 2*len(f.s)))
+		copy(n, f.s)
+		f.s = n
+	}
+	if r > len(f.r) {
+		if r > m.maxStack {
+			return false
+		}
+		n := make([]Value, max(r, 2*len(f.r)))
+		copy(n, f.r)
+		f.r = n
+	}
+	return true
+}

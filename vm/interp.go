@@ -1,0 +1,483 @@
+package vm
+
+import (
+	"math"
+	"strconv"
+
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+// budget is how many backward jumps and calls run between checks for an interrupt.
+const budget = 1 << 14
+
+// loop is the interpreter: it runs fibres, switching among them as the scheduling rules
+// say, until the mainline's scheduler has nothing active.
+func (m *Machine) loop(f *Fibre) error {
+	var (
+		fn           *code.Func
+		instrs       []code.Instr
+		pc           int
+		sbase, rbase int
+		S            []uint64
+		R            []Value
+		left         = budget
+	)
+
+reload:
+	m.cur = f
+	fn = f.fn
+	instrs = fn.Code
+	pc = int(f.pc)
+	sbase, rbase = int(f.sbase), int(f.rbase)
+	S, R = f.s[sbase:], f.r[rbase:]
+
+	for {
+		in := instrs[pc]
+		pc++
+		switch in.Op {
+		case code.OpNop:
+		case code.OpMoveS:
+			S[in.A] = S[in.B]
+		case code.OpMoveR:
+			R[in.A] = R[in.B]
+		case code.OpLoadI:
+			S[in.A] = uint64(int64(in.K))
+		case code.OpLoadKS:
+			S[in.A] = fn.KS[in.K]
+		case code.OpLoadKR:
+			R[in.A] = fn.KR[in.K]
+		case code.OpLoadNil:
+			R[in.A] = nil
+
+		case code.OpAddI:
+			S[in.A] = S[in.B] + S[in.C]
+		case code.OpAddIK:
+			S[in.A] = S[in.B] + uint64(int64(in.K))
+		case code.OpSubI:
+			S[in.A] = S[in.B] - S[in.C]
+		case code.OpMulI:
+			S[in.A] = uint64(int64(S[in.B]) * int64(S[in.C]))
+		case code.OpDivI:
+			d := int64(S[in.C])
+			if d == 0 {
+				return m.fail(f, fn, pc, sbase, "division by zero")
+			}
+			S[in.A] = uint64(int64(S[in.B]) / d)
+		case code.OpModI:
+			d := int64(S[in.C])
+			if d == 0 {
+				return m.fail(f, fn, pc, sbase, "division by zero")
+			}
+			S[in.A] = uint64(int64(S[in.B]) % d)
+		case code.OpNegI:
+			S[in.A] = -S[in.B]
+
+		case code.OpAddD:
+			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) + math.Float64frombits(S[in.C]))
+		case code.OpSubD:
+			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) - math.Float64frombits(S[in.C]))
+		case code.OpMulD:
+			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) * math.Float64frombits(S[in.C]))
+		case code.OpDivD:
+			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) / math.Float64frombits(S[in.C]))
+		case code.OpNegD:
+			S[in.A] = math.Float64bits(-math.Float64frombits(S[in.B]))
+
+		case code.OpEqI:
+			S[in.A] = b2u(S[in.B] == S[in.C])
+		case code.OpNeI:
+			S[in.A] = b2u(S[in.B] != S[in.C])
+		case code.OpLtI:
+			S[in.A] = b2u(int64(S[in.B]) < int64(S[in.C]))
+		case code.OpLeI:
+			S[in.A] = b2u(int64(S[in.B]) <= int64(S[in.C]))
+		case code.OpEqIK:
+			S[in.A] = b2u(int64(S[in.B]) == int64(in.K))
+		case code.OpNeIK:
+			S[in.A] = b2u(int64(S[in.B]) != int64(in.K))
+		case code.OpLtIK:
+			S[in.A] = b2u(int64(S[in.B]) < int64(in.K))
+		case code.OpLeIK:
+			S[in.A] = b2u(int64(S[in.B]) <= int64(in.K))
+		case code.OpGtIK:
+			S[in.A] = b2u(int64(S[in.B]) > int64(in.K))
+		case code.OpGeIK:
+			S[in.A] = b2u(int64(S[in.B]) >= int64(in.K))
+		case code.OpEqD:
+			S[in.A] = b2u(math.Float64frombits(S[in.B]) == math.Float64frombits(S[in.C]))
+		case code.OpNeD:
+			S[in.A] = b2u(math.Float64frombits(S[in.B]) != math.Float64frombits(S[in.C]))
+		case code.OpLtD:
+			S[in.A] = b2u(math.Float64frombits(S[in.B]) < math.Float64frombits(S[in.C]))
+		case code.OpLeD:
+			S[in.A] = b2u(math.Float64frombits(S[in.B]) <= math.Float64frombits(S[in.C]))
+		case code.OpEqStr:
+			S[in.A] = b2u(str(R[in.B]) == str(R[in.C]))
+		case code.OpNeStr:
+			S[in.A] = b2u(str(R[in.B]) != str(R[in.C]))
+		case code.OpLtStr:
+			S[in.A] = b2u(str(R[in.B]) < str(R[in.C]))
+		case code.OpLeStr:
+			S[in.A] = b2u(str(R[in.B]) <= str(R[in.C]))
+		case code.OpNot:
+			S[in.A] = S[in.B] ^ 1
+
+		case code.OpJump:
+			if int(in.K) < pc {
+				if left--; left <= 0 {
+					left = budget
+					if m.interrupt.Load() {
+						return ErrInterrupted
+					}
+				}
+			}
+			pc = int(in.K)
+		case code.OpJumpIf:
+			if S[in.A] != 0 {
+				pc = int(in.K)
+			}
+		case code.OpJumpIfNot:
+			if S[in.A] == 0 {
+				pc = int(in.K)
+			}
+		case code.OpJLtI:
+			if int64(S[in.A]) < int64(S[in.B]) {
+				pc = int(in.K)
+			}
+		case code.OpJLeI:
+			if int64(S[in.A]) <= int64(S[in.B]) {
+				pc = int(in.K)
+			}
+		case code.OpJEqI:
+			if S[in.A] == S[in.B] {
+				pc = int(in.K)
+			}
+		case code.OpJNeI:
+			if S[in.A] != S[in.B] {
+				pc = int(in.K)
+			}
+		case code.OpJLtIK:
+			if int64(S[in.A]) < int64(int16(in.C)) {
+				pc = int(in.K)
+			}
+		case code.OpJLeIK:
+			if int64(S[in.A]) <= int64(int16(in.C)) {
+				pc = int(in.K)
+			}
+		case code.OpJGtIK:
+			if int64(S[in.A]) > int64(int16(in.C)) {
+				pc = int(in.K)
+			}
+		case code.OpJGeIK:
+			if int64(S[in.A]) >= int64(int16(in.C)) {
+				pc = int(in.K)
+			}
+		case code.OpJEqIK:
+			if int64(S[in.A]) == int64(int16(in.C)) {
+				pc = int(in.K)
+			}
+		case code.OpJNeIK:
+			if int64(S[in.A]) != int64(int16(in.C)) {
+				pc = int(in.K)
+			}
+
+		case code.OpIntToDouble:
+			S[in.A] = math.Float64bits(float64(int64(S[in.B])))
+		case code.OpDoubleToInt:
+			x := math.Float64frombits(S[in.B])
+			if math.IsNaN(x) || x >= 0x1p63 || x < -0x1p63 {
+				return m.fail(f, fn, pc, sbase, "cannot convert %s to int", FormatDouble(x))
+			}
+			S[in.A] = uint64(int64(x))
+		case code.OpOrd:
+			S[in.A] = uint64(int64(int8(S[in.B])))
+		case code.OpChr:
+			S[in.A] = uint64(byte(S[in.B]))
+
+		case code.OpConcat:
+			R[in.A] = str(R[in.B]) + str(R[in.C])
+		case code.OpConcatChar:
+			R[in.A] = str(R[in.B]) + string([]byte{byte(S[in.C])})
+		case code.OpStrLen:
+			S[in.A] = uint64(len(str(R[in.B])))
+		case code.OpStrIndex:
+			s, i := str(R[in.B]), int64(S[in.C])
+			if i < 0 || i >= int64(len(s)) {
+				return m.fail(f, fn, pc, sbase, "string index %d out of range: the string has %d chars", i, len(s))
+			}
+			S[in.A] = uint64(s[i])
+		case code.OpStrI:
+			R[in.A] = strconv.FormatInt(int64(S[in.B]), 10)
+		case code.OpStrD:
+			R[in.A] = FormatDouble(math.Float64frombits(S[in.B]))
+		case code.OpStrB:
+			R[in.A] = strconv.FormatBool(S[in.B] != 0)
+		case code.OpStrC:
+			R[in.A] = string([]byte{byte(S[in.B])})
+		case code.OpReprC:
+			R[in.A] = reprChar(byte(S[in.B]))
+		case code.OpReprStr:
+			R[in.A] = ReprString(str(R[in.B]))
+		case code.OpPrint:
+			m.printString(str(R[in.A]), in.B != 0, in.C != 0)
+
+		case code.OpTuple:
+			R[in.A] = newTuple(fn.Layouts[in.K], S[in.B:], R[in.C:])
+		case code.OpGetS:
+			S[in.A] = R[in.B].(*Tuple).S[in.C]
+		case code.OpGetR:
+			R[in.A] = R[in.B].(*Tuple).R[in.C]
+
+		case code.OpNewEnv:
+			l := fn.Layouts[in.K]
+			e := &Env{}
+			if in.B != code.NoReg {
+				e.Up, _ = R[in.B].(*Env)
+			}
+			if l.NS > 0 {
+				e.S = make([]uint64, l.NS)
+			}
+			if l.NR > 0 {
+				e.R = make([]Value, l.NR)
+			}
+			R[in.A] = e
+		case code.OpEnvGetS:
+			e := R[in.B].(*Env)
+			for k := in.K; k > 0; k-- {
+				e = e.Up
+			}
+			S[in.A] = e.S[in.C]
+		case code.OpEnvGetR:
+			e := R[in.B].(*Env)
+			for k := in.K; k > 0; k-- {
+				e = e.Up
+			}
+			R[in.A] = e.R[in.C]
+		case code.OpEnvSetS:
+			e := R[in.B].(*Env)
+			for k := in.K; k > 0; k-- {
+				e = e.Up
+			}
+			e.S[in.C] = S[in.A]
+		case code.OpEnvSetR:
+			e := R[in.B].(*Env)
+			for k := in.K; k > 0; k-- {
+				e = e.Up
+			}
+			e.R[in.C] = R[in.A]
+		case code.OpEnvUp:
+			e := R[in.B].(*Env)
+			for k := in.K; k > 0; k-- {
+				e = e.Up
+			}
+			R[in.A] = e
+		case code.OpClosure:
+			c := &Closure{Fn: m.funcs[in.K]}
+			if in.B != code.NoReg {
+				c.Env, _ = R[in.B].(*Env)
+			}
+			R[in.A] = c
+
+		case code.OpCall, code.OpCallClosure:
+			var callee *code.Func
+			nrb := rbase + int(in.C)
+			if in.Op == code.OpCall {
+				callee = m.funcs[in.K]
+			} else {
+				c, ok := R[in.K].(*Closure)
+				if !ok {
+					return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+				}
+				callee = c.Fn
+				if callee.NeedsEnv {
+					R[in.C] = c.Env
+				} else {
+					nrb++
+				}
+			}
+			nsb := sbase + int(in.B) + 2
+			if nsb+callee.NS > len(f.s) || nrb+callee.NR > len(f.r) {
+				if !m.grow(f, nsb+callee.NS, nrb+callee.NR) {
+					return m.fail(f, fn, pc, sbase, "stack overflow: too many nested calls (runaway recursion?)")
+				}
+			}
+			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, sbase, rbase)
+			fn, instrs, pc = callee, callee.Code, 0
+			sbase, rbase = nsb, nrb
+			S, R = f.s[sbase:], f.r[rbase:]
+			if left--; left <= 0 {
+				left = budget
+				if m.interrupt.Load() {
+					return ErrInterrupted
+				}
+			}
+		case code.OpCallBuiltin:
+			if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
+				return m.fail(f, fn, pc, sbase, "%v", err)
+			}
+		case code.OpReturn, code.OpReturnS, code.OpReturnR:
+			var sv uint64
+			var rv Value
+			switch in.Op {
+			case code.OpReturnS:
+				sv = S[in.A]
+			case code.OpReturnR:
+				rv = R[in.A]
+			}
+			h0, h1 := f.s[sbase-2], f.s[sbase-1]
+			clear(R[:fn.NR])
+			caller := uint32(h0 >> 32)
+			if caller == bottom {
+				m.stats.Ended++
+				m.stats.live--
+				m.traceEvent("end %s", describe(f))
+				goto next
+			}
+			fn = m.funcs[caller]
+			instrs, pc = fn.Code, int(uint32(h0))
+			sbase, rbase = int(uint32(h1)), int(h1>>32)
+			S, R = f.s[sbase:], f.r[rbase:]
+			switch in.Op {
+			case code.OpReturnS:
+				S[instrs[pc-1].A] = sv
+			case code.OpReturnR:
+				R[instrs[pc-1].A] = rv
+			}
+		case code.OpFallOff:
+			return m.fail(f, fn, pc, sbase, "function %s ended without returning a value", fn.Name)
+
+		case code.OpMkChan:
+			R[in.A] = &Chan{}
+		case code.OpRead, code.OpReadS, code.OpReadR:
+			ch, ok := R[in.B].(*Chan)
+			if !ok {
+				return m.fail(f, fn, pc, sbase, "read from an uninitialised channel")
+			}
+			w, ok := ch.Pop(true)
+			if !ok {
+				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+				ch.Push(f, false)
+				m.traceEvent("%s waits to read", describe(f))
+				goto next
+			}
+			// A writer was waiting: take its value; the reader goes on, the writer is next.
+			wi := w.fn.Code[w.pc-1]
+			switch in.Op {
+			case code.OpReadS:
+				S[in.A] = w.s[int(w.sbase)+int(wi.A)]
+			case code.OpReadR:
+				R[in.A] = w.r[int(w.rbase)+int(wi.A)]
+			}
+			m.stats.Transfers++
+			m.traceEvent("%s reads from %s", describe(f), describe(w))
+			m.wake(w)
+		case code.OpWrite, code.OpWriteS, code.OpWriteR:
+			ch, ok := R[in.B].(*Chan)
+			if !ok {
+				return m.fail(f, fn, pc, sbase, "write to an uninitialised channel")
+			}
+			r, ok := ch.Pop(false)
+			if !ok {
+				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+				ch.Push(f, true)
+				m.traceEvent("%s waits to write", describe(f))
+				goto next
+			}
+			// A reader was waiting: hand it the value; it runs now, the writer is next.
+			ri := r.fn.Code[r.pc-1]
+			switch in.Op {
+			case code.OpWriteS:
+				r.s[int(r.sbase)+int(ri.A)] = S[in.A]
+			case code.OpWriteR:
+				r.r[int(r.rbase)+int(ri.A)] = R[in.A]
+			}
+			m.stats.Transfers++
+			m.traceEvent("%s writes to %s", describe(f), describe(r))
+			if r.sched != m.sched {
+				m.wake(r)
+				continue
+			}
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			m.sched.pushFront(f)
+			f = r
+			goto reload
+		case code.OpSpawn:
+			c, ok := R[in.A].(*Closure)
+			if !ok {
+				return m.fail(f, fn, pc, sbase, "spawn of an uninitialised procedure value")
+			}
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			m.sched.pushFront(f)
+			g := m.newFibre(c, m.sched)
+			m.traceEvent("%s spawns %s", describe(f), describe(g))
+			f = g
+			goto reload
+		case code.OpSchedule:
+			c, ok := R[in.A].(*Closure)
+			if !ok {
+				return m.fail(f, fn, pc, sbase, "schedule of an uninitialised procedure value")
+			}
+			g := m.newFibre(c, m.sched)
+			m.sched.pushBack(g)
+			m.traceEvent("%s schedules %s", describe(f), describe(g))
+		case code.OpRun:
+			c, ok := R[in.A].(*Closure)
+			if !ok {
+				return m.fail(f, fn, pc, sbase, "run of an uninitialised procedure value")
+			}
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			m.sched = &Sched{parent: m.sched, caller: f}
+			g := m.newFibre(c, m.sched)
+			m.traceEvent("%s runs %s on a nested scheduler", describe(f), describe(g))
+			f = g
+			goto reload
+		case code.OpYield:
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			m.sched.pushBack(f)
+			m.traceEvent("%s yields", describe(f))
+			goto next
+		case code.OpHalt:
+			e := m.fail(f, fn, pc, sbase, "halt: %s", str(R[in.A]))
+			e.Halt = true
+			return e
+		default:
+			return m.fail(f, fn, pc, sbase, "internal error: bad opcode %d", in.Op)
+		}
+	}
+
+next:
+	// The running fibre has ended or is waiting: run the front of the active list. When it
+	// is empty, a nested scheduler returns to the fibre that called run; the mainline's
+	// scheduler ends the program.
+	for {
+		if f = m.sched.popFront(); f != nil {
+			goto reload
+		}
+		s := m.sched
+		if s.parent == nil {
+			m.cur = nil
+			return nil
+		}
+		s.done = true
+		m.sched = s.parent
+		f = s.caller
+		m.traceEvent("nested scheduler done; %s resumes", describe(f))
+		goto reload
+	}
+}
+
+// wake puts a fibre that a rendezvous released back to work: at the front of its own
+// scheduler's active list, unless that scheduler has finished, which abandons it.
+func (m *Machine) wake(f *Fibre) {
+	if f.sched.done {
+		return
+	}
+	f.sched.pushFront(f)
+}
+
+func b2u(b bool) uint64 {
+	if b {
+		return 1
+	}
+	return 0
+}

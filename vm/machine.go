@@ -1,0 +1,253 @@
+// Package vm is felixlet's machine: it runs compiled bytecode (package code) on fibres.
+//
+// A Machine runs on one goroutine. Its interpreter loop runs the current fibre until the
+// fibre ends, fails, or needs the scheduler (a spawn, a read or write, a yield); switching
+// fibres is saving one fibre's position and loading another's. Calls push frames on the
+// fibre's own stacks and never recurse on the Go stack, so a fibre can wait on a channel at
+// any depth of calls.
+//
+// Fibres are ordinary heap objects (see Fibre); the machine keeps no list of them, only the
+// running fibre and the schedulers' active lists, so a fibre waiting forever on a channel
+// nobody can reach is collected by Go's garbage collector while the program runs.
+//
+// The package knows nothing of the language's syntax or types: it must not import lang.
+package vm
+
+import (
+	"bufio"
+	"fmt"
+	"io"
+	"os"
+	"strings"
+	"sync/atomic"
+	"time"
+
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+// Builtin is a library function written in Go. Its arguments are in s and r (scalars and
+// references in order, after any type descriptors); it leaves its result in s[0] or r[0].
+// A builtin finishes at once: it never waits.
+type Builtin func(m *Machine, s []uint64, r []Value) error
+
+// Options configure a machine.
+type Options struct {
+	Stdout, Stderr io.Writer
+	Args           []string           // the program's argv: its file name, then its arguments
+	Builtins       map[string]Builtin // the Go library, by name
+	MaxStack       int                // the most registers of each kind one fibre's stack may have
+	Trace          io.Writer          // if set, every scheduling event is written here
+}
+
+// DefaultMaxStack bounds a fibre's registers of each kind: deep enough for a million
+// nested calls, small enough that runaway recursion fails in well under a second.
+const DefaultMaxStack = 32 << 20
+
+// Stats counts what the scheduler did.
+type Stats struct {
+	Spawned   uint64        // fibres created, the mainline included
+	Ended     uint64        // fibres that ran to their end
+	Transfers uint64        // values passed over channels
+	PeakLive  uint64        // the most fibres alive (not ended) at once, collected or not
+	Elapsed   time.Duration // the run time
+	live      uint64
+}
+
+// Machine runs one program.
+type Machine struct {
+	funcs     []*code.Func
+	builtins  []Builtin
+	out       *bufio.Writer
+	errw      io.Writer
+	args      []string
+	maxStack  int
+	trace     io.Writer
+	sched     *Sched // the scheduler running now
+	nextID    uint64
+	stats     Stats
+	interrupt atomic.Bool
+	outFile   *os.File // stdout, when it is a terminal, to flush after each line
+	cur       *Fibre   // the fibre running when the loop last switched, for internal errors
+}
+
+// New links a program with its builtins and makes a machine ready to run it.
+func New(p *code.Program, opts Options) (*Machine, error) {
+	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr}
+	if m.maxStack <= 0 {
+		m.maxStack = DefaultMaxStack
+	}
+	if opts.Stdout == nil {
+		opts.Stdout = io.Discard
+	}
+	if m.errw == nil {
+		m.errw = io.Discard
+	}
+	m.out = bufio.NewWriterSize(opts.Stdout, 64<<10)
+	if f, ok := opts.Stdout.(*os.File); ok && isTerminal(f) {
+		m.outFile = f
+	}
+	for _, name := range p.Builtins {
+		b := opts.Builtins[name]
+		if b == nil {
+			return nil, fmt.Errorf("the program needs the builtin %q, which this machine lacks", name)
+		}
+		m.builtins = append(m.builtins, b)
+	}
+	return m, nil
+}
+
+// Args returns the program's argv.
+func (m *Machine) Args() []string { return m.args }
+
+// Stdout returns the buffered standard output.
+func (m *Machine) Stdout() *bufio.Writer { return m.out }
+
+// Stats returns the scheduler's counts so far.
+func (m *Machine) Stats() Stats { return m.stats }
+
+// Interrupt asks the running program to stop at its next backward jump or call; Run then
+// returns ErrInterrupted. It may be called from any goroutine.
+func (m *Machine) Interrupt() { m.interrupt.Store(true) }
+
+// ErrInterrupted is returned by Run after Interrupt.
+var ErrInterrupted = fmt.Errorf("interrupted")
+
+// Run runs the mainline and every fibre it starts until nothing is active. Fibres left
+// waiting on channels are normal at the end. It returns nil, ErrInterrupted, or an *Error.
+func (m *Machine) Run() (err error) {
+	start := time.Now()
+	m.sched = &Sched{}
+	main := m.newFibre(&Closure{Fn: m.funcs[0]}, m.sched)
+	defer func() {
+		if r := recover(); r != nil {
+			err = m.internalError(r)
+		}
+		m.stats.Elapsed = time.Since(start)
+		m.out.Flush()
+	}()
+	return m.loop(main)
+}
+
+// Error is a runtime error: the message, where it happened, and the backtrace of the fibre
+// that failed.
+type Error struct {
+	Msg   string
+	Fibre uint64  // the fibre that failed
+	Trace []Frame // innermost first
+	Halt  bool    // raised by halt: exit status 3 rather than 1
+}
+
+// Frame is one frame of a backtrace.
+type Frame struct {
+	Func      string
+	File      string
+	Line, Col int
+}
+
+func (e *Error) Error() string {
+	if len(e.Trace) == 0 {
+		return e.Msg
+	}
+	t := e.Trace[0]
+	return fmt.Sprintf("%s:%d:%d: %s", t.File, t.Line, t.Col, e.Msg)
+}
+
+// Report writes the error and its backtrace.
+func (e *Error) Report(w io.Writer) {
+	fmt.Fprintln(w, e.Error())
+	fmt.Fprintf(w, "fibre %d:\n", e.Fibre)
+	for _, fr := range e.Trace {
+		fmt.Fprintf(w, "  %s:%d:%d in %s\n", fr.File, fr.Line, fr.Col, fr.Func)
+	}
+}
+
+// fail builds a runtime error at pc (the instruction after the failing one) of the running
+// frame, with the fibre's backtrace.
+func (m *Machine) fail(f *Fibre, fn *code.Func, pc, sbase int, format string, args ...any) *Error {
+	e := &Error{Msg: fmt.Sprintf(format, args...), Fibre: f.id}
+	e.Trace = backtrace(m.funcs, f, fn, pc-1, sbase)
+	return e
+}
+
+// backtrace rebuilds the frames of f from the running one (fn at pc) down, through the
+// frame headers in the scalar stack.
+func backtrace(funcs []*code.Func, f *Fibre, fn *code.Func, pc, sbase int) []Frame {
+	var out []Frame
+	for {
+		line, col := fn.Pos(pc)
+		out = append(out, Frame{Func: displayName(fn), File: fn.File, Line: line, Col: col})
+		if sbase < 2 || len(out) > 10000 {
+			return out
+		}
+		h0, h1 := f.s[sbase-2], f.s[sbase-1]
+		caller := uint32(h0 >> 32)
+		if caller == bottom {
+			return out
+		}
+		fn = funcs[caller]
+		pc = int(uint32(h0)) - 1
+		sbase = int(uint32(h1))
+	}
+}
+
+func displayName(fn *code.Func) string {
+	if fn.Name == "" {
+		return "?"
+	}
+	return fn.Name
+}
+
+// internalError turns a Go panic in the machine into an error naming the felixlet
+// position the running fibre last recorded.
+func (m *Machine) internalError(r any) *Error {
+	e := &Error{Msg: fmt.Sprintf("internal error: %v", r)}
+	if f := m.cur; f != nil && f.fn != nil {
+		e.Fibre = f.id
+		e.Trace = backtrace(m.funcs, f, f.fn, int(f.pc)-1, int(f.sbase))
+	}
+	if os.Getenv("FELIXLET_DEBUG") != "" {
+		panic(r)
+	}
+	return e
+}
+
+// traceEvent writes one scheduling event when tracing is on.
+func (m *Machine) traceEvent(format string, args ...any) {
+	if m.trace != nil {
+		fmt.Fprintf(m.trace, format+"\n", args...)
+	}
+}
+
+// flushOut writes buffered standard output, for instance before writing to stderr.
+func (m *Machine) flushOut() { m.out.Flush() }
+
+// printString writes s (and a newline) to stdout or stderr.
+func (m *Machine) printString(s string, newline, toErr bool) {
+	if toErr {
+		m.out.Flush()
+		if newline {
+			s += "\n"
+		}
+		io.WriteString(m.errw, s)
+		return
+	}
+	m.out.WriteString(s)
+	if newline {
+		m.out.WriteByte('\n')
+		if m.outFile != nil {
+			m.out.Flush()
+		}
+	}
+}
+
+func isTerminal(f *os.File) bool {
+	st, err := f.Stat()
+	return err == nil && st.Mode()&os.ModeCharDevice != 0
+}
+
+// Describe names a fibre for traces.
+func describe(f *Fibre) string {
+	var b strings.Builder
+	fmt.Fprintf(&b, "fibre %d", f.id)
+	return b.String()
+}
