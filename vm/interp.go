@@ -330,7 +330,9 @@ reload:
 			if caller == bottom {
 				m.stats.Ended++
 				m.stats.live--
-				m.traceEvent("end %s", describe(f))
+				if m.trace != nil {
+					m.traceEvent("end %s", describe(f))
+				}
 				goto next
 			}
 			fn = m.funcs[caller]
@@ -357,7 +359,9 @@ reload:
 			if !ok {
 				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
 				ch.Push(f, false)
-				m.traceEvent("%s waits to read", describe(f))
+				if m.trace != nil {
+					m.traceEvent("%s waits to read", describe(f))
+				}
 				goto next
 			}
 			// A writer was waiting: take its value; the reader goes on, the writer is next.
@@ -369,7 +373,9 @@ reload:
 				R[in.A] = w.r[int(w.rbase)+int(wi.A)]
 			}
 			m.stats.Transfers++
-			m.traceEvent("%s reads from %s", describe(f), describe(w))
+			if m.trace != nil {
+				m.traceEvent("%s reads from %s", describe(f), describe(w))
+			}
 			m.wake(w)
 		case code.OpWrite, code.OpWriteS, code.OpWriteR:
 			ch, ok := R[in.B].(*Chan)
@@ -380,7 +386,9 @@ reload:
 			if !ok {
 				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
 				ch.Push(f, true)
-				m.traceEvent("%s waits to write", describe(f))
+				if m.trace != nil {
+					m.traceEvent("%s waits to write", describe(f))
+				}
 				goto next
 			}
 			// A reader was waiting: hand it the value; it runs now, the writer is next.
@@ -392,7 +400,9 @@ reload:
 				r.r[int(r.rbase)+int(ri.A)] = R[in.A]
 			}
 			m.stats.Transfers++
-			m.traceEvent("%s writes to %s", describe(f), describe(r))
+			if m.trace != nil {
+				m.traceEvent("%s writes to %s", describe(f), describe(r))
+			}
 			if r.sched != m.sched {
 				m.wake(r)
 				continue
@@ -409,7 +419,9 @@ reload:
 			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
 			m.sched.pushFront(f)
 			g := m.newFibre(c, m.sched)
-			m.traceEvent("%s spawns %s", describe(f), describe(g))
+			if m.trace != nil {
+				m.traceEvent("%s spawns %s", describe(f), describe(g))
+			}
 			f = g
 			goto reload
 		case code.OpSchedule:
@@ -419,7 +431,9 @@ reload:
 			}
 			g := m.newFibre(c, m.sched)
 			m.sched.pushBack(g)
-			m.traceEvent("%s schedules %s", describe(f), describe(g))
+			if m.trace != nil {
+				m.traceEvent("%s schedules %s", describe(f), describe(g))
+			}
 		case code.OpRun:
 			c, ok := R[in.A].(*Closure)
 			if !ok {
@@ -428,13 +442,17 @@ reload:
 			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
 			m.sched = &Sched{parent: m.sched, caller: f}
 			g := m.newFibre(c, m.sched)
-			m.traceEvent("%s runs %s on a nested scheduler", describe(f), describe(g))
+			if m.trace != nil {
+				m.traceEvent("%s runs %s on a nested scheduler", describe(f), describe(g))
+			}
 			f = g
 			goto reload
 		case code.OpYield:
 			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
 			m.sched.pushBack(f)
-			m.traceEvent("%s yields", describe(f))
+			if m.trace != nil {
+				m.traceEvent("%s yields", describe(f))
+			}
 			goto next
 		case code.OpHalt:
 			e := m.fail(f, fn, pc, sbase, "halt: %s", str(R[in.A]))
@@ -461,7 +479,9 @@ next:
 		s.done = true
 		m.sched = s.parent
 		f = s.caller
-		m.traceEvent("nested scheduler done; %s resumes", describe(f))
+		if m.trace != nil {
+			m.traceEvent("nested scheduler done; %s resumes", describe(f))
+		}
 		goto reload
 	}
 }

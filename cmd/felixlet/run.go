@@ -5,7 +5,9 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"path/filepath"
 	"strings"
+	"time"
 
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/compile"
@@ -84,13 +86,38 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runFile(args[0], args[1:], stdin, stdout, stderr)
 }
 
+// programSource is a program's text with the name its messages use and the directory its
+// relative includes are read from.
+type programSource struct {
+	Name string // the file name shown in messages
+	Dir  string // where relative include paths start ("" for the current directory)
+	Src  []byte
+}
+
+func (ps programSource) readFile(path string) ([]byte, error) {
+	if ps.Dir != "" && !filepath.IsAbs(path) {
+		path = filepath.Join(ps.Dir, path)
+	}
+	return os.ReadFile(path)
+}
+
 // runFile compiles and runs a program file.
 func runFile(file string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	p, ok := buildFile(file, stderr)
+	src, err := os.ReadFile(file)
+	if err != nil {
+		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
+		return exitUsage
+	}
+	return runProgram(programSource{Name: file, Src: src}, args, stdin, stdout, stderr, 0)
+}
+
+// runProgram compiles and runs a program; a positive timeout stops it after that long.
+func runProgram(ps programSource, args []string, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
+	p, ok := build(ps, stderr)
 	if !ok {
 		return exitUsage
 	}
-	return execute(p, append([]string{file}, args...), stdout, stderr)
+	return execute(p, append([]string{ps.Name}, args...), stdout, stderr, timeout)
 }
 
 // buildFile reads, checks and compiles a program, reporting errors on stderr.
@@ -100,7 +127,7 @@ func buildFile(file string, stderr io.Writer) (*code.Program, bool) {
 		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
 		return nil, false
 	}
-	return build(file, src, stderr)
+	return build(programSource{Name: file, Src: src}, stderr)
 }
 
 func unwrap(err error) error {
@@ -112,13 +139,13 @@ func unwrap(err error) error {
 }
 
 // build checks and compiles source text; diagnostics (warnings too) go to stderr.
-func build(file string, src []byte, stderr io.Writer) (*code.Program, bool) {
+func build(ps programSource, stderr io.Writer) (*code.Program, bool) {
 	lib, errs, _ := parse.File(stdlib.PreludeName, stdlib.Prelude, parse.Config{})
 	if len(errs) > 0 {
 		fmt.Fprintf(stderr, "felixlet: the prelude does not parse: %v\n", errs)
 		return nil, false
 	}
-	prog, errs, sources := parse.File(file, src, parse.Config{ReadFile: os.ReadFile})
+	prog, errs, sources := parse.File(ps.Name, ps.Src, parse.Config{ReadFile: ps.readFile})
 	sources[stdlib.PreludeName] = stdlib.Prelude
 	if errs.HasErrors() {
 		diag.Print(stderr, errs, sources)
@@ -142,17 +169,24 @@ func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
 func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(name) }
 
 // execute runs a compiled program and returns the exit status.
-func execute(p *code.Program, argv []string, stdout, stderr io.Writer) int {
+func execute(p *code.Program, argv []string, stdout, stderr io.Writer, timeout time.Duration) int {
 	m, err := vm.New(p, vm.Options{Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins})
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return exitUsage
+	}
+	if timeout > 0 {
+		t := time.AfterFunc(timeout, m.Interrupt)
+		defer t.Stop()
 	}
 	err = m.Run()
 	var rerr *vm.Error
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, vm.ErrInterrupted) && timeout > 0:
+		fmt.Fprintf(stderr, "felixlet: %s timed out after %v\n", argv[0], timeout)
+		return exitRuntime
 	case errors.As(err, &rerr):
 		rerr.Report(stderr)
 		if rerr.Halt {
@@ -164,4 +198,3 @@ func execute(p *code.Program, argv []string, stdout, stderr io.Writer) int {
 		return exitRuntime
 	}
 }
-

@@ -158,9 +158,9 @@ type Apply struct {
 
 // Dot is `x.name`: a record field, or the reverse application `name x`.
 type Dot struct {
-	P     Pos
-	X     Expr
-	Name  *Name // the name after the dot, with its own position
+	P    Pos
+	X    Expr
+	Name *Name // the name after the dot, with its own position
 }
 
 // Proj is `t.0`, a tuple projection.
@@ -178,7 +178,7 @@ type Index struct {
 
 // Slice is `s.[i to j]`.
 type Slice struct {
-	P            Pos
+	P           Pos
 	X, From, To Expr
 }
 
@@ -319,10 +319,10 @@ type TypeParam struct {
 type FuncKind int
 
 const (
-	Fun  FuncKind = iota // fun: returns a value
-	Proc                 // proc: returns nothing
-	Gen                  // gen: a function that may yield
-	Const                // const: a library value computed by a primitive
+	Fun   FuncKind = iota // fun: returns a value
+	Proc                  // proc: returns nothing
+	Gen                   // gen: a function that may yield
+	Const                 // const: a library value computed by a primitive
 )
 
 // FuncDecl is a named definition (`fun`, `proc`, `gen`) or, with Name "", a lambda. Params

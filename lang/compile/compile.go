@@ -77,7 +77,7 @@ type compiler struct {
 	builtins map[string]int   // builtin name -> its index in out.Builtins
 	// reach[f] is how many levels of lexical nesting above f the variables reached
 	// through f's closure environment go: 0 means f needs no environment.
-	reach   map[*ir.Func]int
+	reach      map[*ir.Func]int
 	ownsEnv    map[*ir.Func]bool        // the function has captured variables, so makes an environment
 	envHomes   map[*ir.Var]home         // the environment slot of every captured variable
 	envLayouts map[*ir.Func]code.Layout // the shape of each function's environment

@@ -57,11 +57,11 @@ type fnCompiler struct {
 	stop, rtop int
 	maxS, maxR int
 	loops      map[*ir.Loop]*loopJumps
-	labels     map[*ir.Label]int    // label -> pc
-	gotos      map[*ir.Label][]int  // pending gotos to patch
-	pos        ast.Pos              // the source position of what is being compiled
-	kstr       map[string]int       // reference constants already in KR
-	kscalar    map[uint64]int       // scalar constants already in KS
+	labels     map[*ir.Label]int     // label -> pc
+	gotos      map[*ir.Label][]int   // pending gotos to patch
+	pos        ast.Pos               // the source position of what is being compiled
+	kstr       map[string]int        // reference constants already in KR
+	kscalar    map[uint64]int        // scalar constants already in KS
 	types      map[string]*code.Type // type descriptors made for this function
 	err        error
 }
@@ -180,8 +180,8 @@ func (fc *fnCompiler) newReg(k kind) reg {
 // regMark is a position of the register stack, to free temporaries back to.
 type regMark struct{ s, r int }
 
-func (fc *fnCompiler) mark() regMark        { return regMark{fc.stop, fc.rtop} }
-func (fc *fnCompiler) release(m regMark)    { fc.stop, fc.rtop = m.s, m.r }
+func (fc *fnCompiler) mark() regMark         { return regMark{fc.stop, fc.rtop} }
+func (fc *fnCompiler) release(m regMark)     { fc.stop, fc.rtop = m.s, m.r }
 func (fc *fnCompiler) temp(t types.Type) reg { return fc.newReg(kindOf(t)) }
 
 // reserve makes sure the frame has n more registers of each kind above the stack top,
