@@ -1,6 +1,9 @@
 package vm
 
 import (
+	"runtime"
+	"sync/atomic"
+
 	"github.com/felixlet/felixlet/vm/code"
 )
 
@@ -53,11 +56,16 @@ func (m *Machine) newFibre(clo *Closure, sched *Sched) *Fibre {
 	if fn.NeedsEnv {
 		f.r[0] = clo.Env
 	}
+	if m.countCollected {
+		runtime.AddCleanup(f, countCollected, &m.collected)
+	}
 	m.stats.Spawned++
 	m.stats.live++
 	m.stats.PeakLive = max(m.stats.PeakLive, m.stats.live)
 	return f
 }
+
+func countCollected(n *atomic.Uint64) { n.Add(1) }
 
 // grow makes room for a frame needing registers up to s scalar and r reference slots,
 // reporting false when the fibre's stack would pass the limit.

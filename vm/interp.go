@@ -311,6 +311,43 @@ reload:
 					return ErrInterrupted
 				}
 			}
+		case code.OpTailCall, code.OpTailClosure:
+			// The callee takes over the running frame: its arguments move down to the frame's
+			// base, the header (our caller's) stays, and our other references are dropped.
+			var callee *code.Func
+			args := int(in.C)
+			if in.Op == code.OpTailCall {
+				callee = m.funcs[in.K]
+			} else {
+				c, ok := R[in.K].(*Closure)
+				if !ok {
+					return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+				}
+				callee = c.Fn
+				if callee.NeedsEnv {
+					R[in.C] = c.Env
+				} else {
+					args++
+				}
+			}
+			if sbase+callee.NS > len(f.s) || rbase+callee.NR > len(f.r) {
+				if !m.grow(f, sbase+callee.NS, rbase+callee.NR) {
+					return m.fail(f, fn, pc, sbase, "stack overflow: too many nested calls (runaway recursion?)")
+				}
+				S, R = f.s[sbase:], f.r[rbase:]
+			}
+			copy(S, S[int(in.B)+2:int(in.B)+2+callee.NArgS])
+			copy(R, R[args:args+callee.NArgR])
+			if fn.NR > callee.NArgR {
+				clear(R[callee.NArgR:fn.NR])
+			}
+			fn, instrs, pc = callee, callee.Code, 0
+			if left--; left <= 0 {
+				left = budget
+				if m.interrupt.Load() {
+					return ErrInterrupted
+				}
+			}
 		case code.OpCallBuiltin:
 			if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
 				return m.fail(f, fn, pc, sbase, "%v", err)

@@ -37,6 +37,9 @@ type Options struct {
 	Builtins       map[string]Builtin // the Go library, by name
 	MaxStack       int                // the most registers of each kind one fibre's stack may have
 	Trace          io.Writer          // if set, every scheduling event is written here
+	// CountCollected counts the fibres Go's collector reclaims (Stats.Collected), at the
+	// cost of a cleanup registered per fibre.
+	CountCollected bool
 }
 
 // DefaultMaxStack bounds a fibre's registers of each kind: deep enough for a million
@@ -49,6 +52,7 @@ type Stats struct {
 	Ended     uint64        // fibres that ran to their end
 	Transfers uint64        // values passed over channels
 	PeakLive  uint64        // the most fibres alive (not ended) at once, collected or not
+	Collected uint64        // fibres reclaimed by the collector (with Options.CountCollected)
 	Elapsed   time.Duration // the run time
 	live      uint64
 }
@@ -68,11 +72,16 @@ type Machine struct {
 	interrupt atomic.Bool
 	outFile   *os.File // stdout, when it is a terminal, to flush after each line
 	cur       *Fibre   // the fibre running when the loop last switched, for internal errors
+	// collected counts reclaimed fibres when countCollected is set; cleanups run on
+	// another goroutine, hence the atomic.
+	countCollected bool
+	collected      atomic.Uint64
 }
 
 // New links a program with its builtins and makes a machine ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
-	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr}
+	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
+		countCollected: opts.CountCollected}
 	if m.maxStack <= 0 {
 		m.maxStack = DefaultMaxStack
 	}
@@ -102,8 +111,13 @@ func (m *Machine) Args() []string { return m.args }
 // Stdout returns the buffered standard output.
 func (m *Machine) Stdout() *bufio.Writer { return m.out }
 
-// Stats returns the scheduler's counts so far.
-func (m *Machine) Stats() Stats { return m.stats }
+// Stats returns the scheduler's counts so far. Collected grows as the collector runs, so
+// it can rise after Run has returned.
+func (m *Machine) Stats() Stats {
+	s := m.stats
+	s.Collected = m.collected.Load()
+	return s
+}
 
 // Interrupt asks the running program to stop at its next backward jump or call; Run then
 // returns ErrInterrupted. It may be called from any goroutine.

@@ -78,14 +78,10 @@ func (c *compiler) function(f *ir.Func) error {
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.prologue()
 	fc.stmts(f.Body)
-	if f.Kind == ir.KindFun || f.Kind == ir.KindGen {
-		if !types.IsUnit(f.Type.Cod) {
-			fc.emit(code.OpFallOff, 0, 0, 0, 0)
-		} else {
-			fc.emit(code.OpReturn, 0, 0, 0, 0)
-		}
+	if (f.Kind == ir.KindFun || f.Kind == ir.KindGen) && !types.IsUnit(f.Type.Cod) {
+		fc.emit(code.OpFallOff, 0, 0, 0, 0)
 	} else {
-		fc.emit(code.OpReturn, 0, 0, 0, 0)
+		fc.emitReturn(code.OpReturn, 0)
 	}
 	for l, jumps := range fc.gotos {
 		target, ok := fc.labels[l]
@@ -123,6 +119,7 @@ func (fc *fnCompiler) prologue() {
 		}
 		incoming[p] = []reg{fc.newReg(kindOf(p.Type))}
 	}
+	fc.out.NArgS, fc.out.NArgR = fc.stop, fc.rtop
 	// Variables: captured ones in the environment, the rest in registers (a parameter stays
 	// in the register it arrived in).
 	for _, v := range f.Vars {
@@ -211,6 +208,24 @@ func (fc *fnCompiler) emit(op code.Op, a, b, c int, k int) int {
 	}
 	out.Code = append(out.Code, code.Instr{Op: op, A: uint16(a), B: uint16(b), C: uint16(c), K: int32(k)})
 	return pc
+}
+
+// emitReturn emits a return. A call just before it, whose result is what is returned, is
+// in tail position: it becomes a tail call, which replaces the frame instead of growing the
+// stack (so a procedure that ends by calling itself runs in constant space, as in Felix).
+// The return stays, for any jump that targets it.
+func (fc *fnCompiler) emitReturn(op code.Op, a int) {
+	if n := len(fc.out.Code); n > 0 {
+		prev := &fc.out.Code[n-1]
+		if (prev.Op == code.OpCall || prev.Op == code.OpCallClosure) && (op == code.OpReturn || int(prev.A) == a) {
+			if prev.Op == code.OpCall {
+				prev.Op = code.OpTailCall
+			} else {
+				prev.Op = code.OpTailClosure
+			}
+		}
+	}
+	fc.emit(op, a, 0, 0, 0)
 }
 
 // at sets the source position of the instructions emitted next, returning the previous one.

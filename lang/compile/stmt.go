@@ -92,14 +92,14 @@ func (fc *fnCompiler) ret(s *ir.Return) {
 		if s.Value != nil {
 			fc.effect(s.Value)
 		}
-		fc.emit(code.OpReturn, 0, 0, 0, 0)
+		fc.emitReturn(code.OpReturn, 0)
 		return
 	}
 	r := fc.expr(s.Value)
 	if r.k == kS {
-		fc.emit(code.OpReturnS, r.i, 0, 0, 0)
+		fc.emitReturn(code.OpReturnS, r.i)
 	} else {
-		fc.emit(code.OpReturnR, r.i, 0, 0, 0)
+		fc.emitReturn(code.OpReturnR, r.i)
 	}
 }
 

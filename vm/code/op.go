@@ -126,6 +126,8 @@ const (
 	// calls and returns
 	OpCall        // call function K with arguments at sB+2.., rC..; result in register A
 	OpCallClosure // call the closure rK with arguments at sB+2.., rC+1..; result in register A
+	OpTailCall    // like OpCall, but the callee replaces the running frame (a call in tail position)
+	OpTailClosure // like OpCallClosure, but the callee replaces the running frame
 	OpCallBuiltin // call builtin K with arguments at sB.., rC..; it leaves its result in sB or rC
 	OpReturn      // return from a procedure
 	OpReturnS     // return sA
@@ -270,6 +272,8 @@ var Ops = [numOps]Info{
 
 	OpCall:        {"CALL", Result, SBase, RBase, FuncIdx, "call a function"},
 	OpCallClosure: {"CALLC", Result, SBase, RBase, RReg, "call a closure"},
+	OpTailCall:    {"TAILCALL", None, SBase, RBase, FuncIdx, "call a function in tail position"},
+	OpTailClosure: {"TAILCALLC", None, SBase, RBase, RReg, "call a closure in tail position"},
 	OpCallBuiltin: {"BUILTIN", None, SBase, RBase, Builtin, "call a builtin"},
 	OpReturn:      {"RET", None, None, None, None, "return from a procedure"},
 	OpReturnS:     {"RETS", SReg, None, None, None, "return a scalar"},

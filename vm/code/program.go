@@ -20,6 +20,8 @@ type Func struct {
 	Code     []Instr  // its instructions
 	Lines    []Line   // source positions, by pc
 	NS, NR   int      // the number of scalar and reference registers its frame needs
+	NArgS    int      // how many scalar registers its arguments fill
+	NArgR    int      // how many reference registers its arguments (and environment) fill
 	NeedsEnv bool     // it reads its closure's environment, which arrives in r0
 	KS       []uint64 // scalar constants (ints and doubles as bits)
 	KR       []any    // reference constants: strings and *Type descriptors
