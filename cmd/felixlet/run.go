@@ -6,6 +6,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"runtime"
 	"strings"
 	"time"
 
@@ -29,8 +30,8 @@ const (
 const version = "felixlet 0.1.0"
 
 const usage = `usage:
-  felixlet run prog.flx [args...]   run a program
-  felixlet prog.flx [args...]       the same
+  felixlet run [--stats] prog.flx [args...]   run a program
+  felixlet [--stats] prog.flx [args...]       the same
   felixlet check prog.flx ...       parse and type-check only
   felixlet disasm prog.flx          print the bytecode
   felixlet version
@@ -44,11 +45,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	switch args[0] {
 	case "run":
-		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return exitUsage
-		}
-		return runFile(args[1], args[2:], stdin, stdout, stderr)
+		return runCommand(args[1:], stdin, stdout, stderr)
 	case "check":
 		if len(args) < 2 {
 			fmt.Fprint(stderr, usage)
@@ -79,11 +76,32 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stdout, usage)
 		return exitOK
 	}
-	if strings.HasPrefix(args[0], "-") {
-		fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
+	return runCommand(args, stdin, stdout, stderr)
+}
+
+// runFlags are the flags of run (and of the bare form).
+type runFlags struct {
+	stats bool // print the scheduler's counts on stderr at exit
+}
+
+// runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
+func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	var fl runFlags
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+		switch args[0] {
+		case "--stats", "-stats":
+			fl.stats = true
+		default:
+			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
+			return exitUsage
+		}
+		args = args[1:]
+	}
+	if len(args) == 0 {
+		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
-	return runFile(args[0], args[1:], stdin, stdout, stderr)
+	return runFile(args[0], args[1:], fl, stdin, stdout, stderr)
 }
 
 // programSource is a program's text with the name its messages use and the directory its
@@ -102,13 +120,17 @@ func (ps programSource) readFile(path string) ([]byte, error) {
 }
 
 // runFile compiles and runs a program file.
-func runFile(file string, args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+func runFile(file string, args []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer) int {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
 		return exitUsage
 	}
-	return runProgram(programSource{Name: file, Src: src}, args, stdin, stdout, stderr, 0)
+	p, ok := build(programSource{Name: file, Src: src}, stderr)
+	if !ok {
+		return exitUsage
+	}
+	return execute(p, append([]string{file}, args...), fl, stdout, stderr, 0)
 }
 
 // runProgram compiles and runs a program; a positive timeout stops it after that long.
@@ -117,7 +139,7 @@ func runProgram(ps programSource, args []string, stdin io.Reader, stdout, stderr
 	if !ok {
 		return exitUsage
 	}
-	return execute(p, append([]string{ps.Name}, args...), stdout, stderr, timeout)
+	return execute(p, append([]string{ps.Name}, args...), runFlags{}, stdout, stderr, timeout)
 }
 
 // buildFile reads, checks and compiles a program, reporting errors on stderr.
@@ -169,8 +191,9 @@ func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
 func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(name) }
 
 // execute runs a compiled program and returns the exit status.
-func execute(p *code.Program, argv []string, stdout, stderr io.Writer, timeout time.Duration) int {
-	m, err := vm.New(p, vm.Options{Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins})
+func execute(p *code.Program, argv []string, fl runFlags, stdout, stderr io.Writer, timeout time.Duration) int {
+	m, err := vm.New(p, vm.Options{Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
+		CountCollected: fl.stats})
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return exitUsage
@@ -180,6 +203,9 @@ func execute(p *code.Program, argv []string, stdout, stderr io.Writer, timeout t
 		defer t.Stop()
 	}
 	err = m.Run()
+	if fl.stats {
+		defer printStats(stderr, m)
+	}
 	var rerr *vm.Error
 	switch {
 	case err == nil:
@@ -197,4 +223,16 @@ func execute(p *code.Program, argv []string, stdout, stderr io.Writer, timeout t
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return exitRuntime
 	}
+}
+
+// printStats writes the scheduler's counts at exit. The collector is run first so that the
+// count of collected fibres includes those that became garbage at the end.
+func printStats(w io.Writer, m *vm.Machine) {
+	runtime.GC()
+	time.Sleep(10 * time.Millisecond) // let the cleanups that counting relies on run
+	st := m.Stats()
+	fmt.Fprintf(w, "fibres: %d spawned, %d ended, %d waiting at exit, %d collected, %d peak live\n",
+		st.Spawned, st.Ended, st.Spawned-st.Ended, st.Collected, st.PeakLive)
+	fmt.Fprintf(w, "channel transfers: %d\n", st.Transfers)
+	fmt.Fprintf(w, "time: %v\n", st.Elapsed.Round(time.Microsecond))
 }
