@@ -40,6 +40,10 @@ func (f *Fibre) ID() uint64 { return f.id }
 // bottom marks the header of a fibre's first frame: returning from it ends the fibre.
 const bottom = 0xFFFFFFFF
 
+// tailBit, set in the resume pc of a frame header, records that the frame was entered by a
+// tail call, so that a backtrace can say that frames are missing there.
+const tailBit = 1 << 31
+
 // header packs a frame header: the caller's resume pc and function, and its bases.
 func header(pc int, fn int, sbase, rbase int) (uint64, uint64) {
 	return uint64(uint32(pc)) | uint64(uint32(fn))<<32, uint64(uint32(sbase)) | uint64(uint32(rbase))<<32

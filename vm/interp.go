@@ -336,6 +336,7 @@ reload:
 				}
 				S, R = f.s[sbase:], f.r[rbase:]
 			}
+			f.s[sbase-2] |= tailBit
 			copy(S, S[int(in.B)+2:int(in.B)+2+callee.NArgS])
 			copy(R, R[args:args+callee.NArgR])
 			if fn.NR > callee.NArgR {
@@ -373,7 +374,7 @@ reload:
 				goto next
 			}
 			fn = m.funcs[caller]
-			instrs, pc = fn.Code, int(uint32(h0))
+			instrs, pc = fn.Code, int(uint32(h0)&^tailBit)
 			sbase, rbase = int(uint32(h1)), int(h1>>32)
 			S, R = f.s[sbase:], f.r[rbase:]
 			switch in.Op {

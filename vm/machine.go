@@ -156,6 +156,8 @@ type Frame struct {
 	Func      string
 	File      string
 	Line, Col int
+	Repeats   int  // how many more times the frame repeats below this one
+	TailCalls bool // frames between this one and the next were replaced by tail calls
 }
 
 func (e *Error) Error() string {
@@ -172,6 +174,12 @@ func (e *Error) Report(w io.Writer) {
 	fmt.Fprintf(w, "fibre %d:\n", e.Fibre)
 	for _, fr := range e.Trace {
 		fmt.Fprintf(w, "  %s:%d:%d in %s\n", fr.File, fr.Line, fr.Col, fr.Func)
+		if fr.Repeats > 0 {
+			fmt.Fprintf(w, "  ... the frame above, repeated many times\n")
+		}
+		if fr.TailCalls {
+			fmt.Fprintf(w, "  ... (frames replaced by tail calls)\n")
+		}
 	}
 }
 
@@ -184,24 +192,38 @@ func (m *Machine) fail(f *Fibre, fn *code.Func, pc, sbase int, format string, ar
 }
 
 // backtrace rebuilds the frames of f from the running one (fn at pc) down, through the
-// frame headers in the scalar stack.
+// frame headers in the scalar stack. A run of identical frames (runaway recursion) is kept
+// once; past maxFrames distinct frames, only the outermost are added.
 func backtrace(funcs []*code.Func, f *Fibre, fn *code.Func, pc, sbase int) []Frame {
+	const maxFrames = 100
 	var out []Frame
 	for {
 		line, col := fn.Pos(pc)
-		out = append(out, Frame{Func: displayName(fn), File: fn.File, Line: line, Col: col})
-		if sbase < 2 || len(out) > 10000 {
+		fr := Frame{Func: displayName(fn), File: fn.File, Line: line, Col: col}
+		if n := len(out); n > 0 && sameFrame(out[n-1], fr) {
+			out[n-1].Repeats++
+		} else if n < maxFrames {
+			out = append(out, fr)
+		}
+		if sbase < 2 {
 			return out
 		}
 		h0, h1 := f.s[sbase-2], f.s[sbase-1]
+		if h0&tailBit != 0 {
+			out[len(out)-1].TailCalls = true
+		}
 		caller := uint32(h0 >> 32)
 		if caller == bottom {
 			return out
 		}
 		fn = funcs[caller]
-		pc = int(uint32(h0)) - 1
+		pc = int(uint32(h0)&^tailBit) - 1
 		sbase = int(uint32(h1))
 	}
+}
+
+func sameFrame(a, b Frame) bool {
+	return a.Func == b.Func && a.File == b.File && a.Line == b.Line && a.Col == b.Col && !a.TailCalls
 }
 
 func displayName(fn *code.Func) string {

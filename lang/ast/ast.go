@@ -278,6 +278,7 @@ type VarDecl struct {
 	P       Pos
 	Binders []*Binder
 	Init    Expr // nil: the zero value of the (annotated) type
+	Short   bool // written name := e
 }
 
 // Assign is `lhs = e;` and the update forms (Op "+=", "-=", "*=", "/=", "%=").
@@ -339,6 +340,7 @@ type FuncDecl struct {
 	ExprBody   Expr   // `=> e` body (Body is nil)
 	Prim       string // primitive name of a library binding
 	PrimType   Type   // its declared type (A -> B for fun, A for proc)
+	End        Pos    // where the body ends: its closing brace, or the => expression
 }
 
 // TypeDecl is `typedef name = T;` (Prim "") or `type name = "prim";` (an opaque library type).
@@ -370,11 +372,12 @@ type If struct {
 	Else []Stmt
 }
 
-// While is `while c do ... done`; `until c` has Cond `not c`, `repeat` a true Cond.
+// While is `while c do ... done`, `until c do ... done` (Until), or `repeat` (a true Cond).
 type While struct {
 	P     Pos
 	Label string // the loop's label for break/continue, or ""
 	Cond  Expr
+	Until bool // the loop runs while Cond is false
 	Body  []Stmt
 }
 

@@ -83,7 +83,11 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 	}
 	sort.Strings(sigs)
 	if op != "" {
-		c.errorf(pos, "operator %s cannot be applied to %s", op, describeArg(arg))
+		c.errorf(pos, "operator %s cannot be applied to %s%s", op, describeArg(arg), operatorHint(op, arg))
+		return
+	}
+	if msg := channelMisuse(tried, arg); msg != "" {
+		c.errorf(pos, "%s", msg)
 		return
 	}
 	name := displayName(n)
@@ -92,6 +96,61 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 		return
 	}
 	c.errorf(pos, "no overload of %s accepts %s (it accepts %s)", name, arg, strings.Join(sigs, "; "))
+}
+
+// operatorHint explains two common mistakes with operators.
+func operatorHint(op string, arg types.Type) string {
+	tt, ok := arg.(*types.Tuple)
+	if !ok || len(tt.Elems) != 2 {
+		return ""
+	}
+	l, r := tt.Elems[0], tt.Elems[1]
+	if _, isFunc := l.(*types.Func); isFunc && op == "-" {
+		return " (f -1 is f - 1: write f (-1))"
+	}
+	if op == "+" && types.IsBasic(l, types.String) != types.IsBasic(r, types.String) && inClass("Str", l) && inClass("Str", r) {
+		other := r
+		if types.IsBasic(r, types.String) {
+			other = l
+		}
+		return fmt.Sprintf(" (convert the %s with .str)", other)
+	}
+	return ""
+}
+
+// channelMisuse explains a read or write on the wrong end of a channel, or of a value of
+// the wrong type, better than the signature of read or write can.
+func channelMisuse(tried []*funcEnt, arg types.Type) string {
+	if len(tried) != 1 {
+		return ""
+	}
+	switch tried[0].decl.Prim {
+	case "read":
+		if ch, ok := arg.(*types.Chan); ok && ch.Dir == types.Out {
+			return fmt.Sprintf("cannot read from a write end %s", ch)
+		}
+	case "write":
+		tt, ok := arg.(*types.Tuple)
+		if !ok || len(tt.Elems) != 2 {
+			return ""
+		}
+		ch, ok := tt.Elems[0].(*types.Chan)
+		switch {
+		case !ok:
+		case ch.Dir == types.In:
+			return fmt.Sprintf("cannot write to a read end %s", ch)
+		case !types.AssignableTo(tt.Elems[1], ch.Elem):
+			return fmt.Sprintf("cannot write a value of type %s to a channel of %s", tt.Elems[1], ch.Elem)
+		}
+	}
+	return ""
+}
+
+func plural(n int, what string) string {
+	if n == 1 {
+		return "1 " + what
+	}
+	return fmt.Sprintf("%d %ss", n, what)
 }
 
 func describeArg(t types.Type) string {
@@ -108,6 +167,17 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg t
 		fe    *funcEnt
 		s     subst
 		score int // 0 exact, 1 with a conversion, 2 generic
+	}
+	if len(n.TypeArgs) > 0 {
+		fits := false
+		for _, fe := range cands {
+			c.funcDom(fe)
+			fits = fits || len(fe.tparams) == len(n.TypeArgs)
+		}
+		if !fits {
+			c.explicitTypeArgs(n, cands[0])
+			return cands[0], nil, false
+		}
 	}
 	var best []match
 	for _, fe := range cands {
@@ -165,7 +235,7 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg t
 		}
 		for _, class := range v.Classes {
 			if !inClass(class, b) && !types.ContainsInvalid(b) {
-				c.errorf(pos, "%s needs %s, but %s is not %s", displayName(n), classDesc(class, v.Name), b, classAdj[class])
+				c.errorf(pos, "%s: %s", displayName(n), classMisfit[class](b))
 				return m.fe, nil, false
 			}
 		}
@@ -173,10 +243,15 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg t
 	return m.fe, m.s, true
 }
 
-var classAdj = map[string]string{"Str": "printable", "Eq": "comparable", "Ord": "ordered"}
-
-func classDesc(class, v string) string {
-	return fmt.Sprintf("a %s type for %s", classAdj[class], v)
+// classMisfit says why a type does not belong to a type class.
+var classMisfit = map[string]func(types.Type) string{
+	"Str": func(t types.Type) string {
+		return fmt.Sprintf("a value of type %s cannot be printed (functions and channels have no str)", t)
+	},
+	"Eq": func(t types.Type) string { return fmt.Sprintf("values of type %s cannot be compared for equality", t) },
+	"Ord": func(t types.Type) string {
+		return fmt.Sprintf("values of type %s cannot be ordered (only int, double, char, string and bool can)", t)
+	},
 }
 
 // explicitTypeArgs binds the type arguments written on n (as in mk_schannel[int]).
@@ -192,7 +267,7 @@ func (c *Checker) explicitTypeArgs(n *ast.Name, fe *funcEnt) (subst, bool) {
 		if len(fe.tparams) == 0 {
 			c.errorf(n.P, "%s is not generic and takes no type arguments", displayName(n))
 		} else {
-			c.errorf(n.P, "%s takes %d type arguments, not %d", displayName(n), len(fe.tparams), len(n.TypeArgs))
+			c.errorf(n.P, "%s takes %s, not %d", displayName(n), plural(len(fe.tparams), "type argument"), len(n.TypeArgs))
 		}
 		return nil, false
 	}

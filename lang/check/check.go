@@ -318,12 +318,23 @@ func (c *Checker) mainline(f *ast.File) *ir.Func {
 	return main
 }
 
+// felixLibraryModules are the modules of Felix's standard library that programs commonly
+// open. felixlet's library is visible without opening it, so `open` of one of these is
+// accepted and does nothing (LANGUAGE.md 1.1).
+var felixLibraryModules = map[string]bool{
+	"BaseChips": true, "Faio": true, "Faio_Posix": true, "Fibres": true, "FileSystem": true,
+	"Filename": true, "Directory": true, "Env": true, "Shell": true, "Socket": true, "Stream": true,
+}
+
 // opens applies the `open` statements of a scope's own statement list.
 func (c *Checker) opens(sc *scope, stmts []ast.Stmt) {
 	for _, s := range stmts {
 		o, ok := s.(*ast.Open)
 		if !ok {
 			continue
+		}
+		if len(o.Path) == 1 && felixLibraryModules[o.Path[0]] && sc.lookupModule(o.Path[0]) == nil {
+			continue // a Felix library module felixlet builds in: opening it does nothing
 		}
 		saved := c.sc
 		c.sc = sc

@@ -82,8 +82,17 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 	case *ast.Dot:
 		x := c.valueExpr(e.X)
 		if rec, ok := x.Type().(*types.Record); ok && len(e.Name.Path) == 1 {
-			if i := rec.FieldIndex(e.Name.Path[0]); i >= 0 {
+			name := e.Name.Path[0]
+			if i := rec.FieldIndex(name); i >= 0 {
 				return &ir.Proj{P: e.Name.P, T: rec.Fields[i].Type, X: x, Index: i}
+			}
+			if ents, _ := c.sc.lookupValue(name); len(ents) == 0 {
+				var fields []string
+				for _, f := range rec.Fields {
+					fields = append(fields, f.Name)
+				}
+				c.errorf(e.Name.P, "%s has no field %s%s", rec, name, suggest(name, fields))
+				return invalid(e.Name.P)
 			}
 		}
 		return c.applyName(e.Name.P, e.Name, x, false)

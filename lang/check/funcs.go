@@ -37,7 +37,9 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 		switch s := s.(type) {
 		case *ast.VarDecl:
 			for _, b := range s.Binders {
-				c.declareVar(sc, b, b.Type == nil)
+				if c.declareVar(sc, b, b.Type == nil) == nil && s.Short {
+					c.errs[len(c.errs)-1].Msg += fmt.Sprintf(" (:= declares a new name; to assign, write %s = ...)", b.Name)
+				}
 			}
 		case *ast.ForRange:
 			if s.Declare {
@@ -88,7 +90,7 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 // declareVar enters a variable; untyped means its type comes from its initialiser.
 func (c *Checker) declareVar(sc *scope, b *ast.Binder, untyped bool) *varEnt {
 	if prev := sc.values[b.Name]; len(prev) > 0 {
-		c.errorf(b.P, "%s is already declared in this scope, at line %d", b.Name, prev[0].declPos().Line)
+		c.errorf(b.P, "%s is already declared in this scope, %s", b.Name, where(b.P, prev[0].declPos()))
 		return nil
 	}
 	v := &ir.Var{Name: b.Name, Pos: b.P, Owner: sc.fn, Mutable: b.Mutable}
@@ -110,18 +112,45 @@ func (c *Checker) declareFunc(sc *scope, d *ast.FuncDecl) {
 	prev := sc.values[d.Name]
 	if len(prev) > 0 {
 		if ve, ok := prev[0].(*varEnt); ok {
-			c.errorf(d.P, "%s is already declared in this scope, at line %d", d.Name, ve.v.Pos.Line)
+			c.errorf(d.P, "%s is already declared in this scope, %s", d.Name, where(d.P, ve.v.Pos))
 			return
 		}
 	}
 	fe := &funcEnt{name: d.Name, decl: d, defined: sc}
 	if !fe.isPrim() {
-		fe.fn = &ir.Func{Name: c.funcName(sc, d.Name), Pos: d.P, Kind: funcKindOf(d.Kind), Parent: sc.fn}
+		fe.fn = &ir.Func{Name: c.funcName(sc, d.Name), Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: sc.fn}
 		c.funcs = append(c.funcs, fe.fn)
 	} else if c.cfg.IsPrim != nil && !c.cfg.IsPrim(d.Prim) {
 		c.errorf(d.P, "unknown primitive %q", d.Prim)
 	}
 	sc.values[d.Name] = append(prev, fe)
+}
+
+// where describes the position of an earlier declaration as seen from pos.
+func where(pos, earlier ast.Pos) string {
+	switch {
+	case pos.File != earlier.File:
+		return "at " + earlier.String()
+	case pos.Line == earlier.Line:
+		return fmt.Sprintf("at line %d, column %d", earlier.Line, earlier.Col)
+	}
+	return fmt.Sprintf("at line %d", earlier.Line)
+}
+
+// checkOverloads reports two definitions of one name in one scope that accept the same
+// argument type: no call could choose between them.
+func (c *Checker) checkOverloads(sc *scope) {
+	for _, name := range sortedKeys(sc.values) {
+		fes := funcEnts(sc.values[name])
+		for i, fe := range fes {
+			for _, prev := range fes[:i] {
+				if len(fe.tparams) == 0 && len(prev.tparams) == 0 && types.Identical(c.funcDom(fe), c.funcDom(prev)) {
+					c.errorf(fe.decl.P, "%s is already defined for %s, %s", name, c.funcDom(fe), where(fe.decl.P, prev.decl.P))
+					break
+				}
+			}
+		}
+	}
 }
 
 // funcName is the name a function shows in backtraces: nested names are qualified by the
@@ -242,6 +271,7 @@ func (c *Checker) funcType(fe *funcEnt, use ast.Pos) *types.Func {
 // checkDeferred checks the bodies of the functions defined in sc (and in its modules) that
 // have not been checked yet.
 func (c *Checker) checkDeferred(sc *scope) {
+	c.checkOverloads(sc)
 	for _, ents := range sortedValues(sc) {
 		for _, e := range ents {
 			if fe, ok := e.(*funcEnt); ok && fe.state == bodyUnchecked {
@@ -332,7 +362,7 @@ func (c *Checker) funcBody(fn *ir.Func, sc *scope, d *ast.FuncDecl, declared typ
 		if i == len(d.Params)-1 {
 			return c.innerBody(level, inner, d, declared), levels
 		}
-		next := &ir.Func{Name: level.Name, Pos: d.P, Kind: fn.Kind, Parent: level}
+		next := &ir.Func{Name: level.Name, Pos: d.P, End: d.End, Kind: fn.Kind, Parent: level}
 		c.funcs = append(c.funcs, next)
 		level.Body = []ir.Stmt{&ir.Return{P: d.P, Value: &ir.FuncValue{P: d.P, Func: next}}}
 		level, levelScope = next, inner
@@ -387,7 +417,7 @@ func (c *Checker) bodyWith(fn *ir.Func, sc *scope, ctx *fnCtx, stmts []ast.Stmt)
 		if l := ctx.labels[g.name]; l != nil {
 			g.g.Label = l
 		} else {
-			c.errorf(g.g.P, "goto %s: no label %s in this function", g.name, g.name)
+			c.errorf(g.g.P, "undefined label %s%s", g.name, suggest(g.name, sortedKeys(ctx.labels)))
 		}
 	}
 	if fn.Type == nil && ctx.ret != nil {
@@ -437,7 +467,7 @@ func (c *Checker) lambda(e *ast.Lambda) ir.Expr {
 	if c.ctx.fn.Kind != ir.KindMain {
 		name = c.ctx.fn.Name + "." + name
 	}
-	fn := &ir.Func{Name: name, Pos: d.P, Kind: funcKindOf(d.Kind), Parent: c.ctx.fn}
+	fn := &ir.Func{Name: name, Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: c.ctx.fn}
 	c.funcs = append(c.funcs, fn)
 	var declared types.Type
 	if d.Ret != nil {

@@ -53,8 +53,11 @@ func (c *Checker) stmt(s ast.Stmt) []ir.Stmt {
 		return []ir.Stmt{&ir.If{P: s.P, Cond: cond, Then: c.stmts(s.Then), Else: c.stmts(s.Else)}}
 	case *ast.While:
 		loop := &ir.Loop{P: s.P}
-		if b, ok := s.Cond.(*ast.BoolLit); !ok || !b.Value {
+		if b, ok := s.Cond.(*ast.BoolLit); !ok || b.Value == s.Until {
 			loop.Cond = c.typedExpr(s.Cond, types.BoolType, "the condition of the loop")
+			if s.Until {
+				loop.Cond = &ir.CallPrim{P: s.Cond.Position(), T: types.BoolType, Prim: "lnot", Args: []ir.Expr{loop.Cond}}
+			}
 		}
 		loop.Body = c.loopBody(s.Label, loop, s.Body)
 		return []ir.Stmt{loop}
@@ -303,12 +306,14 @@ func (c *Checker) loopBody(label string, loop *ir.Loop, body []ast.Stmt) []ir.St
 }
 
 func (c *Checker) findLoop(pos ast.Pos, label string) *ir.Loop {
+	var labels []string
 	for i := len(c.ctx.loops) - 1; i >= 0; i-- {
 		if c.ctx.loops[i].label == label {
 			return c.ctx.loops[i].loop
 		}
+		labels = append(labels, c.ctx.loops[i].label)
 	}
-	c.errorf(pos, "no enclosing loop is labelled %s", label)
+	c.errorf(pos, "no enclosing loop is labelled %s%s", label, suggest(label, labels))
 	return nil
 }
 

@@ -79,6 +79,7 @@ func (c *compiler) function(f *ir.Func) error {
 	fc.prologue()
 	fc.stmts(f.Body)
 	if (f.Kind == ir.KindFun || f.Kind == ir.KindGen) && !types.IsUnit(f.Type.Cod) {
+		fc.at(f.End)
 		fc.emit(code.OpFallOff, 0, 0, 0, 0)
 	} else {
 		fc.emitReturn(code.OpReturn, 0)

@@ -35,6 +35,7 @@ const (
 type Func struct {
 	Name   string      // for backtraces and disassembly: "fib", "two.<lambda 5:17>"
 	Pos    ast.Pos     // where it is defined
+	End    ast.Pos     // where its body ends, for an error on falling off the end
 	Kind   FuncKind    // fun, proc, gen, mainline or block
 	Parent *Func       // the lexically enclosing function; nil for the mainline and library code
 	Params []*Var      // declared parameters; a single tuple parameter receives its elements

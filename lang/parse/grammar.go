@@ -17,10 +17,13 @@ var lexDef = lexer.MustStateful(lexer.Rules{
 		{Name: "lineComment", Pattern: `//[^\n]*`},
 		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
 		{Name: "whitespace", Pattern: `[ \t\r\n\f]+`},
-		{Name: "String", Pattern: `"""(?s:.*?)"""|'''(?s:.*?)'''|"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'`},
+		{Name: "TripleString", Pattern: `"""(?s:.*?)"""|'''(?s:.*?)'''`},
+		{Name: "OpenTriple", Pattern: `"""|'''`}, // a triple quote never closed
+		{Name: "String", Pattern: `"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'`},
 		{Name: "Float", Pattern: `[0-9][0-9_]*\.[0-9][0-9_]*(?:[eE][+-]?[0-9]+)?|[0-9][0-9_]*[eE][+-]?[0-9]+`},
-		{Name: "Int", Pattern: `(?:0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)` +
-			`(?:[iIuU](?:8|16|32|64)|[uU]?(?:[lL][lL]?|[zZ]|[tT]|[sS]|[vV][lL]?|[jJ])|[uU])?`},
+		// An integer with its base prefix and type suffix; letters glued to it are taken too,
+		// so that 0xFG is one malformed literal rather than 0xF applied to G.
+		{Name: "Int", Pattern: `[0-9][0-9A-Za-z_]*`},
 		{Name: "Keyword", Pattern: `\b(?:` + keywords + `)\b`},
 		{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_']*`},
 		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
@@ -34,7 +37,7 @@ var lexDef = lexer.MustStateful(lexer.Rules{
 
 var parser = participle.MustBuild[cstFile](
 	participle.Lexer(lexDef),
-	participle.UseLookahead(participle.MaxLookahead),
+	participle.UseLookahead(4),
 )
 
 // The concrete syntax tree. Each struct is one production; lower.go turns it into ast nodes.
@@ -45,7 +48,7 @@ type cstFile struct {
 
 type cstStmt struct {
 	Pos      lexer.Position
-	Include  *string      `parser:"  \"include\" @String \";\""`
+	Include  *string      `parser:"  \"include\" @(String | TripleString) \";\""`
 	Open     *cstQualName `parser:"| \"open\" @@ \";\""`
 	Var      *cstVar      `parser:"| @@"`
 	Def      *cstDef      `parser:"| @@"`
@@ -58,8 +61,8 @@ type cstStmt struct {
 	Labelled *cstLabelled `parser:"| @@"`
 	Label    *string      `parser:"| @Ident \":>\""`
 	Goto     *string      `parser:"| \"goto\" @Ident \";\""`
-	Break    *string      `parser:"| \"break\" @Ident \";\""`
-	Continue *string      `parser:"| \"continue\" @Ident \";\""`
+	Break    *cstJump     `parser:"| \"break\" @@"`
+	Continue *cstJump     `parser:"| \"continue\" @@"`
 	Return   *cstReturn   `parser:"| @@"`
 	Halt     *cstExpr     `parser:"| \"halt\" @@ \";\""`
 	Call     *cstExpr     `parser:"| \"call\" @@ \";\""`
@@ -121,7 +124,7 @@ type cstConstraint struct {
 // cstPrimBind is a library binding: `fun name : T = "prim";`.
 type cstPrimBind struct {
 	Type *cstType `parser:"\":\" @@"`
-	Prim string   `parser:"\"=\" @String \";\""`
+	Prim string   `parser:"\"=\" @(String | TripleString) \";\""`
 }
 
 // cstFuncRest is everything after a function's name: parameter lists, return type, body.
@@ -144,8 +147,9 @@ type cstParam struct {
 }
 
 type cstFuncBody struct {
-	Expr  *cstExpr   `parser:"  \"=>\" @@"`
-	Block []*cstStmt `parser:"| \"=\"? \"{\" @@* \"}\""`
+	Expr  *cstExpr    `parser:"  \"=>\" @@"`
+	Block []*cstStmt  `parser:"| \"=\"? \"{\" @@*"`
+	Close lexer.Token `parser:"@\"}\""` // the closing brace, where a function can end
 }
 
 type cstTypedef struct {
@@ -155,7 +159,7 @@ type cstTypedef struct {
 
 type cstTypePrim struct {
 	Name string `parser:"\"type\" @Ident"`
-	Prim string `parser:"\"=\" @String \";\""`
+	Prim string `parser:"\"=\" @(String | TripleString) \";\""`
 }
 
 type cstModule struct {
@@ -167,7 +171,14 @@ type cstIf struct {
 	Pos   lexer.Position
 	Cond  *cstExpr    `parser:"\"if\" @@"`
 	Block *cstIfBlock `parser:"( @@"`
-	Short *cstShort   `parser:"| @@ )"`
+	Short *cstShort   `parser:"| @@"`
+	Then  *cstThen    `parser:"| @@ )"`
+}
+
+// cstThen catches `if c then ...` used as a statement, to report it clearly.
+type cstThen struct {
+	Pos  lexer.Position
+	Then bool `parser:"@\"then\" (~\"endif\")* \"endif\" \";\"?"`
 }
 
 type cstIfBlock struct {
@@ -194,9 +205,15 @@ type cstShort struct {
 	Return   *cstReturn `parser:"| @@"`
 	Call     *cstExpr   `parser:"| \"call\" @@ \";\""`
 	Perform  *cstStmt   `parser:"| \"perform\" @@"`
-	Break    *string    `parser:"| \"break\" @Ident \";\""`
-	Continue *string    `parser:"| \"continue\" @Ident \";\""`
+	Break    *cstJump   `parser:"| \"break\" @@"`
+	Continue *cstJump   `parser:"| \"continue\" @@"`
 	Loop     *cstLoop   `parser:"| @@"`
+}
+
+// cstJump is the label of a break or continue; a missing label is reported in lowering.
+type cstJump struct {
+	Pos   lexer.Position
+	Label string `parser:"@Ident? \";\""`
 }
 
 type cstReturn struct {
@@ -255,10 +272,9 @@ type cstPreIncr struct {
 }
 
 type cstExprStmt struct {
-	X       *cstExpr `parser:"@@"`
-	Op      string   `parser:"( @(\"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" | \"%=\" | \":=\")"`
-	Value   *cstExpr `parser:"  @@"`
-	PostInc string   `parser:"| @(\"++\" | \"--\") )? \";\""`
+	X     *cstExpr `parser:"@@"`
+	Op    string   `parser:"( @(\"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" | \"%=\" | \":=\")"`
+	Value *cstExpr `parser:"  @@ )? \";\""`
 }
 
 // ---- expressions, loosest first -----------------------------------------------------------
@@ -291,10 +307,16 @@ type cstNot struct {
 	Cmp *cstCmp `parser:"| @@"`
 }
 
+// cstCmp is a comparison. Comparisons do not chain; a chain is parsed so that lowering can
+// say so.
 type cstCmp struct {
-	L  *cstSum     `parser:"@@"`
-	Op *cstOpToken `parser:"( @@"`
-	R  *cstSum     `parser:"  @@ )?"`
+	L    *cstSum    `parser:"@@"`
+	Tail []*cstCmpR `parser:"@@*"`
+}
+
+type cstCmpR struct {
+	Op *cstOpToken `parser:"@@"`
+	R  *cstSum     `parser:"@@"`
 }
 
 type cstOpToken struct {
@@ -346,8 +368,9 @@ type cstPost struct {
 type cstSuffix struct {
 	Pos   lexer.Position
 	Index *cstIndex   `parser:"  \".\" \"[\" @@ \"]\""`
-	Proj  *int        `parser:"| \".\" @Int"`
+	Proj  *string     `parser:"| \".\" @Int"`
 	Name  *cstNameRef `parser:"| \".\" @@"`
+	Incr  string      `parser:"| @(\"++\" | \"--\")"`
 }
 
 type cstIndex struct {
@@ -371,7 +394,7 @@ type cstAtom struct {
 	Pos    lexer.Position
 	Float  *string      `parser:"  @Float"`
 	Int    *string      `parser:"| @Int"`
-	String *string      `parser:"| @String"`
+	String *string      `parser:"| @(String | TripleString)"`
 	True   bool         `parser:"| @\"true\""`
 	False  bool         `parser:"| @\"false\""`
 	Cond   *cstCondExpr `parser:"| @@"`
@@ -404,7 +427,8 @@ type cstLambda struct {
 
 type cstBlock struct {
 	Pos   lexer.Position
-	Stmts []*cstStmt `parser:"\"{\" @@* \"}\""`
+	Stmts []*cstStmt  `parser:"\"{\" @@*"`
+	Close lexer.Token `parser:"@\"}\""`
 }
 
 type cstRecord struct {

@@ -13,6 +13,15 @@ import (
 type lowerer struct {
 	p    *fileParser
 	file string
+	// incrs holds the operands of `x++` suffixes lowered but not yet claimed by the
+	// statement `x++;`; any left over were used inside an expression.
+	incrs map[ast.Expr]incr
+}
+
+// incr is a pending `x++` or `x--`.
+type incr struct {
+	pos   ast.Pos
+	delta int
 }
 
 func (l *lowerer) errorf(pos ast.Pos, format string, args ...any) {
@@ -23,6 +32,10 @@ func (l *lowerer) stmts(in []*cstStmt) []ast.Stmt {
 	var out []ast.Stmt
 	for _, s := range in {
 		out = append(out, l.stmt(s)...)
+		for _, inc := range l.incrs {
+			l.errorf(inc.pos, "syntax error: x++ is a statement, not part of an expression")
+		}
+		clear(l.incrs)
 	}
 	return out
 }
@@ -62,9 +75,9 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Goto != nil:
 		return one(&ast.Goto{P: pos, Name: *s.Goto})
 	case s.Break != nil:
-		return one(&ast.Break{P: pos, Label: *s.Break})
+		return one(&ast.Break{P: pos, Label: l.jumpLabel(pos, "break", s.Break)})
 	case s.Continue != nil:
-		return one(&ast.Continue{P: pos, Label: *s.Continue})
+		return one(&ast.Continue{P: pos, Label: l.jumpLabel(pos, "continue", s.Continue)})
 	case s.Return != nil:
 		return one(l.ret(s.Return))
 	case s.Halt != nil:
@@ -79,6 +92,14 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		return l.exprStmt(pos, s.Expr)
 	}
 	return nil // an empty statement
+}
+
+// jumpLabel returns the label of a break or continue, which Felix requires.
+func (l *lowerer) jumpLabel(pos ast.Pos, what string, j *cstJump) string {
+	if j.Label == "" {
+		l.errorf(pos, "syntax error: a bare %s is not allowed: label the loop (outer: while ...) and write %s outer", what, what)
+	}
+	return j.Label
 }
 
 func incrDelta(op string) int {
@@ -103,11 +124,13 @@ func (l *lowerer) varDecl(v *cstVar) *ast.VarDecl {
 
 func (l *lowerer) exprStmt(pos ast.Pos, s *cstExprStmt) []ast.Stmt {
 	x := l.expr(s.X)
+	if inc, ok := l.incrs[x]; ok && s.Op == "" {
+		delete(l.incrs, x)
+		return []ast.Stmt{&ast.Incr{P: pos, Delta: inc.delta, Target: x}}
+	}
 	switch {
-	case s.PostInc != "":
-		return []ast.Stmt{&ast.Incr{P: pos, Delta: incrDelta(s.PostInc), Target: x}}
 	case s.Op == ":=":
-		d := &ast.VarDecl{P: pos, Init: l.expr(s.Value)}
+		d := &ast.VarDecl{P: pos, Init: l.expr(s.Value), Short: true}
 		names := []ast.Expr{x}
 		if t, ok := x.(*ast.TupleLit); ok {
 			names = t.Elems
@@ -133,6 +156,10 @@ func (l *lowerer) ret(r *cstReturn) *ast.Return {
 
 func (l *lowerer) ifStmt(s *cstIf) ast.Stmt {
 	pos := toPos(s.Pos)
+	if s.Then != nil {
+		l.errorf(toPos(s.Then.Pos), "syntax error: if ... then ... endif is an expression, not a statement: write if c do ... done")
+		return &ast.If{P: pos, Cond: l.expr(s.Cond)}
+	}
 	if s.Short != nil {
 		return &ast.If{P: pos, Cond: l.expr(s.Cond), Then: []ast.Stmt{l.short(s.Short)}}
 	}
@@ -167,9 +194,9 @@ func (l *lowerer) short(s *cstShort) ast.Stmt {
 	case s.Perform != nil:
 		return l.single(s.Perform)
 	case s.Break != nil:
-		return &ast.Break{P: pos, Label: *s.Break}
+		return &ast.Break{P: pos, Label: l.jumpLabel(pos, "break", s.Break)}
 	case s.Continue != nil:
-		return &ast.Continue{P: pos, Label: *s.Continue}
+		return &ast.Continue{P: pos, Label: l.jumpLabel(pos, "continue", s.Continue)}
 	default:
 		return l.loop(s.Loop, "")
 	}
@@ -196,11 +223,7 @@ func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
 	pos := toPos(s.Pos)
 	switch {
 	case s.While != nil:
-		cond := l.expr(s.While.Cond)
-		if s.While.Until {
-			cond = &ast.Unary{P: cond.Position(), Op: "not", Func: "lnot", X: cond}
-		}
-		return &ast.While{P: pos, Label: label, Cond: cond, Body: l.body(s.While.Body)}
+		return &ast.While{P: pos, Label: label, Cond: l.expr(s.While.Cond), Until: s.While.Until, Body: l.body(s.While.Body)}
 	case s.Repeat != nil:
 		return &ast.While{P: pos, Label: label, Cond: &ast.BoolLit{P: pos, Value: true}, Body: l.body(s.Repeat)}
 	case s.CFor != nil:
@@ -307,8 +330,10 @@ func (l *lowerer) funcRest(d *ast.FuncDecl, r *cstFuncRest) {
 	d.Ret = l.typ(r.Ret)
 	if r.Body.Expr != nil {
 		d.ExprBody = l.expr(r.Body.Expr)
+		d.End = d.ExprBody.Position()
 	} else {
 		d.Body = l.stmts(r.Body.Block)
+		d.End = toPos(r.Body.Close.Pos)
 	}
 }
 
@@ -362,10 +387,14 @@ func (l *lowerer) not(n *cstNot) ast.Expr {
 	}
 	c := n.Cmp
 	x := l.sum(c.L)
-	if c.Op == nil {
+	if len(c.Tail) == 0 {
 		return x
 	}
-	return &ast.Binary{P: toPos(c.Op.Pos), Op: c.Op.Op, Func: operatorFuncs[c.Op.Op], L: x, R: l.sum(c.R)}
+	if len(c.Tail) > 1 {
+		l.errorf(toPos(c.Tail[1].Op.Pos), "syntax error: comparisons do not chain: write a < b and b < c")
+	}
+	op := c.Tail[0].Op
+	return &ast.Binary{P: toPos(op.Pos), Op: op.Op, Func: operatorFuncs[op.Op], L: x, R: l.sum(c.Tail[0].R)}
 }
 
 // operatorFuncs names the library function each operator calls, as in Felix.
@@ -422,7 +451,16 @@ func (l *lowerer) post(p *cstPost) ast.Expr {
 		case s.Index != nil:
 			x = &ast.Index{P: pos, X: x, I: l.expr(s.Index.I)}
 		case s.Proj != nil:
-			x = &ast.Proj{P: pos, X: x, Index: *s.Proj}
+			i, err := strconv.Atoi(*s.Proj)
+			if err != nil {
+				l.errorf(pos, "malformed tuple index %s", *s.Proj)
+			}
+			x = &ast.Proj{P: pos, X: x, Index: i}
+		case s.Incr != "":
+			if l.incrs == nil {
+				l.incrs = map[ast.Expr]incr{}
+			}
+			l.incrs[x] = incr{pos: pos, delta: incrDelta(s.Incr)}
 		default:
 			x = &ast.Dot{P: pos, X: x, Name: l.name(s.Name)}
 		}
@@ -468,7 +506,7 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		l.funcRest(d, a.Lambda.Rest)
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Block != nil:
-		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts)}
+		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts), End: toPos(a.Block.Close.Pos)}
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Unit:
 		return &ast.UnitLit{P: pos}
@@ -500,6 +538,10 @@ func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
 // intLit decodes an integer literal: base prefix, `_` separators, Felix type suffix.
 func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
 	m := intParts.FindStringSubmatch(text)
+	if m == nil {
+		l.errorf(pos, "malformed integer literal %s", text)
+		return 0
+	}
 	digits, base := strings.ReplaceAll(m[1], "_", ""), 10
 	if len(digits) > 2 && digits[0] == '0' {
 		switch digits[1] {
@@ -522,17 +564,30 @@ func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
 	return int64(v)
 }
 
-// intParts splits an integer literal into its digits (with any base prefix) and its suffix.
-var intParts = regexp.MustCompile(`^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)(.*)$`)
+// intParts splits an integer literal into its digits (with any base prefix) and its Felix
+// type suffix (42u, 0uz, 3L, 7i64, ...).
+var intParts = regexp.MustCompile(`^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)` +
+	`([iIuU](?:8|16|32|64)|[uU]?(?:[lL][lL]?|[zZ]|[tT]|[sS]|[vV][lL]?|[jJ])|[uU])?$`)
 
 // stringLit decodes a quoted string literal with its C escapes.
 func (l *lowerer) stringLit(pos ast.Pos, text string) string {
-	var body string
-	switch {
-	case len(text) >= 6 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, `'''`)):
-		body = text[3 : len(text)-3]
-	default:
-		body = text[1 : len(text)-1]
+	quote := 1
+	if len(text) >= 6 && (strings.HasPrefix(text, `"""`) || strings.HasPrefix(text, "'''")) {
+		quote = 3
+	}
+	body := text[quote : len(text)-quote]
+	// at is the position of byte i of the body, for errors in escapes.
+	at := func(i int) ast.Pos {
+		p := pos
+		p.Col += quote
+		for _, c := range []byte(body[:i]) {
+			if c == '\n' {
+				p.Line, p.Col = p.Line+1, 1
+			} else {
+				p.Col++
+			}
+		}
+		return p
 	}
 	if !strings.Contains(body, `\`) {
 		return body
@@ -572,10 +627,10 @@ func (l *lowerer) stringLit(pos ast.Pos, text string) string {
 				b.WriteByte(byte(v))
 				i += 2
 			} else {
-				l.errorf(pos, `malformed \x escape in string literal`)
+				l.errorf(at(i-1), `malformed \x escape in string literal`)
 			}
 		default:
-			l.errorf(pos, `unknown escape sequence \%c in string literal`, e)
+			l.errorf(at(i-1), `unknown escape sequence \%c in string literal`, e)
 		}
 	}
 	return b.String()

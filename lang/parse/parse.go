@@ -7,6 +7,7 @@
 package parse
 
 import (
+	"bytes"
 	"errors"
 	"fmt"
 	"path/filepath"
@@ -68,6 +69,10 @@ type fileParser struct {
 
 func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 	p.sources[name] = src
+	if e := unterminatedComment(name, src); e != nil {
+		p.errs = append(p.errs, e)
+		return nil
+	}
 	cst, err := parser.ParseBytes(name, src)
 	if err != nil {
 		p.errs = append(p.errs, syntaxError(name, src, err))
@@ -127,6 +132,9 @@ func syntaxError(name string, src []byte, err error) *diag.Error {
 	}
 	var ute *participle.UnexpectedTokenError
 	if errors.As(err, &ute) {
+		if v := ute.Unexpected.Value; v == `"""` || v == "\x27\x27\x27" {
+			return &diag.Error{Pos: pos, Msg: "syntax error: unterminated string", Incomplete: true}
+		}
 		if ute.Unexpected.EOF() {
 			return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
 		}
@@ -143,6 +151,70 @@ func syntaxError(name string, src []byte, err error) *diag.Error {
 		return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
 	}
 	return &diag.Error{Pos: pos, Msg: "syntax error: " + msg}
+}
+
+// unterminatedComment finds a /* comment (they nest) that the file never closes; the
+// lexer would silently take the rest of the file as comment.
+func unterminatedComment(name string, src []byte) *diag.Error {
+	line, col := 1, 1
+	var open []ast.Pos // the comments open at this point, outermost first
+	advance := func(n int) {
+		for _, c := range src[:n] {
+			if c == '\n' {
+				line, col = line+1, 1
+			} else {
+				col++
+			}
+		}
+		src = src[n:]
+	}
+	for len(src) > 0 {
+		switch {
+		case len(open) > 0 && bytes.HasPrefix(src, []byte("*/")):
+			open = open[:len(open)-1]
+			advance(2)
+		case bytes.HasPrefix(src, []byte("/*")):
+			open = append(open, ast.Pos{File: name, Line: line, Col: col})
+			advance(2)
+		case len(open) > 0:
+			advance(1)
+		case bytes.HasPrefix(src, []byte("//")):
+			n := bytes.IndexByte(src, '\n')
+			if n < 0 {
+				n = len(src)
+			}
+			advance(n)
+		case src[0] == '"' || src[0] == '\'':
+			advance(stringLength(src))
+		default:
+			advance(1)
+		}
+	}
+	if len(open) > 0 {
+		return &diag.Error{Pos: open[0], Msg: "syntax error: unterminated comment", Incomplete: true}
+	}
+	return nil
+}
+
+// stringLength is the length of the string literal src starts with (all of src if it never
+// ends), so that comment markers inside strings are not taken for comments.
+func stringLength(src []byte) int {
+	q := src[0]
+	if len(src) >= 3 && src[1] == q && src[2] == q {
+		if end := bytes.Index(src[3:], []byte{q, q, q}); end >= 0 {
+			return end + 6
+		}
+		return len(src)
+	}
+	for i := 1; i < len(src); i++ {
+		switch src[i] {
+		case '\\':
+			i++
+		case q, '\n':
+			return i + 1
+		}
+	}
+	return len(src)
 }
 
 // isUnterminated reports whether the text at pos opens a string literal.
