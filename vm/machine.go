@@ -18,7 +18,6 @@ import (
 	"fmt"
 	"io"
 	"os"
-	"strings"
 	"sync/atomic"
 	"time"
 
@@ -42,9 +41,10 @@ type Options struct {
 	CountCollected bool
 }
 
-// DefaultMaxStack bounds a fibre's registers of each kind: deep enough for a million
-// nested calls, small enough that runaway recursion fails in well under a second.
-const DefaultMaxStack = 32 << 20
+// DefaultMaxStack bounds a fibre's registers of each kind (at most 384 MiB of stack): deep
+// enough for a million nested calls, small enough that runaway recursion fails in well
+// under a second.
+const DefaultMaxStack = 16 << 20
 
 // Stats counts what the scheduler did.
 type Stats struct {
@@ -254,9 +254,6 @@ func (m *Machine) traceEvent(format string, args ...any) {
 	}
 }
 
-// flushOut writes buffered standard output, for instance before writing to stderr.
-func (m *Machine) flushOut() { m.out.Flush() }
-
 // printString writes s (and a newline) to stdout or stderr.
 func (m *Machine) printString(s string, newline, toErr bool) {
 	if toErr {
@@ -281,9 +278,5 @@ func isTerminal(f *os.File) bool {
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
 }
 
-// Describe names a fibre for traces.
-func describe(f *Fibre) string {
-	var b strings.Builder
-	fmt.Fprintf(&b, "fibre %d", f.id)
-	return b.String()
-}
+// describe names a fibre for traces.
+func describe(f *Fibre) string { return fmt.Sprintf("fibre %d", f.id) }

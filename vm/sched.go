@@ -52,12 +52,3 @@ func (s *Sched) popFront() *Fibre {
 	f.next = nil
 	return f
 }
-
-// active counts the fibres on the active list.
-func (s *Sched) active() int {
-	n := 0
-	for f := s.head; f != nil; f = f.next {
-		n++
-	}
-	return n
-}

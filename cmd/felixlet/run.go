@@ -160,8 +160,18 @@ func unwrap(err error) error {
 	return err
 }
 
-// build checks and compiles source text; diagnostics (warnings too) go to stderr.
-func build(ps programSource, stderr io.Writer) (*code.Program, bool) {
+// build checks and compiles source text; diagnostics (warnings too) go to stderr. A panic
+// in the compiler is a bug, reported as an internal error rather than a Go stack trace.
+func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("FELIXLET_DEBUG") != "" {
+				panic(r)
+			}
+			fmt.Fprintf(stderr, "felixlet: internal error while compiling %s: %v\n", ps.Name, r)
+			p, ok = nil, false
+		}
+	}()
 	lib, errs, _ := parse.File(stdlib.PreludeName, stdlib.Prelude, parse.Config{})
 	if len(errs) > 0 {
 		fmt.Fprintf(stderr, "felixlet: the prelude does not parse: %v\n", errs)

@@ -40,26 +40,6 @@ func File(name string, src []byte, cfg Config) (*ast.File, diag.List, diag.Sourc
 	return &ast.File{Name: name, Stmts: stmts}, p.errs, p.sources
 }
 
-// Expr parses a single expression, for tools such as the REPL's `:type`.
-func Expr(name string, src []byte) (ast.Expr, diag.List) {
-	p := &fileParser{sources: diag.Sources{}, seen: map[string]bool{}}
-	stmts := p.parseFile(name, append(append([]byte{}, src...), ';'))
-	if len(p.errs) > 0 {
-		return nil, p.errs
-	}
-	if len(stmts) != 1 {
-		var l diag.List
-		l.Add(ast.Pos{File: name, Line: 1, Col: 1}, "expected one expression")
-		return nil, l
-	}
-	if es, ok := stmts[0].(*ast.ExprStmt); ok {
-		return es.X, nil
-	}
-	var l diag.List
-	l.Add(stmts[0].Position(), "expected an expression")
-	return nil, l
-}
-
 type fileParser struct {
 	cfg     Config
 	errs    diag.List
