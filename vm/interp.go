@@ -3,6 +3,7 @@ package vm
 import (
 	"math"
 	"strconv"
+	"time"
 
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -126,7 +127,7 @@ reload:
 			if int(in.K) < pc {
 				if left--; left <= 0 {
 					left = budget
-					if m.interrupt.Load() {
+					if m.checkpoint() {
 						return ErrInterrupted
 					}
 				}
@@ -307,7 +308,7 @@ reload:
 			S, R = f.s[sbase:], f.r[rbase:]
 			if left--; left <= 0 {
 				left = budget
-				if m.interrupt.Load() {
+				if m.checkpoint() {
 					return ErrInterrupted
 				}
 			}
@@ -345,7 +346,7 @@ reload:
 			fn, instrs, pc = callee, callee.Code, 0
 			if left--; left <= 0 {
 				left = budget
-				if m.interrupt.Load() {
+				if m.checkpoint() {
 					return ErrInterrupted
 				}
 			}
@@ -523,6 +524,20 @@ next:
 		goto reload
 	}
 }
+
+// checkpoint runs every few thousand backward jumps and calls: it writes out standard
+// output that has waited too long in the buffer (so a long-running program's lines appear
+// as Felix's flushed println would show them) and reports whether Interrupt was called.
+func (m *Machine) checkpoint() bool {
+	if m.out.Buffered() > 0 && time.Since(m.flushed) > flushEvery {
+		m.out.Flush()
+		m.flushed = time.Now()
+	}
+	return m.interrupt.Load()
+}
+
+// flushEvery bounds how long printed output may wait in the buffer while the program runs.
+const flushEvery = 20 * time.Millisecond
 
 // wake puts a fibre that a rendezvous released back to work: at the front of its own
 // scheduler's active list, unless that scheduler has finished, which abandons it.

@@ -59,19 +59,20 @@ type Stats struct {
 
 // Machine runs one program.
 type Machine struct {
-	funcs     []*code.Func
-	builtins  []Builtin
-	out       *bufio.Writer
-	errw      io.Writer
-	args      []string
-	maxStack  int
-	trace     io.Writer
-	sched     *Sched // the scheduler running now
-	nextID    uint64
-	stats     Stats
-	interrupt atomic.Bool
-	outFile   *os.File // stdout, when it is a terminal, to flush after each line
-	cur       *Fibre   // the fibre running when the loop last switched, for internal errors
+	funcs     []*code.Func  // the program's functions, by index
+	builtins  []Builtin     // the builtins the program calls, in the program's order
+	out       *bufio.Writer // buffered standard output
+	errw      io.Writer     // standard error
+	args      []string      // the program's argv
+	maxStack  int           // the most registers of each kind a fibre may have
+	trace     io.Writer     // where scheduling events go, or nil
+	sched     *Sched        // the scheduler running now
+	nextID    uint64        // the id of the last fibre made
+	stats     Stats         // counts for --stats
+	interrupt atomic.Bool   // set by Interrupt, from any goroutine
+	outFile   *os.File      // stdout, when it is a terminal, to flush after each line
+	flushed   time.Time     // when standard output was last written out
+	cur       *Fibre        // the fibre running when the loop last switched, for internal errors
 	// collected counts reclaimed fibres when countCollected is set; cleanups run on
 	// another goroutine, hence the atomic.
 	countCollected bool

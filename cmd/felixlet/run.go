@@ -5,9 +5,12 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"os/signal"
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync/atomic"
+	"syscall"
 	"time"
 
 	"github.com/felixlet/felixlet/lang/check"
@@ -81,7 +84,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runFlags are the flags of run (and of the bare form).
 type runFlags struct {
-	stats bool // print the scheduler's counts on stderr at exit
+	stats   bool // print the scheduler's counts on stderr at exit
+	signals bool // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
@@ -130,6 +134,7 @@ func runFile(file string, args []string, fl runFlags, stdin io.Reader, stdout, s
 	if !ok {
 		return exitUsage
 	}
+	fl.signals = true
 	return execute(p, append([]string{file}, args...), fl, stdout, stderr, 0)
 }
 
@@ -212,6 +217,18 @@ func execute(p *code.Program, argv []string, fl runFlags, stdout, stderr io.Writ
 		t := time.AfterFunc(timeout, m.Interrupt)
 		defer t.Stop()
 	}
+	var caught atomic.Value // the signal that stopped the program
+	if fl.signals {
+		sigs := make(chan os.Signal, 1)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		defer signal.Stop(sigs)
+		go func() {
+			if s, ok := <-sigs; ok {
+				caught.Store(s)
+				m.Interrupt()
+			}
+		}()
+	}
 	err = m.Run()
 	if fl.stats {
 		defer printStats(stderr, m)
@@ -220,6 +237,10 @@ func execute(p *code.Program, argv []string, fl runFlags, stdout, stderr io.Writ
 	switch {
 	case err == nil:
 		return exitOK
+	case errors.Is(err, vm.ErrInterrupted) && caught.Load() != nil:
+		s := caught.Load().(os.Signal)
+		fmt.Fprintf(stderr, "felixlet: %s stopped by %v\n", argv[0], s)
+		return 128 + int(s.(syscall.Signal))
 	case errors.Is(err, vm.ErrInterrupted) && timeout > 0:
 		fmt.Fprintf(stderr, "felixlet: %s timed out after %v\n", argv[0], timeout)
 		return exitRuntime

@@ -326,10 +326,12 @@ func (c *Checker) findLoop(pos ast.Pos, label string) *ir.Loop {
 //	for i in a upto b   assigns i, then as a..b                                  (i ends at b)
 //	for [var] i in a downto b   i = a + 1; while i > b: --i; body                (i ends at b)
 //
-// The bound is evaluated once, before the loop.
+// As in Felix's expansion, the bound b is part of the tests, so it is evaluated each time
+// they run.
 func (c *Checker) forRange(s *ast.ForRange) []ir.Stmt {
 	from := c.typedExpr(s.From, types.IntType, "the start of the range")
-	to := c.typedExpr(s.To, types.IntType, "the end of the range")
+	bound := func() ir.Expr { return c.typedExpr(s.To, types.IntType, "the end of the range") }
+	to := bound()
 	var ve *varEnt
 	if s.Declare {
 		ve = c.binder(s.Var)
@@ -354,8 +356,6 @@ func (c *Checker) forRange(s *ast.ForRange) []ir.Stmt {
 	pos := s.P
 	i := ve.v
 	local := func() ir.Expr { return &ir.Local{P: pos, Var: i} }
-	bound := c.newTemp(pos, types.IntType)
-	blocal := &ir.Local{P: pos, Var: bound}
 	prim := func(name string, t types.Type, a, b ir.Expr) ir.Expr {
 		return &ir.CallPrim{P: pos, T: t, Prim: name, Args: []ir.Expr{a, b}}
 	}
@@ -368,23 +368,22 @@ func (c *Checker) forRange(s *ast.ForRange) []ir.Stmt {
 	} else {
 		out = append(out, &ir.Assign{P: pos, Var: i, Value: from})
 	}
-	out = append(out, &ir.Decl{P: pos, Var: bound, Init: to})
 	loop := &ir.Loop{P: pos}
 	body := c.loopBody(s.Label, loop, s.Body)
 	switch {
 	case s.Kind == ast.RangeDownto:
 		out = append(out, step(primAdd))
-		loop.Cond = prim(primGt, types.BoolType, local(), blocal)
+		loop.Cond = prim(primGt, types.BoolType, local(), to)
 		loop.Body = append([]ir.Stmt{step(primSub)}, body...)
 	case s.Kind == ast.RangeExcl:
-		loop.Cond = prim(primLt, types.BoolType, local(), blocal)
+		loop.Cond = prim(primLt, types.BoolType, local(), to)
 		loop.Body, loop.Step = body, []ir.Stmt{step(primAdd)}
 	case s.Kind == ast.RangeUpto && s.Declare:
-		loop.Cond = prim(primLe, types.BoolType, local(), blocal)
+		loop.Cond = prim(primLe, types.BoolType, local(), to)
 		loop.Body, loop.Step = body, []ir.Stmt{step(primAdd)}
 	default: // a..b, and upto on an existing variable
-		loop.Cond = prim(primLe, types.BoolType, local(), blocal)
-		guard := &ir.If{P: pos, Cond: prim(primEq, types.BoolType, local(), blocal), Then: []ir.Stmt{&ir.Break{P: pos, Loop: loop}}}
+		loop.Cond = prim(primLe, types.BoolType, local(), to)
+		guard := &ir.If{P: pos, Cond: prim(primEq, types.BoolType, local(), bound()), Then: []ir.Stmt{&ir.Break{P: pos, Loop: loop}}}
 		loop.Body, loop.Step = body, []ir.Stmt{guard, step(primAdd)}
 	}
 	return append(out, loop)

@@ -179,9 +179,9 @@ const (
 
 // Info describes one opcode.
 type Info struct {
-	Name       string
-	A, B, C, K Operand
-	Doc        string
+	Name       string  // the mnemonic the disassembler prints
+	A, B, C, K Operand // how each operand field is read
+	Doc        string  // what the instruction does, in a phrase
 }
 
 // Ops describes every opcode; the disassembler reads it.
@@ -303,7 +303,7 @@ func (op Op) String() string {
 
 // Instr is one instruction.
 type Instr struct {
-	Op      Op
-	A, B, C uint16
-	K       int32
+	Op      Op     // what to do
+	A, B, C uint16 // register operands (or small immediates and flags)
+	K       int32  // the wide operand: a constant, immediate, target, function or register
 }
