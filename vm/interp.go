@@ -124,62 +124,54 @@ reload:
 			S[in.A] = S[in.B] ^ 1
 
 		case code.OpJump:
-			if int(in.K) < pc {
-				if left--; left <= 0 {
-					left = budget
-					if m.checkpoint() {
-						return ErrInterrupted
-					}
-				}
-			}
-			pc = int(in.K)
+			goto jump
 		case code.OpJumpIf:
 			if S[in.A] != 0 {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJumpIfNot:
 			if S[in.A] == 0 {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJLtI:
 			if int64(S[in.A]) < int64(S[in.B]) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJLeI:
 			if int64(S[in.A]) <= int64(S[in.B]) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJEqI:
 			if S[in.A] == S[in.B] {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJNeI:
 			if S[in.A] != S[in.B] {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJLtIK:
 			if int64(S[in.A]) < int64(int16(in.C)) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJLeIK:
 			if int64(S[in.A]) <= int64(int16(in.C)) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJGtIK:
 			if int64(S[in.A]) > int64(int16(in.C)) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJGeIK:
 			if int64(S[in.A]) >= int64(int16(in.C)) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJEqIK:
 			if int64(S[in.A]) == int64(int16(in.C)) {
-				pc = int(in.K)
+				goto jump
 			}
 		case code.OpJNeIK:
 			if int64(S[in.A]) != int64(int16(in.C)) {
-				pc = int(in.K)
+				goto jump
 			}
 
 		case code.OpIntToDouble:
@@ -500,6 +492,20 @@ reload:
 		default:
 			return m.fail(f, fn, pc, sbase, "internal error: bad opcode %d", in.Op)
 		}
+		continue
+
+	jump:
+		// A taken jump. Going backwards, it counts toward the next checkpoint, so that
+		// every loop can be interrupted and its output flushed.
+		if int(in.K) < pc {
+			if left--; left <= 0 {
+				left = budget
+				if m.checkpoint() {
+					return ErrInterrupted
+				}
+			}
+		}
+		pc = int(in.K)
 	}
 
 next:

@@ -71,19 +71,33 @@ func (fc *fnCompiler) loopJumps(l *ir.Loop) *loopJumps {
 	return j
 }
 
-// loop compiles `top: if !cond goto end; body; step: step; goto top; end:`.
+// loop compiles a loop with its test at the bottom, so that each iteration runs one jump:
+//
+//	      goto test            (only when there is a test)
+//	body: body
+//	step: step                 (continue comes here)
+//	test: if cond goto body    (or goto body, for a loop without a test)
+//	                           (break comes here)
 func (fc *fnCompiler) loop(l *ir.Loop) {
-	top := fc.pc()
-	var exits []int
+	var entry int
 	if l.Cond != nil {
-		exits = fc.condJump(l.Cond, false)
+		entry = fc.emit(code.OpJump, 0, 0, 0, 0)
 	}
+	body := fc.pc()
 	fc.stmts(l.Body)
 	jumps := fc.loopJumps(l)
 	fc.patch(jumps.continues...)
 	fc.stmts(l.Step)
-	fc.emit(code.OpJump, 0, 0, 0, top)
-	fc.patch(exits...)
+	if l.Cond == nil {
+		fc.emit(code.OpJump, 0, 0, 0, body)
+	} else {
+		fc.patch(entry)
+		saved := fc.at(l.P)
+		for _, j := range fc.condJump(l.Cond, true) {
+			fc.out.Code[j].K = int32(body)
+		}
+		fc.pos = saved
+	}
 	fc.patch(jumps.breaks...)
 }
 
