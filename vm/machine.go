@@ -137,6 +137,7 @@ func (m *Machine) Run() (err error) {
 		if r := recover(); r != nil {
 			err = m.internalError(r)
 		}
+		m.cur = nil // hold no fibre once the run is over
 		m.stats.Elapsed = time.Since(start)
 		m.out.Flush()
 	}()
