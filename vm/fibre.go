@@ -24,8 +24,15 @@ type Fibre struct {
 	pc    int32      // where the top frame resumes; while waiting on a channel, just after the read or write
 	sbase int32      // the top frame's first scalar register
 	rbase int32      // the top frame's first reference register
+	id    uint32     // its number, for messages and traces
 	sched *Sched     // the scheduler it runs on
-	id    uint64     // its number, for messages and traces
+	gen   *genState  // set when this is the stack of a generator instance, not a scheduled fibre
+}
+
+// genState is what a generator instance needs beyond a fibre's stack.
+type genState struct {
+	caller *Fibre // the fibre that called the generator and waits for its value, or nil
+	resume int32  // where the next call starts: just after the last yield, or 0
 }
 
 // NextWaiter implements schan.Waiter.
@@ -35,7 +42,7 @@ func (f *Fibre) NextWaiter() *Fibre { return f.next }
 func (f *Fibre) SetNextWaiter(n *Fibre) { f.next = n }
 
 // ID returns the fibre's number: the mainline is 1, others count up as they are made.
-func (f *Fibre) ID() uint64 { return f.id }
+func (f *Fibre) ID() uint32 { return f.id }
 
 // bottom marks the header of a fibre's first frame: returning from it ends the fibre.
 const bottom = 0xFFFFFFFF
@@ -51,15 +58,9 @@ func header(pc int, fn int, sbase, rbase int) (uint64, uint64) {
 
 // newFibre makes a fibre that will call clo with no arguments.
 func (m *Machine) newFibre(clo *Closure, sched *Sched) *Fibre {
-	fn := clo.Fn
 	m.nextID++
-	f := &Fibre{fn: fn, sbase: 2, sched: sched, id: m.nextID}
-	f.s = make([]uint64, 2+fn.NS)
-	f.s[0], f.s[1] = header(0, bottom, 0, 0)
-	f.r = make([]Value, max(fn.NR, 1))
-	if fn.NeedsEnv {
-		f.r[0] = clo.Env
-	}
+	f := m.stack(clo)
+	f.sched, f.id = sched, m.nextID
 	if m.countCollected {
 		runtime.AddCleanup(f, countCollected, &m.collected)
 	}
@@ -70,6 +71,26 @@ func (m *Machine) newFibre(clo *Closure, sched *Sched) *Fibre {
 }
 
 func countCollected(n *atomic.Uint64) { n.Add(1) }
+
+// stack makes a fibre whose one frame will run clo with no arguments.
+func (m *Machine) stack(clo *Closure) *Fibre {
+	fn := clo.Fn
+	f := &Fibre{fn: fn, sbase: 2}
+	f.s = make([]uint64, 2+fn.NS)
+	f.s[0], f.s[1] = header(0, bottom, 0, 0)
+	f.r = make([]Value, max(fn.NR, 1))
+	if fn.NeedsEnv {
+		f.r[0] = clo.Env
+	}
+	return f
+}
+
+// newGenerator makes the stack of a generator instance; it is not a scheduled fibre.
+func (m *Machine) newGenerator(gc *GenClosure) *Fibre {
+	g := m.stack(&gc.Closure)
+	g.gen = &genState{}
+	return g
+}
 
 // grow makes room for a frame needing registers up to s scalar and r reference slots,
 // reporting false when the fibre's stack would pass the limit.

@@ -94,6 +94,27 @@ func format(b *strings.Builder, t *code.Type, s uint64, r Value, repr bool) {
 		}
 	case code.KUnit:
 		b.WriteString("()")
+	case code.KList:
+		// list(1, 2, 3): the elements with repr.
+		b.WriteString("list(")
+		et := t.Elems[0]
+		l, _ := r.(*List)
+		for first := true; l != nil; l, first = l.Tail, false {
+			if !first {
+				b.WriteString(", ")
+			}
+			format(b, et, l.S, l.R, true)
+		}
+		b.WriteByte(')')
+	case code.KOpt:
+		// Some 3 or None: the payload with str.
+		o, _ := r.(*Opt)
+		if o == nil {
+			b.WriteString("None")
+			return
+		}
+		b.WriteString("Some ")
+		format(b, t.Elems[0], o.S, o.R, false)
 	case code.KTuple, code.KRecord:
 		tup, _ := r.(*Tuple)
 		elemRepr := t.Kind == code.KTuple && isArray(t)
@@ -150,6 +171,22 @@ func Equal(t *code.Type, as uint64, ar Value, bs uint64, br Value) bool {
 		return str(ar) == str(br)
 	case code.KUnit:
 		return true
+	case code.KList:
+		a, _ := ar.(*List)
+		b, _ := br.(*List)
+		for ; a != nil && b != nil; a, b = a.Tail, b.Tail {
+			if !Equal(t.Elems[0], a.S, a.R, b.S, b.R) {
+				return false
+			}
+		}
+		return a == nil && b == nil
+	case code.KOpt:
+		a, _ := ar.(*Opt)
+		b, _ := br.(*Opt)
+		if a == nil || b == nil {
+			return a == nil && b == nil
+		}
+		return Equal(t.Elems[0], a.S, a.R, b.S, b.R)
 	case code.KTuple, code.KRecord:
 		at, _ := ar.(*Tuple)
 		bt, _ := br.(*Tuple)

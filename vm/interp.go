@@ -265,11 +265,15 @@ reload:
 			}
 			R[in.A] = e
 		case code.OpClosure:
-			c := &Closure{Fn: m.funcs[in.K]}
+			c := Closure{Fn: m.funcs[in.K]}
 			if in.B != code.NoReg {
 				c.Env, _ = R[in.B].(*Env)
 			}
-			R[in.A] = c
+			if c.Fn.Gen {
+				R[in.A] = &GenClosure{Closure: c}
+			} else {
+				R[in.A] = &c
+			}
 
 		case code.OpCall, code.OpCallClosure:
 			var callee *code.Func
@@ -279,7 +283,16 @@ reload:
 			} else {
 				c, ok := R[in.K].(*Closure)
 				if !ok {
-					return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+					gc, isGen := R[in.K].(*GenClosure)
+					if !isGen {
+						return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+					}
+					g, err := m.resume(gc, f, fn, pc, sbase, rbase)
+					if err != nil {
+						return err
+					}
+					f = g
+					goto reload
 				}
 				callee = c.Fn
 				if callee.NeedsEnv {
@@ -314,7 +327,18 @@ reload:
 			} else {
 				c, ok := R[in.K].(*Closure)
 				if !ok {
-					return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+					// A generator takes no frame here: it runs on its own stack and its value
+					// comes back to register A, which the return that follows returns.
+					gc, isGen := R[in.K].(*GenClosure)
+					if !isGen {
+						return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+					}
+					g, err := m.resume(gc, f, fn, pc, sbase, rbase)
+					if err != nil {
+						return err
+					}
+					f = g
+					goto reload
 				}
 				callee = c.Fn
 				if callee.NeedsEnv {
@@ -356,8 +380,15 @@ reload:
 				rv = R[in.A]
 			}
 			h0, h1 := f.s[sbase-2], f.s[sbase-1]
-			clear(R[:fn.NR])
 			caller := uint32(h0 >> 32)
+			if caller == bottom && f.gen != nil {
+				// A generator's return gives its value like a yield, and the next call
+				// resumes after the last yield again: its locals stay.
+				f.fn, f.pc, f.sbase, f.rbase = fn, f.gen.resume, int32(sbase), int32(rbase)
+				f = m.deliver(f, in.Op, sv, rv)
+				goto reload
+			}
+			clear(R[:fn.NR])
 			if caller == bottom {
 				m.stats.Ended++
 				m.stats.live--
@@ -382,6 +413,9 @@ reload:
 		case code.OpMkChan:
 			R[in.A] = &Chan{}
 		case code.OpRead, code.OpReadS, code.OpReadR:
+			if f.gen != nil {
+				return m.fail(f, fn, pc, sbase, "a generator cannot read a channel: it runs on the stack of whoever calls it")
+			}
 			ch, ok := R[in.B].(*Chan)
 			if !ok {
 				return m.fail(f, fn, pc, sbase, "read from an uninitialised channel")
@@ -409,6 +443,9 @@ reload:
 			}
 			m.wake(w)
 		case code.OpWrite, code.OpWriteS, code.OpWriteR:
+			if f.gen != nil {
+				return m.fail(f, fn, pc, sbase, "a generator cannot write a channel: it runs on the stack of whoever calls it")
+			}
 			ch, ok := R[in.B].(*Chan)
 			if !ok {
 				return m.fail(f, fn, pc, sbase, "write to an uninitialised channel")
@@ -442,6 +479,101 @@ reload:
 			m.sched.pushFront(f)
 			f = r
 			goto reload
+		case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
+			if f.gen != nil {
+				return m.fail(f, fn, pc, sbase, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
+			}
+			goto schedule
+		case code.OpHalt:
+			e := m.fail(f, fn, pc, sbase, "halt: %s", str(R[in.A]))
+			e.Halt = true
+			return e
+
+		case code.OpConsS:
+			tail, _ := R[in.C].(*List)
+			R[in.A] = &List{S: S[in.B], Tail: tail}
+		case code.OpConsR:
+			tail, _ := R[in.C].(*List)
+			R[in.A] = &List{R: R[in.B], Tail: tail}
+		case code.OpHeadS:
+			S[in.A] = R[in.B].(*List).S
+		case code.OpHeadR:
+			R[in.A] = R[in.B].(*List).R
+		case code.OpTail:
+			R[in.A] = listValue(R[in.B].(*List).Tail)
+		case code.OpSomeS:
+			R[in.A] = &Opt{S: S[in.B]}
+		case code.OpSomeR:
+			R[in.A] = &Opt{R: R[in.B]}
+		case code.OpOptGetS:
+			S[in.A] = R[in.B].(*Opt).S
+		case code.OpOptGetR:
+			R[in.A] = R[in.B].(*Opt).R
+		case code.OpVariant:
+			l := fn.Layouts[in.K]
+			v := &Variant{Tag: l.Tag}
+			if l.NS > 0 {
+				v.S = append(make([]uint64, 0, l.NS), S[in.B:int(in.B)+l.NS]...)
+			}
+			if l.NR > 0 {
+				v.R = append(make([]Value, 0, l.NR), R[in.C:int(in.C)+l.NR]...)
+			}
+			R[in.A] = v
+		case code.OpVarGetS:
+			S[in.A] = R[in.B].(*Variant).S[in.C]
+		case code.OpVarGetR:
+			R[in.A] = R[in.B].(*Variant).R[in.C]
+		case code.OpTestTag:
+			S[in.A] = b2u(tag(R[in.B]) == int(in.K))
+		case code.OpMatchFail:
+			return m.fail(f, fn, pc, sbase, "no arm of this match accepts the value")
+
+		case code.OpAddrS, code.OpAddrR:
+			e := R[in.B].(*Env)
+			for k := in.K; k > 0; k-- {
+				e = e.Up
+			}
+			R[in.A] = &Pointer{Env: e, Slot: int(in.C)}
+		case code.OpLoadPtrS:
+			p := R[in.B].(*Pointer)
+			S[in.A] = p.Env.S[p.Slot]
+		case code.OpLoadPtrR:
+			p := R[in.B].(*Pointer)
+			R[in.A] = p.Env.R[p.Slot]
+		case code.OpStorePtrS:
+			p := R[in.B].(*Pointer)
+			p.Env.S[p.Slot] = S[in.A]
+		case code.OpStorePtrR:
+			p := R[in.B].(*Pointer)
+			p.Env.R[p.Slot] = R[in.A]
+
+		case code.OpYield0, code.OpYieldS, code.OpYieldR:
+			var sv uint64
+			var rv Value
+			switch in.Op {
+			case code.OpYieldS:
+				sv = S[in.A]
+			case code.OpYieldR:
+				rv = R[in.A]
+			}
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			f.gen.resume = int32(pc)
+			f = m.deliver(f, in.Op, sv, rv)
+			goto reload
+
+		case code.OpDuplex:
+			R[in.A] = &Duplex{In: R[in.B].(*Chan), Out: R[in.C].(*Chan)}
+		case code.OpDuplexIn:
+			R[in.A] = R[in.B].(*Duplex).In
+		case code.OpDuplexOut:
+			R[in.A] = R[in.B].(*Duplex).Out
+		default:
+			return m.fail(f, fn, pc, sbase, "internal error: bad opcode %d", in.Op)
+		}
+		continue
+
+	schedule:
+		switch in.Op {
 		case code.OpSpawn:
 			c, ok := R[in.A].(*Closure)
 			if !ok {
@@ -485,12 +617,6 @@ reload:
 				m.traceEvent("%s yields", describe(f))
 			}
 			goto next
-		case code.OpHalt:
-			e := m.fail(f, fn, pc, sbase, "halt: %s", str(R[in.A]))
-			e.Halt = true
-			return e
-		default:
-			return m.fail(f, fn, pc, sbase, "internal error: bad opcode %d", in.Op)
 		}
 		continue
 
@@ -544,6 +670,38 @@ func (m *Machine) checkpoint() bool {
 
 // flushEvery bounds how long printed output may wait in the buffer while the program runs.
 const flushEvery = 20 * time.Millisecond
+
+// resume calls a generator instance from the fibre f (running fn, just after the call at
+// pc): it returns the generator's stack, to run until it yields or returns.
+func (m *Machine) resume(gc *GenClosure, f *Fibre, fn *code.Func, pc, sbase, rbase int) (*Fibre, error) {
+	g := gc.gen
+	if g == nil {
+		g = m.newGenerator(gc)
+		gc.gen = g
+	}
+	if g.gen.caller != nil {
+		return nil, m.fail(f, fn, pc, sbase, "a generator was called while it was running")
+	}
+	f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+	g.gen.caller = f
+	return g, nil
+}
+
+// deliver ends a generator's run, given the instruction (a yield or a return) that ended it
+// and its value: the value goes to the register its caller's call named, and the caller,
+// which it returns, runs on.
+func (m *Machine) deliver(g *Fibre, op code.Op, sv uint64, rv Value) *Fibre {
+	caller := g.gen.caller
+	g.gen.caller = nil
+	at := int(caller.fn.Code[caller.pc-1].A)
+	switch op {
+	case code.OpYieldS, code.OpReturnS:
+		caller.s[int(caller.sbase)+at] = sv
+	case code.OpYieldR, code.OpReturnR:
+		caller.r[int(caller.rbase)+at] = rv
+	}
+	return caller
+}
 
 // wake puts a fibre that a rendezvous released back to work: at the front of its own
 // scheduler's active list, unless that scheduler has finished, which abandons it.

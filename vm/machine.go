@@ -67,7 +67,7 @@ type Machine struct {
 	maxStack  int           // the most registers of each kind a fibre may have
 	trace     io.Writer     // where scheduling events go, or nil
 	sched     *Sched        // the scheduler running now
-	nextID    uint64        // the id of the last fibre made
+	nextID    uint32        // the id of the last fibre made
 	stats     Stats         // counts for --stats
 	interrupt atomic.Bool   // set by Interrupt, from any goroutine
 	outFile   *os.File      // stdout, when it is a terminal, to flush after each line
@@ -148,7 +148,7 @@ func (m *Machine) Run() (err error) {
 // that failed.
 type Error struct {
 	Msg   string
-	Fibre uint64  // the fibre that failed
+	Fibre uint32  // the fibre that failed
 	Trace []Frame // innermost first
 	Halt  bool    // raised by halt: exit status 3 rather than 1
 }
@@ -189,6 +189,9 @@ func (e *Error) Report(w io.Writer) {
 // frame, with the fibre's backtrace.
 func (m *Machine) fail(f *Fibre, fn *code.Func, pc, sbase int, format string, args ...any) *Error {
 	e := &Error{Msg: fmt.Sprintf(format, args...), Fibre: f.id}
+	for g := f; g.gen != nil && g.gen.caller != nil; g = g.gen.caller {
+		e.Fibre = g.gen.caller.id // a generator fails on behalf of the fibre that called it
+	}
 	e.Trace = backtrace(m.funcs, f, fn, pc-1, sbase)
 	return e
 }
@@ -215,6 +218,12 @@ func backtrace(funcs []*code.Func, f *Fibre, fn *code.Func, pc, sbase int) []Fra
 			out[len(out)-1].TailCalls = true
 		}
 		caller := uint32(h0 >> 32)
+		if caller == bottom && f.gen != nil && f.gen.caller != nil {
+			// A generator runs on behalf of its caller: go on with the caller's frames.
+			f = f.gen.caller
+			fn, pc, sbase = f.fn, int(f.pc)-1, int(f.sbase)
+			continue
+		}
 		if caller == bottom {
 			return out
 		}

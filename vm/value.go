@@ -50,3 +50,64 @@ func str(v Value) string {
 	s, _ := v.(string)
 	return s
 }
+
+// List is a cell of a non-empty list; the empty list is nil. The head is in S or R, as the
+// element type decides.
+type List struct {
+	S    uint64 // a scalar head
+	R    Value  // a reference head
+	Tail *List  // the rest of the list, nil at the end
+}
+
+// Opt is Some of a value; None is nil.
+type Opt struct {
+	S uint64 // a scalar payload
+	R Value  // a reference payload
+}
+
+// Variant is a value of a declared variant: its constructor and the payload's elements,
+// laid out like a tuple's.
+type Variant struct {
+	Tag int      // which constructor
+	S   []uint64 // scalar elements of the payload
+	R   []Value  // reference elements of the payload
+}
+
+// Pointer points to a variable in an environment.
+type Pointer struct {
+	Env  *Env // the environment holding the variable
+	Slot int  // its slot among the scalar or reference slots, as the pointer's type says
+}
+
+// Duplex is one end of a duplex channel: a pair of channels, one read, one written.
+type Duplex struct {
+	In  *Chan // the channel this end reads
+	Out *Chan // the channel this end writes
+}
+
+// GenClosure is a closure of a generator that yields: one resumable instance, whose state
+// is a fibre of its own, made when it is first called.
+type GenClosure struct {
+	Closure
+	gen *Fibre // the instance's stack and resume point, nil until the first call
+}
+
+// listValue puts a list in a register: the empty list is the nil Value, never a typed nil.
+func listValue(l *List) Value {
+	if l == nil {
+		return nil
+	}
+	return l
+}
+
+// tag returns the constructor index of a variant value: Empty and None (nil) are 0, a
+// list cell or a Some 1.
+func tag(v Value) int {
+	switch v := v.(type) {
+	case *List, *Opt:
+		return 1
+	case *Variant:
+		return v.Tag
+	}
+	return 0
+}

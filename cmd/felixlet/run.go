@@ -9,10 +9,12 @@ import (
 	"path/filepath"
 	"runtime"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
+	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/compile"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -177,7 +179,7 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 			p, ok = nil, false
 		}
 	}()
-	lib, errs, _ := parse.File(stdlib.PreludeName, stdlib.Prelude, parse.Config{})
+	lib, errs := parsePrelude()
 	if len(errs) > 0 {
 		fmt.Fprintf(stderr, "felixlet: the prelude does not parse: %v\n", errs)
 		return nil, false
@@ -200,6 +202,13 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 	}
 	return p, true
 }
+
+// parsePrelude parses the library once per process: its tree is never modified, so every
+// program built here (the golden suite builds hundreds) can share it.
+var parsePrelude = sync.OnceValues(func() (*ast.File, diag.List) {
+	lib, errs, _ := parse.File(stdlib.PreludeName, stdlib.Prelude, parse.Config{})
+	return lib, errs
+})
 
 func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
 

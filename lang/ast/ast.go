@@ -345,10 +345,11 @@ type FuncDecl struct {
 
 // TypeDecl is `typedef name = T;` (Prim "") or `type name = "prim";` (an opaque library type).
 type TypeDecl struct {
-	P    Pos
-	Name string
-	Def  Type
-	Prim string
+	P          Pos
+	Name       string
+	TypeParams []*TypeParam // typedef name[T, U] = ...
+	Def        Type
+	Prim       string
 }
 
 // Module is `module M { ... }` (or `class M { ... }`): names reached as `M::x`.
@@ -510,3 +511,186 @@ type File struct {
 	Name  string
 	Stmts []Stmt
 }
+
+// ---- Level 2 ----------------------------------------------------------------------------
+
+// PtrType is `&T`.
+type PtrType struct {
+	P    Pos
+	Elem Type
+}
+
+// DuplexType is `%<R%>W`: an end of a duplex channel that reads R and writes W.
+type DuplexType struct {
+	P           Pos
+	Read, Write Type
+}
+
+func (t *PtrType) Position() Pos    { return t.P }
+func (t *DuplexType) Position() Pos { return t.P }
+func (*PtrType) typeNode()          {}
+func (*DuplexType) typeNode()       {}
+
+// ListLit is `([a, b, c])`.
+type ListLit struct {
+	P     Pos
+	Elems []Expr
+}
+
+// Match is `match e with | p => e1 | ... endmatch` as an expression.
+type Match struct {
+	P     Pos
+	Scrut Expr
+	Arms  []*Arm
+}
+
+// Arm is one arm of a match: its pattern, optional guard, and its body (an expression in a
+// match expression, statements in a match statement).
+type Arm struct {
+	P     Pos
+	Pat   Pattern
+	Guard Expr
+	Value Expr   // the body of an arm of a match expression
+	Body  []Stmt // the body of an arm of a match statement
+}
+
+// Deref is `*p`.
+type Deref struct {
+	P Pos
+	X Expr
+}
+
+// AddrOf is `&x`.
+type AddrOf struct {
+	P Pos
+	X Expr
+}
+
+func (e *ListLit) Position() Pos { return e.P }
+func (e *Match) Position() Pos   { return e.P }
+func (e *Deref) Position() Pos   { return e.P }
+func (e *AddrOf) Position() Pos  { return e.P }
+func (*ListLit) exprNode()       {}
+func (*Match) exprNode()         {}
+func (*Deref) exprNode()         {}
+func (*AddrOf) exprNode()        {}
+
+// Pattern is a pattern of a match arm.
+type Pattern interface {
+	Node
+	patternNode()
+}
+
+// PWild is `_`.
+type PWild struct{ P Pos }
+
+// PName is a bare name: a constant constructor (None, Empty, Dot) if the scrutinee's type
+// has one of that name, else a variable bound to the value.
+type PName struct {
+	P    Pos
+	Name *Name
+}
+
+// PLit is a literal pattern: an int, double, string, bool or unit.
+type PLit struct {
+	P     Pos
+	Value Expr
+}
+
+// PTuple is `(p1, p2, ...)`.
+type PTuple struct {
+	P     Pos
+	Elems []Pattern
+}
+
+// PRecord is `(x=p1, y=p2)`.
+type PRecord struct {
+	P     Pos
+	Names []string
+	Pats  []Pattern
+}
+
+// PCtor is a constructor with an argument pattern: `Some v`, `Rect (w, h)`.
+type PCtor struct {
+	P    Pos
+	Name *Name
+	Arg  Pattern
+}
+
+// PCons is `h ! t`.
+type PCons struct {
+	P          Pos
+	Head, Tail Pattern
+}
+
+func (p *PWild) Position() Pos   { return p.P }
+func (p *PName) Position() Pos   { return p.P }
+func (p *PLit) Position() Pos    { return p.P }
+func (p *PTuple) Position() Pos  { return p.P }
+func (p *PRecord) Position() Pos { return p.P }
+func (p *PCtor) Position() Pos   { return p.P }
+func (p *PCons) Position() Pos   { return p.P }
+func (*PWild) patternNode()      {}
+func (*PName) patternNode()      {}
+func (*PLit) patternNode()       {}
+func (*PTuple) patternNode()     {}
+func (*PRecord) patternNode()    {}
+func (*PCtor) patternNode()      {}
+func (*PCons) patternNode()      {}
+
+// MatchStmt is a match whose arms are statements.
+type MatchStmt struct {
+	P     Pos
+	Scrut Expr
+	Arms  []*Arm
+}
+
+// Yield is `yield e;` in a generator.
+type Yield struct {
+	P     Pos
+	Value Expr
+}
+
+// VariantDecl is `variant name[T] = | C of T | D;`.
+type VariantDecl struct {
+	P          Pos
+	Name       string
+	TypeParams []*TypeParam
+	Cases      []*VariantCase
+}
+
+// VariantCase is one constructor of a variant declaration.
+type VariantCase struct {
+	P       Pos
+	Name    string
+	Payload Type // nil for a constant constructor
+}
+
+// Circuit is `circuit connect d.p, e.q ... wire x to d.p ... endcircuit`.
+type Circuit struct {
+	P       Pos
+	Clauses []*Clause
+}
+
+// Clause is one clause of a circuit: a connect (Pins) or a wire (Wire to To).
+type Clause struct {
+	P    Pos
+	Pins []*PinRef
+	Wire Expr
+	To   *PinRef
+}
+
+// PinRef names a pin of a device: `d.p`.
+type PinRef struct {
+	P           Pos
+	Device, Pin string
+}
+
+func (s *MatchStmt) Position() Pos   { return s.P }
+func (s *Yield) Position() Pos       { return s.P }
+func (s *VariantDecl) Position() Pos { return s.P }
+func (s *Circuit) Position() Pos     { return s.P }
+func (*MatchStmt) stmtNode()         {}
+func (*Yield) stmtNode()             {}
+func (*VariantDecl) stmtNode()       {}
+func (*Circuit) stmtNode()           {}

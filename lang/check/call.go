@@ -13,39 +13,61 @@ import (
 // applyOperator applies the library function an operator stands for (`add` for `+`);
 // variables of that name are not considered.
 func (c *Checker) applyOperator(pos ast.Pos, fn, op string, arg ir.Expr) ir.Expr {
-	return c.resolveCall(pos, &ast.Name{P: pos, Path: []string{fn}}, op, arg, true)
+	return c.resolveCall([]ast.Pos{pos}, &ast.Name{P: pos, Path: []string{fn}}, op, []ir.Expr{arg}, true)
 }
 
 // applyName applies a named function (or a variable holding one) to arg.
 func (c *Checker) applyName(pos ast.Pos, n *ast.Name, arg ir.Expr, funcsOnly bool) ir.Expr {
-	return c.resolveCall(pos, n, "", arg, funcsOnly)
+	return c.resolveCall([]ast.Pos{pos}, n, "", []ir.Expr{arg}, funcsOnly)
 }
 
 // resolveCall searches the scopes from the innermost out for what n denotes and applies it
 // to arg: a variable is called; an overload set is resolved by arg's type, and if none of a
 // scope's candidates accepts arg the search continues outward. op, when set, is the
 // operator the call was written as.
-func (c *Checker) resolveCall(pos ast.Pos, n *ast.Name, op string, arg ir.Expr, funcsOnly bool) ir.Expr {
+//
+// args is the spine of the application, `f a b c` giving [a b c] with the position of each
+// application: a curried generic is resolved with all of them, so that a type parameter
+// that only a later argument mentions is inferred.
+func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.Expr, funcsOnly bool) ir.Expr {
+	pos, arg := poss[0], args[0]
 	sc, only := c.qualified(n.P, n.Path)
 	if sc == nil {
 		return invalid(pos)
 	}
 	name := n.Path[len(n.Path)-1]
+	rest := func(f ir.Expr) ir.Expr {
+		for i := 1; i < len(args); i++ {
+			f = c.applyValue(poss[i], f, args[i])
+		}
+		return f
+	}
 	var tried []*funcEnt
 	for s := sc; s != nil; s = s.parent {
 		ents := s.valuesAt(name)
 		if len(ents) > 0 {
+			if ce, ok := ents[0].(*ctorEnt); ok {
+				return rest(c.applyCtor(pos, n, ce, arg))
+			}
+			if name == "iterator" && homogeneous(arg.Type()) {
+				arg = c.tupleToList(pos, arg)
+				args = append([]ir.Expr{arg}, args[1:]...)
+			}
 			if ve, ok := ents[0].(*varEnt); ok {
 				if !funcsOnly {
-					return c.applyValue(pos, c.varRef(n.P, ve), arg)
+					return rest(c.applyValue(pos, c.varRef(n.P, ve), arg))
 				}
 			} else {
 				fes := funcEnts(ents)
 				if len(fes) == 1 && fes[0].decl.Kind == ast.Const {
-					return c.applyValue(pos, c.funcValue(n, fes[0]), arg)
+					return rest(c.applyValue(pos, c.funcValue(n, fes[0]), arg))
 				}
-				if fe, s, ok := c.pickOverload(pos, n, fes, arg.Type()); ok {
-					return c.callFunc(pos, fe, s, arg)
+				argTypes := make([]types.Type, len(args))
+				for i, a := range args {
+					argTypes[i] = a.Type()
+				}
+				if fe, s, ok := c.pickOverload(pos, n, fes, argTypes); ok {
+					return rest(c.callFunc(pos, fe, s, arg))
 				} else if fe != nil {
 					return invalid(pos) // an error was reported
 				}
@@ -57,8 +79,11 @@ func (c *Checker) resolveCall(pos ast.Pos, n *ast.Name, op string, arg ir.Expr, 
 		}
 	}
 	if len(tried) == 0 {
+		if te := c.sc.lookupType(name); te != nil && te.variant == types.ListDef && len(n.Path) == 1 && len(n.TypeArgs) == 0 {
+			return rest(c.makeList(pos, tupleElems(arg))) // list (1, 2, 3)
+		}
 		if te := c.castType(n); te != nil {
-			return c.cast(pos, n, te, arg)
+			return rest(c.cast(pos, n, te, arg))
 		}
 		c.undefined(n, sc)
 		return invalid(pos)
@@ -92,7 +117,7 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 	}
 	name := displayName(n)
 	if len(sigs) == 1 {
-		c.errorf(pos, "%s expects %s, not %s", name, sigs[0], arg)
+		c.errorf(pos, "%s expects %s, not %s%s", name, sigs[0], arg, c.whyNot(tried[0], arg))
 		return
 	}
 	c.errorf(pos, "no overload of %s accepts %s (it accepts %s)", name, arg, strings.Join(sigs, "; "))
@@ -121,7 +146,7 @@ func operatorHint(op string, arg types.Type) string {
 // channelMisuse explains a read or write on the wrong end of a channel, or of a value of
 // the wrong type, better than the signature of read or write can.
 func channelMisuse(tried []*funcEnt, arg types.Type) string {
-	if len(tried) != 1 {
+	if len(tried) == 0 {
 		return ""
 	}
 	switch tried[0].decl.Prim {
@@ -153,6 +178,16 @@ func plural(n int, what string) string {
 	return fmt.Sprintf("%d %ss", n, what)
 }
 
+// whyNot explains why a generic candidate does not accept an argument, when a type
+// parameter would have to be two types at once.
+func (c *Checker) whyNot(fe *funcEnt, arg types.Type) string {
+	mt := newMatcher(subst{}, fe.tparams)
+	if mt.match(c.funcDom(fe), arg) || mt.why == "" {
+		return ""
+	}
+	return " (" + mt.why + ")"
+}
+
 func describeArg(t types.Type) string {
 	if tt, ok := t.(*types.Tuple); ok && len(tt.Elems) == 2 {
 		return tt.Elems[0].String() + " and " + tt.Elems[1].String()
@@ -162,7 +197,8 @@ func describeArg(t types.Type) string {
 
 // pickOverload chooses among candidates by argument type. It returns ok false with a nil
 // entity when none matches, and ok false with an entity when it reported an error.
-func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg types.Type) (*funcEnt, subst, bool) {
+func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args []types.Type) (*funcEnt, subst, bool) {
+	arg := args[0]
 	type match struct {
 		fe    *funcEnt
 		s     subst
@@ -184,7 +220,7 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg t
 		if fe.decl.Kind == ast.Const {
 			continue
 		}
-		dom := c.funcDom(fe)
+		c.funcDom(fe)
 		if len(n.TypeArgs) > 0 && len(n.TypeArgs) != len(fe.tparams) {
 			continue
 		}
@@ -192,18 +228,27 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg t
 		if !ok {
 			return fe, nil, false
 		}
-		vars := map[int]bool{}
-		for _, v := range fe.tparams {
-			vars[v.ID] = true
+		mt := newMatcher(s, fe.tparams)
+		// Match the argument lists the spine gives, as far as the definition has them.
+		exact, fits := true, true
+		for i, dom := range fe.doms {
+			if i >= len(args) {
+				break
+			}
+			if !mt.match(dom, args[i]) {
+				fits = false
+				break
+			}
+			exact = exact && types.Identical(dom, args[i])
 		}
-		if !s.match(dom, arg, vars) {
+		if !fits {
 			continue
 		}
 		m := match{fe: fe, s: s, score: 1}
 		switch {
 		case len(fe.tparams) > 0:
 			m.score = 2
-		case types.Identical(dom, arg):
+		case exact:
 			m.score = 0
 		}
 		if len(best) == 0 || m.score < best[0].score {
@@ -235,6 +280,13 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, arg t
 		}
 		for _, class := range v.Classes {
 			if !inClass(class, b) && !types.ContainsInvalid(b) {
+				if tv, ok := b.(*types.Var); ok {
+					if owner := c.genericOwner(tv); owner != nil {
+						c.errorf(pos, "%s needs %s[%s], which %s does not require: write %s[%s with %s[%s]]",
+							displayName(n), class, tv.Name, owner.Name, owner.Name, tv.Name, class, tv.Name)
+						return m.fe, nil, false
+					}
+				}
 				c.errorf(pos, "%s: %s", displayName(n), classMisfit[class](b))
 				return m.fe, nil, false
 			}
@@ -290,17 +342,84 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 	if !fe.isPrim() {
 		shape = ft.Dom
 	}
-	return c.flatten(pos, shape, arg, func(args []ir.Expr) ir.Expr {
+	if fe.isPrim() && schedulingPrims[fe.decl.Prim] && c.ctx.fn.Yields {
+		if fe.decl.Prim == "read" || fe.decl.Prim == "write" {
+			c.errorf(pos, "a gen that yields cannot read or write a channel")
+		} else {
+			c.errorf(pos, "a gen that yields cannot start or schedule fibres")
+		}
+	}
+	if !fe.isPrim() && !c.noDirectGenerator(pos, fe.fn) {
+		return invalid(pos)
+	}
+	call := c.flatten(pos, shape, arg, func(args []ir.Expr) ir.Expr {
 		if fe.isPrim() {
 			return &ir.CallPrim{P: pos, T: ft.Cod, Prim: fe.decl.Prim, Args: args}
 		}
-		return &ir.CallFunc{P: pos, T: ft.Cod, Func: fe.fn, Args: args}
+		return &ir.CallFunc{P: pos, T: ft.Cod, Func: fe.fn, Args: args, TypeArgs: typeArgs(fe, s)}
 	})
+	if !fe.isPrim() && fe.nextYields() {
+		c.freshGens[call] = fe.name
+	}
+	return call
 }
 
-// applyValue calls a closure value.
+// isClientEnd reports whether values of type t can be applied like a function to talk to
+// a server: a duplex end, or a pair (%>W, %<R).
+func isClientEnd(t types.Type) bool {
+	switch t := t.(type) {
+	case *types.Duplex:
+		return true
+	case *types.Tuple:
+		if len(t.Elems) != 2 {
+			return false
+		}
+		out, ok1 := t.Elems[0].(*types.Chan)
+		in, ok2 := t.Elems[1].(*types.Chan)
+		return ok1 && ok2 && out.Dir != types.In && in.Dir != types.Out
+	}
+	return false
+}
+
+// genericOwner finds the generic definition, enclosing the code being checked, that has the
+// type parameter v.
+func (c *Checker) genericOwner(v *types.Var) *ir.Func {
+	for f := c.ctx.fn; f != nil; f = f.Parent {
+		for _, p := range f.TypeParams {
+			if p.ID == v.ID {
+				return f
+			}
+		}
+	}
+	return nil
+}
+
+// typeArgs lists the types a generic function is instantiated with, in parameter order.
+func typeArgs(fe *funcEnt, s subst) []types.Type {
+	if len(fe.tparams) == 0 {
+		return nil
+	}
+	out := make([]types.Type, len(fe.tparams))
+	for i, v := range fe.tparams {
+		out[i] = s[v.ID]
+	}
+	return out
+}
+
+// applyValue calls a closure value. A duplex channel end, or a pair of a write end and a
+// read end, applied to a value writes it and reads the reply.
 func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
 	if types.IsInvalid(fn.Type()) {
+		return invalid(pos)
+	}
+	if isClientEnd(fn.Type()) {
+		return c.applyOperator(pos, "subcall", "", c.pair(pos, fn, arg))
+	}
+	if name, ok := c.freshGens[fn]; ok {
+		c.errorf(pos, "%s yields, so it cannot be called directly: bind an instance to a variable first", name)
+		return invalid(pos)
+	}
+	if fv, ok := fn.(*ir.FuncValue); ok && !c.noDirectGenerator(pos, fv.Func) {
 		return invalid(pos)
 	}
 	ft, ok := fn.Type().(*types.Func)
@@ -314,7 +433,7 @@ func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
 	}
 	return c.flatten(pos, ft.Dom, arg, func(args []ir.Expr) ir.Expr {
 		if fv, ok := fn.(*ir.FuncValue); ok {
-			return &ir.CallFunc{P: pos, T: ft.Cod, Func: fv.Func, Args: args}
+			return &ir.CallFunc{P: pos, T: ft.Cod, Func: fv.Func, Args: args, TypeArgs: fv.TypeArgs}
 		}
 		return &ir.Call{P: pos, T: ft.Cod, Fn: fn, Args: args}
 	})
@@ -382,8 +501,6 @@ func (c *Checker) cast(pos ast.Pos, n *ast.Name, t types.Type, arg ir.Expr) ir.E
 	if types.IsInvalid(t) {
 		return invalid(pos)
 	}
-	// Every view of a channel is the same channel, so the conversion is free: rebuild the
-	// expression with the new type through a hidden variable.
-	tmp := c.newTemp(pos, t)
-	return &ir.Let{P: pos, Var: tmp, Init: arg, Body: &ir.Local{P: pos, Var: tmp}}
+	// Every view of a channel is the same channel, so the conversion is free.
+	return c.asType(pos, arg, t)
 }

@@ -72,16 +72,27 @@ type Checker struct {
 	temps int        // counter for hidden temporaries
 	// primWrappers caches the functions made to use a primitive as a value.
 	primWrappers map[string]*ir.Func
+	// freshGens marks calls that return a new instance of a yielding generator (a curried
+	// gen applied to all but its last argument list), which must be bound before use.
+	freshGens map[ir.Expr]string
 }
 
 func newChecker(cfg Config) *Checker {
-	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}}
+	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}}
 	c.lib = newScope(nil, nil, scopeLibrary)
 	for name, t := range universe {
 		c.lib.types[name] = &typeEnt{name: name, t: t}
 	}
 	for name, k := range chanTypeNames {
 		c.lib.types[name] = &typeEnt{name: name, chanDir: k, isChan: true}
+	}
+	c.lib.types["duplex_schannel"] = &typeEnt{name: "duplex_schannel", isDuplex: true}
+	for _, def := range []*types.VariantDef{types.ListDef, types.OptDef} {
+		te := &typeEnt{name: def.Name, variant: def}
+		c.lib.types[def.Name] = te
+		for i, cs := range def.Cases {
+			c.lib.values[cs.Name] = []entity{&ctorEnt{te: te, index: i}}
+		}
 	}
 	return c
 }
@@ -112,10 +123,11 @@ var chanTypeNames = map[string]types.ChanDir{
 type scopeKind int
 
 const (
-	scopeLibrary scopeKind = iota
-	scopeFunc              // a function body, or the program file (the mainline's body)
-	scopeModule            // `module M { ... }`
-	scopeLoopVar           // holds only the variable of a `for x in e` loop
+	scopeLibrary    scopeKind = iota
+	scopeFunc                 // a function body, or the program file (the mainline's body)
+	scopeModule               // `module M { ... }`
+	scopeLoopVar              // holds only the variable of a `for x in e` loop, or a match arm's binders
+	scopeTypeParams           // holds only a generic definition's type parameters
 )
 
 // scope maps names to what they denote.
@@ -146,14 +158,22 @@ type varEnt struct {
 
 // funcEnt is a named function, procedure, generator, library primitive or library constant.
 type funcEnt struct {
-	name    string        // the name as written, qualified for module members
-	decl    *ast.FuncDecl // its definition
-	defined *scope        // the scope it is defined in
-	fn      *ir.Func      // its checked function (nil for primitives)
-	dom     types.Type    // the domain, known from the parameter annotations
-	typ     *types.Func   // the full type, once known
-	tparams []*types.Var  // generic parameters
-	state   int           // bodyUnchecked, bodyChecking, bodyChecked
+	name    string                // the name as written, qualified for module members
+	decl    *ast.FuncDecl         // its definition
+	defined *scope                // the scope it is defined in
+	fn      *ir.Func              // its checked function (nil for primitives)
+	dom     types.Type            // the domain, known from the parameter annotations
+	doms    []types.Type          // the domain of each curried argument list
+	typ     *types.Func           // the full type, once known
+	tparams []*types.Var          // generic parameters
+	tps     map[string]*types.Var // the same, by name
+	state   int                   // bodyUnchecked, bodyChecking, bodyChecked
+}
+
+// nextYields reports whether applying the function's first argument list gives a fresh
+// instance of a yielding generator.
+func (f *funcEnt) nextYields() bool {
+	return f.decl.Kind == ast.Gen && len(f.decl.Params) == 2 && yieldsIn(f.decl.Body)
 }
 
 const (
@@ -168,16 +188,29 @@ func (f *funcEnt) declPos() ast.Pos { return f.decl.P }
 // isPrim reports whether f is bound to a library primitive.
 func (f *funcEnt) isPrim() bool { return f.decl.Prim != "" }
 
-// typeEnt is a named type: built in, a typedef, or an opaque library type.
+// typeEnt is a named type: built in, a typedef, a variant, or an opaque library type.
 type typeEnt struct {
 	name      string
-	t         types.Type    // resolved type (nil until a typedef is resolved)
-	decl      *ast.TypeDecl // the typedef, if any
+	t         types.Type        // resolved type (nil until a typedef is resolved)
+	decl      *ast.TypeDecl     // the typedef, if any
+	params    []*types.Var      // a typedef's generic parameters, once resolved
+	variant   *types.VariantDef // a variant type constructor (list, opt, or declared)
+	vdecl     *ast.VariantDecl  // its declaration, if declared by the program
 	defined   *scope
 	resolving bool // the typedef is being resolved (to catch cycles)
 	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
 	chanDir   types.ChanDir
+	isDuplex  bool // duplex_schannel[R, W]
 }
+
+// ctorEnt is a constructor of a variant: Some, None, Cons, Empty, or a declared one.
+type ctorEnt struct {
+	te    *typeEnt // the variant type it builds
+	index int      // which constructor
+	pos   ast.Pos  // where it is declared
+}
+
+func (c *ctorEnt) declPos() ast.Pos { return c.pos }
 
 // lookupValue finds the innermost entities named name, with the scope that holds them.
 func (s *scope) lookupValue(name string) ([]entity, *scope) {
@@ -255,14 +288,13 @@ func (s *scope) visibleNames() []string {
 	return out
 }
 
-// suggest returns ` (did you mean x?)` for the closest visible name, or "".
+// suggest returns ` (did you mean x?)` for the closest visible name, or "": a name is
+// close when a third of its letters (at least one) need an edit or a swap.
 func suggest(name string, candidates []string) string {
-	best, bestD := "", len(name)/2+1
+	best, bestD := "", max(1, len(name)/3)+1
 	for _, c := range candidates {
-		if d := editDistance(name, c); d < bestD || (d == bestD && best != "" && c < best) {
-			if d < bestD {
-				best, bestD = c, d
-			}
+		if d := editDistance(name, c); d < bestD || (d == bestD && c < best) {
+			best, bestD = c, d
 		}
 	}
 	if best == "" || best == name {
@@ -271,24 +303,30 @@ func suggest(name string, candidates []string) string {
 	return fmt.Sprintf(" (did you mean %s?)", best)
 }
 
+// editDistance counts the insertions, deletions, substitutions and swaps of neighbouring
+// letters that turn a into b.
 func editDistance(a, b string) int {
-	prev := make([]int, len(b)+1)
-	cur := make([]int, len(b)+1)
-	for j := range prev {
-		prev[j] = j
+	d := make([][]int, len(a)+1)
+	for i := range d {
+		d[i] = make([]int, len(b)+1)
+		d[i][0] = i
+	}
+	for j := range d[0] {
+		d[0][j] = j
 	}
 	for i := 1; i <= len(a); i++ {
-		cur[0] = i
 		for j := 1; j <= len(b); j++ {
 			cost := 1
 			if a[i-1] == b[j-1] {
 				cost = 0
 			}
-			cur[j] = min(prev[j]+1, cur[j-1]+1, prev[j-1]+cost)
+			d[i][j] = min(d[i-1][j]+1, d[i][j-1]+1, d[i-1][j-1]+cost)
+			if i > 1 && j > 1 && a[i-1] == b[j-2] && a[i-2] == b[j-1] {
+				d[i][j] = min(d[i][j], d[i-2][j-2]+1)
+			}
 		}
-		prev, cur = cur, prev
 	}
-	return prev[len(b)]
+	return d[len(a)][len(b)]
 }
 
 // ---- the library and the program ----------------------------------------------------------

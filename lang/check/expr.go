@@ -74,10 +74,26 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 	case *ast.RecordLit:
 		return c.record(e)
 	case *ast.Apply:
-		arg := c.valueExpr(e.Arg)
-		if n, ok := e.Fn.(*ast.Name); ok {
-			return c.applyName(e.P, n, arg, false)
+		// The spine f a b c: a named function is resolved with all its arguments.
+		var spine []*ast.Apply
+		var head ast.Expr = e
+		for {
+			ap, ok := head.(*ast.Apply)
+			if !ok {
+				break
+			}
+			spine = append([]*ast.Apply{ap}, spine...)
+			head = ap.Fn
 		}
+		if n, ok := head.(*ast.Name); ok {
+			poss := make([]ast.Pos, len(spine))
+			args := make([]ir.Expr, len(spine))
+			for i, ap := range spine {
+				poss[i], args[i] = ap.P, c.valueExpr(ap.Arg)
+			}
+			return c.resolveCall(poss, n, "", args, false)
+		}
+		arg := c.valueExpr(e.Arg)
 		return c.applyValue(e.P, c.valueExpr(e.Fn), arg)
 	case *ast.Dot:
 		x := c.valueExpr(e.X)
@@ -131,6 +147,18 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.cond(e)
 	case *ast.Lambda:
 		return c.lambda(e)
+	case *ast.ListLit:
+		elems := make([]ir.Expr, len(e.Elems))
+		for i, x := range e.Elems {
+			elems[i] = c.valueExpr(x)
+		}
+		return c.makeList(e.P, elems)
+	case *ast.Match:
+		return c.matchExpr(e)
+	case *ast.Deref:
+		return c.deref(e)
+	case *ast.AddrOf:
+		return c.addrOf(e)
 	}
 	c.errorf(e.Position(), "unsupported expression")
 	return invalid(e.Position())
@@ -197,6 +225,9 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 		}
 		return c.varRef(n.P, ve)
 	}
+	if ce, ok := ents[0].(*ctorEnt); ok {
+		return c.ctorValue(n, ce)
+	}
 	fes := funcEnts(ents)
 	if len(fes) > 1 {
 		var sigs []string
@@ -231,7 +262,7 @@ func (c *Checker) funcValue(n *ast.Name, fe *funcEnt) ir.Expr {
 	if fe.isPrim() {
 		return &ir.FuncValue{P: n.P, T: ft, Func: c.primWrapper(fe.decl.Prim, ft, n.P)}
 	}
-	return &ir.FuncValue{P: n.P, T: ft, Func: fe.fn}
+	return &ir.FuncValue{P: n.P, T: ft, Func: fe.fn, TypeArgs: typeArgs(fe, s)}
 }
 
 // primWrapper makes (once per primitive and type) a function that applies a primitive, so

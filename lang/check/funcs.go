@@ -52,11 +52,17 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 		case *ast.FuncDecl:
 			c.declareFunc(sc, s)
 		case *ast.TypeDecl:
-			if prev := sc.types[s.Name]; prev != nil && prev.decl != nil {
-				c.errorf(s.P, "type %s is already defined at line %d", s.Name, prev.decl.P.Line)
+			if prev := sc.types[s.Name]; prev != nil && (prev.decl != nil || prev.vdecl != nil) {
+				c.errorf(s.P, "type %s is already defined at line %d", s.Name, typeDeclLine(prev))
 				continue
 			}
 			sc.types[s.Name] = &typeEnt{name: s.Name, decl: s, defined: sc}
+		case *ast.VariantDecl:
+			c.declareVariant(sc, s)
+		case *ast.MatchStmt:
+			for _, a := range s.Arms {
+				c.collect(sc, a.Body)
+			}
 		case *ast.Module:
 			m := sc.modules[s.Name]
 			if m == nil {
@@ -85,6 +91,60 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 			c.collect(sc, []ast.Stmt{s.Step})
 		}
 	}
+}
+
+func typeDeclLine(te *typeEnt) int {
+	if te.vdecl != nil {
+		return te.vdecl.P.Line
+	}
+	return te.decl.P.Line
+}
+
+// declareVariant enters a variant type and its constructors; the constructors' payload
+// types are resolved when first needed, since they may mention types declared later.
+func (c *Checker) declareVariant(sc *scope, d *ast.VariantDecl) {
+	if prev := sc.types[d.Name]; prev != nil && (prev.decl != nil || prev.vdecl != nil) {
+		c.errorf(d.P, "type %s is already defined at line %d", d.Name, typeDeclLine(prev))
+		return
+	}
+	def := &types.VariantDef{Name: d.Name}
+	for _, tp := range d.TypeParams {
+		def.Params = append(def.Params, c.freshVar(tp.Name, tp.Classes))
+	}
+	te := &typeEnt{name: d.Name, variant: def, vdecl: d, defined: sc}
+	sc.types[d.Name] = te
+	seen := map[string]bool{}
+	for i, cs := range d.Cases {
+		if seen[cs.Name] {
+			c.errorf(cs.P, "constructor %s appears twice in variant %s", cs.Name, d.Name)
+		}
+		seen[cs.Name] = true
+		def.Cases = append(def.Cases, types.Case{Name: cs.Name})
+		if prev := sc.values[cs.Name]; len(prev) > 0 {
+			c.errorf(cs.P, "%s is already declared in this scope, %s", cs.Name, where(cs.P, prev[0].declPos()))
+			continue
+		}
+		sc.values[cs.Name] = []entity{&ctorEnt{te: te, index: i, pos: cs.P}}
+	}
+}
+
+// variantDef returns a variant type's definition with its payload types resolved.
+func (c *Checker) variantDef(te *typeEnt) *types.VariantDef {
+	if te.vdecl != nil && !te.resolving && te.t == nil {
+		te.resolving = true
+		tps := map[string]*types.Var{}
+		for _, p := range te.variant.Params {
+			tps[p.Name] = p
+		}
+		for i, cs := range te.vdecl.Cases {
+			if cs.Payload != nil {
+				te.variant.Cases[i].Payload = c.valueType(te.defined, cs.Payload, tps)
+			}
+		}
+		te.t = &types.Variant{Def: te.variant}
+		te.resolving = false
+	}
+	return te.variant
 }
 
 // declareVar enters a variable; untyped means its type comes from its initialiser.
@@ -118,7 +178,8 @@ func (c *Checker) declareFunc(sc *scope, d *ast.FuncDecl) {
 	}
 	fe := &funcEnt{name: d.Name, decl: d, defined: sc}
 	if !fe.isPrim() {
-		fe.fn = &ir.Func{Name: c.funcName(sc, d.Name), Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: sc.fn}
+		fe.fn = &ir.Func{Name: c.funcName(sc, d.Name), Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: sc.fn,
+			Yields: d.Kind == ast.Gen && len(d.Params) == 1 && yieldsIn(d.Body)}
 		c.funcs = append(c.funcs, fe.fn)
 	} else if c.cfg.IsPrim != nil && !c.cfg.IsPrim(d.Prim) {
 		c.errorf(d.P, "unknown primitive %q", d.Prim)
@@ -185,12 +246,19 @@ func (c *Checker) funcDom(fe *funcEnt) types.Type {
 // its generic parameters, and its full type when the return type is written (or it is a
 // procedure or a primitive).
 func (c *Checker) funcSig(fe *funcEnt) {
+	if fe.dom != nil {
+		return
+	}
 	d := fe.decl
 	tps := map[string]*types.Var{}
 	for _, tp := range d.TypeParams {
 		v := c.freshVar(tp.Name, tp.Classes)
 		tps[tp.Name] = v
 		fe.tparams = append(fe.tparams, v)
+	}
+	fe.tps = tps
+	if fe.fn != nil {
+		fe.fn.TypeParams = fe.tparams
 	}
 	if fe.isPrim() {
 		t := c.resolveTypeIn(fe.defined, d.PrimType, tps)
@@ -208,13 +276,11 @@ func (c *Checker) funcSig(fe *funcEnt) {
 			fe.typ = ft
 		}
 		fe.dom = fe.typ.Dom
+		fe.doms = []types.Type{fe.dom}
 		return
 	}
-	if len(fe.tparams) > 0 {
-		c.errorf(d.P, "generic definitions are not supported yet")
-	}
 	lists := c.paramTypes(fe.defined, d, tps)
-	fe.dom = lists[0]
+	fe.dom, fe.doms = lists[0], lists
 	var ret types.Type
 	switch {
 	case d.Ret != nil:
@@ -306,13 +372,25 @@ func (c *Checker) checkFuncBody(fe *funcEnt) {
 	if fe.typ != nil {
 		declared = innermostCod(fe.typ, len(fe.decl.Params))
 	}
-	ret, levels := c.funcBody(fe.fn, fe.defined, fe.decl, declared)
+	ret, levels := c.funcBody(fe.fn, typeParamScope(fe.defined, fe.tps), fe.decl, declared)
 	if fe.typ == nil && ret != nil {
-		fe.typ = curriedType(c.paramTypes(fe.defined, fe.decl, nil), ret)
+		fe.typ = curriedType(c.paramTypes(fe.defined, fe.decl, fe.tps), ret)
 	}
 	if fe.typ != nil {
 		setLevelTypes(levels, fe.typ)
 	}
+}
+
+// typeParamScope makes the type parameters of a generic definition visible to its body.
+func typeParamScope(sc *scope, tps map[string]*types.Var) *scope {
+	if len(tps) == 0 {
+		return sc
+	}
+	s := newScope(sc, sc.fn, scopeTypeParams)
+	for name, v := range tps {
+		s.types[name] = &typeEnt{name: name, t: v}
+	}
+	return s
 }
 
 func innermostCod(t *types.Func, lists int) types.Type {
@@ -362,7 +440,8 @@ func (c *Checker) funcBody(fn *ir.Func, sc *scope, d *ast.FuncDecl, declared typ
 		if i == len(d.Params)-1 {
 			return c.innerBody(level, inner, d, declared), levels
 		}
-		next := &ir.Func{Name: level.Name, Pos: d.P, End: d.End, Kind: fn.Kind, Parent: level}
+		next := &ir.Func{Name: level.Name, Pos: d.P, End: d.End, Kind: fn.Kind, Parent: level,
+			Yields: d.Kind == ast.Gen && i+2 == len(d.Params) && yieldsIn(d.Body)}
 		c.funcs = append(c.funcs, next)
 		level.Body = []ir.Stmt{&ir.Return{P: d.P, Value: &ir.FuncValue{P: d.P, Func: next}}}
 		level, levelScope = next, inner
@@ -467,7 +546,8 @@ func (c *Checker) lambda(e *ast.Lambda) ir.Expr {
 	if c.ctx.fn.Kind != ir.KindMain {
 		name = c.ctx.fn.Name + "." + name
 	}
-	fn := &ir.Func{Name: name, Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: c.ctx.fn}
+	fn := &ir.Func{Name: name, Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: c.ctx.fn,
+		Yields: d.Kind == ast.Gen && len(d.Params) == 1 && yieldsIn(d.Body)}
 	c.funcs = append(c.funcs, fn)
 	var declared types.Type
 	if d.Ret != nil {

@@ -93,6 +93,14 @@ func (c *Checker) stmt(s ast.Stmt) []ir.Stmt {
 		return []ir.Stmt{&ir.Halt{P: s.P, Msg: c.typedExpr(s.Msg, types.StringType, "the message of halt")}}
 	case *ast.Begin:
 		return []ir.Stmt{c.block(s)}
+	case *ast.MatchStmt:
+		return c.matchStmt(s)
+	case *ast.Yield:
+		return []ir.Stmt{c.yield(s)}
+	case *ast.Circuit:
+		return c.circuit(s)
+	case *ast.VariantDecl:
+		return nil // entered by collect
 	}
 	c.errorf(s.Position(), "unsupported statement")
 	return nil
@@ -202,7 +210,11 @@ func (c *Checker) assignable(target ast.Expr) *varEnt {
 	}
 	ve, ok := ents[0].(*varEnt)
 	if !ok {
-		c.errorf(n.P, "cannot assign to %s: it is a function", n.Path[0])
+		what := "a function"
+		if _, isCtor := ents[0].(*ctorEnt); isCtor {
+			what = "a constructor"
+		}
+		c.errorf(n.P, "cannot assign to %s: it is %s", n.Path[0], what)
 		return nil
 	}
 	if !ve.v.Mutable {
@@ -242,6 +254,9 @@ var updateFuncs = map[string][2]string{
 }
 
 func (c *Checker) assign(s *ast.Assign) []ir.Stmt {
+	if s.Op == "<-" {
+		return c.storeThrough(s)
+	}
 	val := c.valueExpr(s.Value)
 	ve := c.assignable(s.Target)
 	if ve == nil {
@@ -389,46 +404,63 @@ func (c *Checker) forRange(s *ast.ForRange) []ir.Stmt {
 	return append(out, loop)
 }
 
-// forIn expands `for x in e`: over a string, x takes each char in turn. The control
-// variable is one variable for the whole loop, visible only in its body.
+// forIn expands `for x in e`: over a string x takes each char, over a list (or a tuple of
+// one type) each element, over a generator (a closure of type 1 -> opt[T]) each value it
+// gives until None. The control variable is one variable for the whole loop, visible only
+// in its body.
 func (c *Checker) forIn(s *ast.ForIn) []ir.Stmt {
 	iter := c.valueExpr(s.Iter)
-	pos := s.P
-	if !types.IsBasic(iter.Type(), types.String) {
-		if !types.IsInvalid(iter.Type()) {
-			c.errorf(s.Iter.Position(), "cannot iterate over a value of type %s", iter.Type())
-		}
+	var (
+		elem  types.Type
+		init  []ir.Stmt
+		loop  *ir.Loop
+		start func(x *ir.Var) []ir.Stmt
+	)
+	if types.IsBasic(iter.Type(), types.String) {
+		elem, init, loop, start = c.forInString(s, iter)
+	} else {
+		elem, init, loop, start = c.forInOther(s, iter)
+	}
+	if loop == nil {
 		return nil
 	}
-	str := c.newTemp(pos, types.StringType)
-	idx := c.newTemp(pos, types.IntType)
-	n := c.newTemp(pos, types.IntType)
-	x := &ir.Var{Name: s.Var.Name, Pos: s.Var.P, Type: types.CharType, Owner: c.ctx.fn, Mutable: true}
+	x := &ir.Var{Name: s.Var.Name, Pos: s.Var.P, Type: elem, Owner: c.ctx.fn, Mutable: true}
 	if s.Var.Type != nil {
-		if t := c.resolveType(s.Var.Type); !types.Identical(t, types.CharType) {
-			c.errorf(s.Var.P, "%s takes the chars of a string: its type is char, not %s", s.Var.Name, t)
+		if t := c.resolveType(s.Var.Type); !types.Identical(t, elem) {
+			c.errorf(s.Var.P, "%s takes the elements of %s: its type is %s, not %s", s.Var.Name, iter.Type(), elem, t)
 		}
 	}
 	c.ctx.fn.Vars = append(c.ctx.fn.Vars, x)
 	loopScope := newScope(c.sc, c.ctx.fn, scopeLoopVar)
 	loopScope.values[x.Name] = []entity{&varEnt{v: x, declared: true, typed: true}}
+	saved := c.sc
+	c.sc = loopScope
+	body := c.loopBody(s.Label, loop, s.Body)
+	c.sc = saved
+	loop.Body = append(start(x), body...)
+	return append(init, loop)
+}
+
+// forInString iterates over the chars of a string by index.
+func (c *Checker) forInString(s *ast.ForIn, iter ir.Expr) (types.Type, []ir.Stmt, *ir.Loop, func(*ir.Var) []ir.Stmt) {
+	pos := s.P
+	str := c.newTemp(pos, types.StringType)
+	idx := c.newTemp(pos, types.IntType)
+	n := c.newTemp(pos, types.IntType)
 	loc := func(v *ir.Var) ir.Expr { return &ir.Local{P: pos, Var: v} }
 	loop := &ir.Loop{P: pos,
 		Cond: &ir.CallPrim{P: pos, T: types.BoolType, Prim: primLt, Args: []ir.Expr{loc(idx), loc(n)}},
 		Step: []ir.Stmt{&ir.Assign{P: pos, Var: idx, Value: &ir.CallPrim{P: pos, T: types.IntType, Prim: primAdd, Args: []ir.Expr{loc(idx), intConst(pos, 1)}}}},
 	}
-	saved := c.sc
-	c.sc = loopScope
-	body := c.loopBody(s.Label, loop, s.Body)
-	c.sc = saved
-	get := &ir.Decl{P: pos, Var: x, Init: &ir.CallPrim{P: pos, T: types.CharType, Prim: primSubscript, Args: []ir.Expr{loc(str), loc(idx)}}}
-	loop.Body = append([]ir.Stmt{get}, body...)
-	return []ir.Stmt{
+	init := []ir.Stmt{
 		&ir.Decl{P: pos, Var: str, Init: iter},
 		&ir.Decl{P: pos, Var: idx, Init: intConst(pos, 0)},
 		&ir.Decl{P: pos, Var: n, Init: &ir.CallPrim{P: pos, T: types.IntType, Prim: primLen, Args: []ir.Expr{loc(str)}}},
-		loop,
 	}
+	start := func(x *ir.Var) []ir.Stmt {
+		return []ir.Stmt{&ir.Decl{P: pos, Var: x, Init: &ir.CallPrim{P: pos, T: types.CharType, Prim: primSubscript, Args: []ir.Expr{loc(str), loc(idx)}}}}
+	}
+	return types.CharType, init, loop, start
 }
 
 // ret checks a return statement against the function's kind and return type.

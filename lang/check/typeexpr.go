@@ -1,6 +1,7 @@
 package check
 
 import (
+	"fmt"
 	"strings"
 
 	"github.com/felixlet/felixlet/lang/ast"
@@ -47,6 +48,10 @@ func (c *Checker) resolveTypeIn(sc *scope, t ast.Type, tps map[string]*types.Var
 			dir = types.Out
 		}
 		return &types.Chan{Dir: dir, Elem: c.valueType(sc, t.Elem, tps)}
+	case *ast.PtrType:
+		return &types.Ptr{Elem: c.valueType(sc, t.Elem, tps)}
+	case *ast.DuplexType:
+		return &types.Duplex{Read: c.valueType(sc, t.Read, tps), Write: c.valueType(sc, t.Write, tps)}
 	}
 	return types.InvalidType
 }
@@ -88,20 +93,42 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 		c.errorf(t.P, "undefined type %s%s", strings.Join(t.Path, "::"), suggest(name, sc.visibleTypes()))
 		return types.InvalidType
 	}
-	if te.isChan {
-		if len(t.Args) != 1 {
-			c.errorf(t.P, "%s takes one type argument, as in %s[int]", name, name)
-			return types.InvalidType
+	args := make([]types.Type, len(t.Args))
+	for i, a := range t.Args {
+		args[i] = c.valueType(sc, a, tps)
+	}
+	want := 0
+	switch {
+	case te.isChan:
+		want = 1
+	case te.isDuplex:
+		want = 2
+	case te.variant != nil:
+		want = len(te.variant.Params)
+	default:
+		if te.t == nil {
+			c.resolveTypedef(te)
 		}
-		return &types.Chan{Dir: te.chanDir, Elem: c.valueType(sc, t.Args[0], tps)}
+		want = len(te.params)
 	}
-	if len(t.Args) > 0 {
-		c.errorf(t.P, "type %s takes no type arguments", name)
+	if len(args) != want {
+		if want == 0 {
+			c.errorf(t.P, "type %s takes no type arguments", name)
+		} else {
+			c.errorf(t.P, "type %s takes %s, as in %s[%s]", name, plural(want, "type argument"), name, strings.TrimSuffix(strings.Repeat("int, ", want), ", "))
+		}
+		return types.InvalidType
 	}
-	if te.t == nil {
-		c.resolveTypedef(te)
+	switch {
+	case te.isChan:
+		return &types.Chan{Dir: te.chanDir, Elem: args[0]}
+	case te.isDuplex:
+		return &types.Duplex{Read: args[0], Write: args[1]}
+	case te.variant != nil:
+		c.variantDef(te)
+		return &types.Variant{Def: te.variant, Args: args}
 	}
-	return te.t
+	return types.Substitute(te.t, te.params, args)
 }
 
 // resolveTypedef resolves a `typedef` or opaque `type` declaration.
@@ -117,7 +144,13 @@ func (c *Checker) resolveTypedef(te *typeEnt) {
 		return
 	}
 	te.resolving = true
-	te.t = c.resolveTypeIn(te.defined, d.Def, nil)
+	tps := map[string]*types.Var{}
+	for _, tp := range d.TypeParams {
+		v := c.freshVar(tp.Name, tp.Classes)
+		tps[tp.Name] = v
+		te.params = append(te.params, v)
+	}
+	te.t = c.resolveTypeIn(te.defined, d.Def, tps)
 	te.resolving = false
 }
 
@@ -139,51 +172,55 @@ type subst map[int]types.Type
 
 // apply replaces the bound variables of t.
 func (s subst) apply(t types.Type) types.Type {
-	switch t := t.(type) {
-	case *types.Var:
-		if b, ok := s[t.ID]; ok {
+	if len(s) == 0 {
+		return t
+	}
+	return types.Map(t, func(v *types.Var) types.Type {
+		if b, ok := s[v.ID]; ok {
 			return b
 		}
-		return t
-	case *types.Tuple:
-		if len(t.Elems) == 0 {
-			return t
-		}
-		elems := make([]types.Type, len(t.Elems))
-		for i, e := range t.Elems {
-			elems[i] = s.apply(e)
-		}
-		return &types.Tuple{Elems: elems}
-	case *types.Record:
-		fields := make([]types.Field, len(t.Fields))
-		for i, f := range t.Fields {
-			fields[i] = types.Field{Name: f.Name, Type: s.apply(f.Type)}
-		}
-		return &types.Record{Fields: fields}
-	case *types.Func:
-		return &types.Func{Dom: s.apply(t.Dom), Cod: s.apply(t.Cod)}
-	case *types.Chan:
-		return &types.Chan{Dir: t.Dir, Elem: s.apply(t.Elem)}
+		return v
+	})
+}
+
+// matcher matches parameter types that mention generic parameters against argument types,
+// binding the parameters.
+type matcher struct {
+	s    subst        // the bindings so far
+	vars map[int]bool // the parameters that may be bound (by ID)
+	why  string       // after a failed match: a parameter bound to two types, if that was why
+}
+
+func newMatcher(s subst, params []*types.Var) *matcher {
+	m := &matcher{s: s, vars: map[int]bool{}}
+	for _, v := range params {
+		m.vars[v.ID] = true
 	}
-	return t
+	return m
 }
 
 // match reports whether a value of type arg can be passed where param (which may mention
-// the generic parameters in vars) is expected, binding those parameters in s. Like
-// types.AssignableTo, it lets an schannel stand for either of its ends.
-func (s subst) match(param, arg types.Type, vars map[int]bool) bool {
+// the generic parameters) is expected, binding those parameters. Like types.AssignableTo,
+// it lets an schannel stand for either of its ends.
+func (m *matcher) match(param, arg types.Type) bool {
 	if types.IsInvalid(arg) {
 		return true
 	}
 	switch p := param.(type) {
 	case *types.Var:
-		if !vars[p.ID] {
+		if !m.vars[p.ID] {
 			return types.Identical(p, arg)
 		}
-		if b, ok := s[p.ID]; ok {
-			return types.AssignableTo(arg, b)
+		if b, ok := m.s[p.ID]; ok {
+			if types.AssignableTo(arg, b) {
+				return true
+			}
+			if m.why == "" {
+				m.why = fmt.Sprintf("%s cannot be both %s and %s", p.Name, b, arg)
+			}
+			return false
 		}
-		s[p.ID] = arg
+		m.s[p.ID] = arg
 		return true
 	case *types.Tuple:
 		a, ok := arg.(*types.Tuple)
@@ -191,7 +228,7 @@ func (s subst) match(param, arg types.Type, vars map[int]bool) bool {
 			return false
 		}
 		for i := range p.Elems {
-			if !s.match(p.Elems[i], a.Elems[i], vars) {
+			if !m.match(p.Elems[i], a.Elems[i]) {
 				return false
 			}
 		}
@@ -202,19 +239,45 @@ func (s subst) match(param, arg types.Type, vars map[int]bool) bool {
 			return false
 		}
 		for i := range p.Fields {
-			if p.Fields[i].Name != a.Fields[i].Name || !s.match(p.Fields[i].Type, a.Fields[i].Type, vars) {
+			if p.Fields[i].Name != a.Fields[i].Name || !m.match(p.Fields[i].Type, a.Fields[i].Type) {
 				return false
 			}
 		}
 		return true
 	case *types.Func:
 		a, ok := arg.(*types.Func)
-		return ok && s.match(p.Dom, a.Dom, vars) && s.match(p.Cod, a.Cod, vars)
+		return ok && m.match(p.Dom, a.Dom) && m.match(p.Cod, a.Cod)
 	case *types.Chan:
 		a, ok := arg.(*types.Chan)
-		return ok && (a.Dir == p.Dir || a.Dir == types.Both) && s.match(p.Elem, a.Elem, vars)
+		return ok && (a.Dir == p.Dir || a.Dir == types.Both) && m.match(p.Elem, a.Elem)
+	case *types.Variant:
+		a, ok := arg.(*types.Variant)
+		if !ok || a.Def != p.Def {
+			return false
+		}
+		for i := range p.Args {
+			if !m.matchExact(p.Args[i], a.Args[i]) {
+				return false
+			}
+		}
+		return true
+	case *types.Ptr:
+		a, ok := arg.(*types.Ptr)
+		return ok && m.matchExact(p.Elem, a.Elem)
+	case *types.Duplex:
+		a, ok := arg.(*types.Duplex)
+		return ok && m.matchExact(p.Read, a.Read) && m.matchExact(p.Write, a.Write)
 	}
 	return types.AssignableTo(arg, param)
+}
+
+// matchExact is match where no conversion is allowed: inside a list or a pointer the types
+// must be the same.
+func (m *matcher) matchExact(param, arg types.Type) bool {
+	if !m.match(param, arg) {
+		return false
+	}
+	return types.ContainsInvalid(arg) || types.Identical(m.s.apply(param), arg)
 }
 
 // inClass reports whether t belongs to a type class: Str (printable), Eq (comparable with
@@ -255,6 +318,10 @@ func inClass(class string, t types.Type) bool {
 				return true
 			}
 		}
+	case *types.Variant:
+		// Lists and options print and compare when their elements do; declared variants
+		// have neither.
+		return t.Def.Kind != types.UserVariant && class != "Ord" && inClass(class, t.Args[0])
 	}
 	return false
 }

@@ -23,8 +23,10 @@ package compile
 
 import (
 	"fmt"
+	"strings"
 
 	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
 	"github.com/felixlet/felixlet/vm/code"
 )
 
@@ -34,53 +36,167 @@ type Config struct {
 	IsBuiltin func(name string) bool
 }
 
-// Compile compiles a checked program.
+// Compile compiles a checked program. Every function outside a generic definition is
+// compiled once; a generic function (with the functions nested in it) is compiled once per
+// list of type arguments it is used with, since the types decide which registers hold what.
 func Compile(p *ir.Program, cfg Config) (*code.Program, error) {
-	c := &compiler{cfg: cfg, out: &code.Program{}, index: map[*ir.Func]int{},
-		builtins: map[string]int{}, reach: map[*ir.Func]int{}, ownsEnv: map[*ir.Func]bool{},
-		envHomes: map[*ir.Var]home{}, envLayouts: map[*ir.Func]code.Layout{}}
+	c := &compiler{cfg: cfg, out: &code.Program{}, instances: map[instKey]*instance{},
+		builtins: map[string]int{}, reach: map[*ir.Func]int{}, ownsEnv: map[*ir.Func]bool{}}
 	for _, f := range p.Funcs {
-		c.index[f] = len(c.out.Funcs)
-		c.out.Funcs = append(c.out.Funcs, &code.Func{Name: f.Name, File: f.Pos.File, Index: len(c.out.Funcs)})
-	}
-	for _, f := range p.Funcs {
-		var l code.Layout
 		for _, v := range f.Vars {
-			switch k := kindOf(v.Type); {
-			case !v.Captured || k == kNone:
-			case k == kS:
-				c.envHomes[v] = home{k: kS, inEnv: true, i: l.NS}
-				l.NS++
-			default:
-				c.envHomes[v] = home{k: kR, inEnv: true, i: l.NR}
-				l.NR++
+			if v.Captured {
+				c.ownsEnv[f] = true
 			}
-		}
-		if l.NS+l.NR > 0 {
-			c.ownsEnv[f] = true
-			c.envLayouts[f] = l
 		}
 	}
 	c.computeReach(p.Funcs)
+	// The mainline is function 0, where the machine starts.
+	roots := map[*ir.Func]*instance{p.Main: c.instance(p.Main, nil, nil)}
 	for _, f := range p.Funcs {
-		if err := c.function(f); err != nil {
+		if roots[f] != nil {
+			continue
+		}
+		if generic(f) {
+			continue
+		}
+		parent := (*instance)(nil)
+		if f.Parent != nil {
+			parent = roots[f.Parent]
+		}
+		roots[f] = c.instance(f, parent, nil)
+	}
+	for len(c.queue) > 0 {
+		inst := c.queue[0]
+		c.queue = c.queue[1:]
+		if err := c.function(inst); err != nil {
 			return nil, err
 		}
 	}
 	return c.out, nil
 }
 
+// generic reports whether f is, or is nested in, a generic definition.
+func generic(f *ir.Func) bool {
+	for ; f != nil; f = f.Parent {
+		if len(f.TypeParams) > 0 {
+			return true
+		}
+	}
+	return false
+}
+
 type compiler struct {
-	cfg      Config
-	out      *code.Program
-	index    map[*ir.Func]int // function -> its index in out.Funcs
-	builtins map[string]int   // builtin name -> its index in out.Builtins
+	cfg       Config
+	out       *code.Program
+	instances map[instKey]*instance // every instance made, by what distinguishes it
+	queue     []*instance           // instances made but not yet compiled
+	builtins  map[string]int        // builtin name -> its index in out.Builtins
 	// reach[f] is how many levels of lexical nesting above f the variables reached
 	// through f's closure environment go: 0 means f needs no environment.
-	reach      map[*ir.Func]int
-	ownsEnv    map[*ir.Func]bool        // the function has captured variables, so makes an environment
-	envHomes   map[*ir.Var]home         // the environment slot of every captured variable
-	envLayouts map[*ir.Func]code.Layout // the shape of each function's environment
+	reach   map[*ir.Func]int
+	ownsEnv map[*ir.Func]bool // the function has captured variables, so makes an environment
+}
+
+// instance is one compiled copy of a function: the function with its type parameters (and
+// its enclosing functions') bound.
+type instance struct {
+	fn       *ir.Func
+	parent   *instance        // the instance of fn.Parent this one was made in, or nil
+	sub      subst            // the types bound to the type parameters in scope
+	index    int              // its index in the program's functions
+	envHomes map[*ir.Var]home // the environment slots of its captured variables
+	envShape code.Layout      // the shape of its environment
+}
+
+// instKey identifies an instance: the function, the instance it is nested in, and its own
+// type arguments.
+type instKey struct {
+	fn     *ir.Func
+	parent *instance
+	args   string
+}
+
+// subst maps type parameters (by ID) to the types they stand for in an instance.
+type subst map[int]types.Type
+
+// apply gives t the types of the instance.
+func (s subst) apply(t types.Type) types.Type {
+	if len(s) == 0 || t == nil {
+		return t
+	}
+	return types.Map(t, func(v *types.Var) types.Type {
+		if b, ok := s[v.ID]; ok {
+			return b
+		}
+		return v
+	})
+}
+
+// instance returns (making and queueing it the first time) the instance of f nested in
+// parent with f's own type parameters bound to args (already in concrete types).
+func (c *compiler) instance(f *ir.Func, parent *instance, args []types.Type) *instance {
+	var key strings.Builder
+	for _, a := range args {
+		key.WriteString(a.String())
+		key.WriteString(";")
+	}
+	k := instKey{fn: f, parent: parent, args: key.String()}
+	if inst := c.instances[k]; inst != nil {
+		return inst
+	}
+	sub := subst{}
+	name := f.Name
+	if parent != nil {
+		for id, t := range parent.sub {
+			sub[id] = t
+		}
+	}
+	for i, p := range f.TypeParams {
+		sub[p.ID] = args[i]
+	}
+	if len(args) > 0 {
+		name += "[" + strings.TrimSuffix(strings.ReplaceAll(key.String(), ";", ", "), ", ") + "]"
+	}
+	inst := &instance{fn: f, parent: parent, sub: sub, index: len(c.out.Funcs), envHomes: map[*ir.Var]home{}}
+	for _, v := range f.Vars {
+		switch k := kindOf(sub.apply(v.Type)); {
+		case !v.Captured || k == kNone:
+		case k == kS:
+			inst.envHomes[v] = home{k: kS, inEnv: true, i: inst.envShape.NS}
+			inst.envShape.NS++
+		default:
+			inst.envHomes[v] = home{k: kR, inEnv: true, i: inst.envShape.NR}
+			inst.envShape.NR++
+		}
+	}
+	c.instances[k] = inst
+	c.out.Funcs = append(c.out.Funcs, &code.Func{Name: name, File: f.Pos.File, Index: inst.index})
+	c.queue = append(c.queue, inst)
+	return inst
+}
+
+// ancestor returns the instance of f among inst and the instances enclosing it.
+func (inst *instance) ancestor(f *ir.Func) *instance {
+	for i := inst; i != nil; i = i.parent {
+		if i.fn == f {
+			return i
+		}
+	}
+	return nil
+}
+
+// instanceFor returns the instance that a reference to g (with type arguments args,
+// written in the types of inst) in the body of inst denotes.
+func (c *compiler) instanceFor(inst *instance, g *ir.Func, args []types.Type) *instance {
+	parent := (*instance)(nil)
+	if g.Parent != nil {
+		parent = inst.ancestor(g.Parent)
+	}
+	concrete := make([]types.Type, len(args))
+	for i, a := range args {
+		concrete[i] = inst.sub.apply(a)
+	}
+	return c.instance(g, parent, concrete)
 }
 
 func depth(f *ir.Func) int {
@@ -186,6 +302,11 @@ func walkStmts(ss []ir.Stmt, visit func(ir.Expr)) {
 			walkExpr(s.Value, visit)
 		case *ir.Halt:
 			walkExpr(s.Msg, visit)
+		case *ir.Store:
+			walkExpr(s.Ptr, visit)
+			walkExpr(s.Value, visit)
+		case *ir.Yield:
+			walkExpr(s.Value, visit)
 		}
 	}
 }
@@ -230,5 +351,17 @@ func walkExpr(e ir.Expr, visit func(ir.Expr)) {
 		visit(&ir.Local{P: e.P, Var: e.Var})
 		walkExpr(e.Init, visit)
 		walkExpr(e.Body, visit)
+	case *ir.MakeVariant:
+		for _, a := range e.Args {
+			walkExpr(a, visit)
+		}
+	case *ir.VariantTest:
+		walkExpr(e.X, visit)
+	case *ir.VariantField:
+		walkExpr(e.X, visit)
+	case *ir.AddrOf:
+		visit(&ir.Local{P: e.P, Var: e.Var})
+	case *ir.Deref:
+		walkExpr(e.Ptr, visit)
 	}
 }

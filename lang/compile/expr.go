@@ -40,7 +40,7 @@ func (fc *fnCompiler) exprInto(e ir.Expr, dst reg) {
 	case *ir.Local:
 		fc.loadVarInto(e.Var, dst)
 	case *ir.FuncValue:
-		fc.closureInto(e.Func, dst)
+		fc.closureInto(e.Func, e.TypeArgs, dst)
 	case *ir.CallFunc:
 		fc.callFunc(e, dst)
 	case *ir.Call:
@@ -54,7 +54,7 @@ func (fc *fnCompiler) exprInto(e ir.Expr, dst reg) {
 	case *ir.Proj:
 		mark := fc.mark()
 		x := fc.expr(e.X)
-		_, slots := tupleShape(elemTypes(e.X.Type()))
+		_, slots := tupleShape(elemTypes(fc.typ(e.X.Type())))
 		switch dst.k {
 		case kS:
 			fc.emit(code.OpGetS, dst.i, x.i, slots[e.Index], 0)
@@ -79,6 +79,21 @@ func (fc *fnCompiler) exprInto(e ir.Expr, dst reg) {
 	case *ir.Let:
 		fc.assign(e.Var, e.Init)
 		fc.exprInto(e.Body, dst)
+	case *ir.MakeVariant:
+		fc.makeVariant(e, dst)
+	case *ir.VariantTest:
+		mark := fc.mark()
+		x := fc.expr(e.X)
+		fc.emit(code.OpTestTag, dst.i, x.i, 0, e.Case)
+		fc.release(mark)
+	case *ir.VariantField:
+		fc.variantField(e, dst)
+	case *ir.MatchFail:
+		fc.emit(code.OpMatchFail, 0, 0, 0, 0)
+	case *ir.AddrOf:
+		fc.addrOf(e, dst)
+	case *ir.Deref:
+		fc.deref(e, dst)
 	}
 }
 
@@ -105,7 +120,7 @@ func (fc *fnCompiler) constInto(e *ir.Const, dst reg) {
 // given by order).
 func (fc *fnCompiler) aggregate(elems []ir.Expr, order []int, t types.Type, dst reg) {
 	mark := fc.mark()
-	et := elemTypes(t)
+	et := elemTypes(fc.typ(t))
 	l, _ := tupleShape(et)
 	sBase, rBase := fc.stop, fc.rtop
 	regs := make([]reg, len(elems))
@@ -156,10 +171,10 @@ func (fc *fnCompiler) envFor(g *ir.Func) int {
 	return r.i
 }
 
-func (fc *fnCompiler) closureInto(g *ir.Func, dst reg) {
+func (fc *fnCompiler) closureInto(g *ir.Func, typeArgs []types.Type, dst reg) {
 	mark := fc.mark()
 	env := fc.envFor(g)
-	fc.emit(code.OpClosure, dst.i, env, 0, fc.c.index[g])
+	fc.emit(code.OpClosure, dst.i, env, 0, fc.c.instanceFor(fc.inst, g, typeArgs).index)
 	fc.release(mark)
 }
 
@@ -196,7 +211,7 @@ func (fc *fnCompiler) callFunc(e *ir.CallFunc, dst reg) {
 	if skip == 1 {
 		fc.emit(code.OpMoveR, rBase, env, 0, 0)
 	}
-	fc.emit(code.OpCall, dst.i, sBase, rBase, fc.c.index[g])
+	fc.emit(code.OpCall, dst.i, sBase, rBase, fc.c.instanceFor(fc.inst, g, e.TypeArgs).index)
 	fc.release(mark)
 }
 
@@ -249,7 +264,7 @@ func (fc *fnCompiler) condJump(e ir.Expr, jumpWhen bool) []int {
 
 // fusedCompare compiles an int comparison that decides a jump into one instruction.
 func (fc *fnCompiler) fusedCompare(e *ir.CallPrim, jumpWhen bool) (int, bool) {
-	if len(e.Args) != 2 || !isIntLike(e.Args[0].Type()) || !isIntLike(e.Args[1].Type()) {
+	if len(e.Args) != 2 || !isIntLike(fc.typ(e.Args[0].Type())) || !isIntLike(fc.typ(e.Args[1].Type())) {
 		return 0, false
 	}
 	rel, ok := relations[e.Prim]

@@ -48,7 +48,8 @@ type home struct {
 // fnCompiler compiles one function.
 type fnCompiler struct {
 	c      *compiler
-	fn     *ir.Func
+	inst   *instance // the instance being compiled
+	fn     *ir.Func  // its function
 	out    *code.Func
 	homes  map[*ir.Var]home
 	ownEnv int // the register holding the function's own environment, or -1
@@ -70,15 +71,17 @@ type loopJumps struct {
 	breaks, continues []int // jumps to patch to the loop's end and step
 }
 
-// function compiles f into its code.Func.
-func (c *compiler) function(f *ir.Func) error {
-	fc := &fnCompiler{c: c, fn: f, out: c.out.Funcs[c.index[f]], homes: map[*ir.Var]home{}, ownEnv: -1,
+// function compiles an instance into its code.Func.
+func (c *compiler) function(inst *instance) error {
+	f := inst.fn
+	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index], homes: map[*ir.Var]home{}, ownEnv: -1,
 		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{},
 		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
+	fc.out.Gen = f.Yields
 	fc.prologue()
 	fc.stmts(f.Body)
-	if (f.Kind == ir.KindFun || f.Kind == ir.KindGen) && !types.IsUnit(f.Type.Cod) {
+	if (f.Kind == ir.KindFun || f.Kind == ir.KindGen) && !types.IsUnit(fc.typ(f.Type.Cod)) {
 		fc.at(f.End)
 		fc.emit(code.OpFallOff, 0, 0, 0, 0)
 	} else {
@@ -111,25 +114,25 @@ func (fc *fnCompiler) prologue() {
 	incoming := map[*ir.Var][]reg{}
 	packed := map[*ir.Var]bool{}
 	for _, p := range f.Params {
-		if tt, ok := p.Type.(*types.Tuple); ok && len(f.Params) == 1 && len(tt.Elems) > 0 {
+		if tt, ok := fc.typ(p.Type).(*types.Tuple); ok && len(f.Params) == 1 && len(tt.Elems) > 0 {
 			packed[p] = true
 			for _, e := range tt.Elems {
 				incoming[p] = append(incoming[p], fc.newReg(kindOf(e)))
 			}
 			continue
 		}
-		incoming[p] = []reg{fc.newReg(kindOf(p.Type))}
+		incoming[p] = []reg{fc.temp(p.Type)}
 	}
 	fc.out.NArgS, fc.out.NArgR = fc.stop, fc.rtop
 	// Variables: captured ones in the environment, the rest in registers (a parameter stays
 	// in the register it arrived in).
 	for _, v := range f.Vars {
-		k := kindOf(v.Type)
+		k := kindOf(fc.typ(v.Type))
 		switch {
 		case k == kNone:
 			fc.homes[v] = home{k: kNone}
 		case v.Captured:
-			fc.homes[v] = fc.c.envHomes[v]
+			fc.homes[v] = fc.inst.envHomes[v]
 		case incoming[v] != nil && !packed[v]:
 			fc.homes[v] = home{k: k, i: incoming[v][0].i}
 		default:
@@ -142,13 +145,13 @@ func (fc *fnCompiler) prologue() {
 		if fc.out.NeedsEnv {
 			up = 0
 		}
-		fc.emit(code.OpNewEnv, fc.ownEnv, up, 0, fc.layout(fc.c.envLayouts[f]))
+		fc.emit(code.OpNewEnv, fc.ownEnv, up, 0, fc.layout(fc.inst.envShape))
 	}
 	for _, p := range f.Params {
 		switch {
 		case packed[p]:
 			mark := fc.mark()
-			fc.storeVar(p, fc.tupleFrom(p.Type.(*types.Tuple), incoming[p]))
+			fc.storeVar(p, fc.tupleFrom(p.Type, incoming[p]))
 			fc.release(mark)
 		case fc.homes[p].inEnv:
 			fc.storeVar(p, incoming[p][0])
@@ -180,7 +183,13 @@ type regMark struct{ s, r int }
 
 func (fc *fnCompiler) mark() regMark         { return regMark{fc.stop, fc.rtop} }
 func (fc *fnCompiler) release(m regMark)     { fc.stop, fc.rtop = m.s, m.r }
-func (fc *fnCompiler) temp(t types.Type) reg { return fc.newReg(kindOf(t)) }
+func (fc *fnCompiler) temp(t types.Type) reg { return fc.newReg(kindOf(fc.typ(t))) }
+
+// typ gives a type of the function's code the types of the instance being compiled.
+func (fc *fnCompiler) typ(t types.Type) types.Type { return fc.inst.sub.apply(t) }
+
+// kind is where a value of t lives in this instance.
+func (fc *fnCompiler) kind(t types.Type) kind { return kindOf(fc.typ(t)) }
 
 // reserve makes sure the frame has n more registers of each kind above the stack top,
 // for a callee's header or a builtin's arguments.
@@ -290,6 +299,7 @@ func (fc *fnCompiler) layout(l code.Layout) int {
 
 // typeDesc returns the index of the runtime descriptor of t among the reference constants.
 func (fc *fnCompiler) typeDesc(t types.Type) int {
+	t = fc.typ(t)
 	key := t.String()
 	d := fc.types[key]
 	if d == nil {
@@ -330,6 +340,18 @@ func describe(t types.Type) *code.Type {
 		d.Kind = code.KFunc
 	case *types.Chan:
 		d.Kind = code.KChan
+	case *types.Variant:
+		d.Kind = code.KVariant
+		switch t.Def.Kind {
+		case types.ListVariant:
+			d.Kind = code.KList
+			d.Elems = []*code.Type{describe(t.Elem())}
+		case types.OptVariant:
+			d.Kind = code.KOpt
+			d.Elems = []*code.Type{describe(t.Elem())}
+		}
+	case *types.Ptr:
+		d.Kind = code.KPtr
 	default:
 		d.Kind = code.KOpaque
 	}
@@ -389,7 +411,7 @@ func elemTypes(t types.Type) []types.Type {
 // tupleFrom builds a tuple of type t from registers holding its elements, into a new
 // temporary.
 func (fc *fnCompiler) tupleFrom(t types.Type, elems []reg) reg {
-	et := elemTypes(t)
+	et := elemTypes(fc.typ(t))
 	l, _ := tupleShape(et)
 	// OpTuple copies consecutive registers: gather the elements on top of the stack.
 	sBase, rBase := fc.stop, fc.rtop
@@ -489,5 +511,5 @@ func (fc *fnCompiler) varHome(v *ir.Var) home {
 	if h, ok := fc.homes[v]; ok {
 		return h
 	}
-	return fc.c.envHomes[v]
+	return fc.inst.ancestor(v.Owner).envHomes[v]
 }

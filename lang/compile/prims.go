@@ -59,14 +59,15 @@ func init() {
 			fc.emit(code.OpMkChan, ch.i, 0, 0, 0)
 			fc.move(dst, fc.tupleFrom(e.T, []reg{ch, ch}))
 		},
+		"mk_duplex_schannel_pair": (*fnCompiler).duplexPair,
 		"read": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
-			ch := fc.expr(e.Args[0])
-			fc.emit(byKind(e.T, code.OpReadS, code.OpReadR, code.OpRead), dst.i, ch.i, 0, 0)
+			ch := fc.channelOf(e.Args[0], false)
+			fc.emit(byKind(fc.typ(e.T), code.OpReadS, code.OpReadR, code.OpRead), dst.i, ch.i, 0, 0)
 		},
 		"write": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
-			ch := fc.expr(e.Args[0])
+			ch := fc.channelOf(e.Args[0], true)
 			v := fc.expr(e.Args[1])
-			fc.emit(byKind(e.Args[1].Type(), code.OpWriteS, code.OpWriteR, code.OpWrite), v.i, ch.i, 0, 0)
+			fc.emit(byKind(fc.typ(e.Args[1].Type()), code.OpWriteS, code.OpWriteR, code.OpWrite), v.i, ch.i, 0, 0)
 		},
 		"spawn":    fibreOp(code.OpSpawn),
 		"schedule": fibreOp(code.OpSchedule),
@@ -121,7 +122,7 @@ func (fc *fnCompiler) builtinCall(name string, descs []types.Type, args []ir.Exp
 	// The builtin leaves its result in the first register of its kind.
 	fc.reserve(1, 1)
 	fc.emit(code.OpCallBuiltin, 0, sBase, rBase, idx)
-	switch kindOf(result) {
+	switch fc.kind(result) {
 	case kS:
 		fc.move(dst, reg{kS, sBase})
 	case kR:
@@ -153,12 +154,12 @@ func (fc *fnCompiler) op2(op code.Op, e *ir.CallPrim, dst reg) {
 // also joins strings, and a string with a char.
 func arith(intOp, doubleOp code.Op) emitter {
 	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
-		at := e.Args[0].Type()
+		at := fc.typ(e.Args[0].Type())
 		switch {
 		case types.IsBasic(at, types.Double):
 			fc.op2(doubleOp, e, dst)
 		case types.IsBasic(at, types.String):
-			if types.IsBasic(e.Args[1].Type(), types.Char) {
+			if types.IsBasic(fc.typ(e.Args[1].Type()), types.Char) {
 				fc.op2(code.OpConcatChar, e, dst)
 			} else {
 				fc.op2(code.OpConcat, e, dst)
@@ -181,7 +182,7 @@ func arith(intOp, doubleOp code.Op) emitter {
 
 func unary(intOp, doubleOp code.Op) emitter {
 	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
-		if types.IsBasic(e.Args[0].Type(), types.Double) {
+		if types.IsBasic(fc.typ(e.Args[0].Type()), types.Double) {
 			fc.op2(doubleOp, e, dst)
 			return
 		}
@@ -193,7 +194,7 @@ func unary(intOp, doubleOp code.Op) emitter {
 // the `equal` builtin for other comparable types.
 func compare(rel relation) emitter {
 	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
-		at := e.Args[0].Type()
+		at := fc.typ(e.Args[0].Type())
 		switch {
 		case isIntLike(at):
 			if k, ok := smallConst(e.Args[1], -1<<31, 1<<31-1); ok {
@@ -238,7 +239,7 @@ func (fc *fnCompiler) ordered(rel relation, eq, ne, lt, le code.Op, e *ir.CallPr
 
 // str converts a value to its text (or its repr) into dst.
 func (fc *fnCompiler) str(x ir.Expr, dst reg, repr bool) {
-	t := x.Type()
+	t := fc.typ(x.Type())
 	switch {
 	case types.IsBasic(t, types.String):
 		if repr {
@@ -279,7 +280,7 @@ func (fc *fnCompiler) op1(op code.Op, x ir.Expr, dst reg) {
 func printer(nl, err int) emitter {
 	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 		var s reg
-		if l, ok := e.Args[0].(*ir.Local); ok && types.IsBasic(l.Type(), types.String) {
+		if l, ok := e.Args[0].(*ir.Local); ok && types.IsBasic(fc.typ(l.Type()), types.String) {
 			s = fc.loadVar(l.Var)
 		} else {
 			s = fc.newReg(kR)

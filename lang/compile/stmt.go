@@ -59,6 +59,10 @@ func (fc *fnCompiler) stmt(s ir.Stmt) {
 	case *ir.Halt:
 		r := fc.expr(s.Msg)
 		fc.emit(code.OpHalt, r.i, 0, 0, 0)
+	case *ir.Store:
+		fc.store(s)
+	case *ir.Yield:
+		fc.yield(s)
 	}
 }
 
@@ -102,7 +106,7 @@ func (fc *fnCompiler) loop(l *ir.Loop) {
 }
 
 func (fc *fnCompiler) ret(s *ir.Return) {
-	if s.Value == nil || kindOf(s.Value.Type()) == kNone {
+	if s.Value == nil || fc.kind(s.Value.Type()) == kNone {
 		if s.Value != nil {
 			fc.effect(s.Value)
 		}
@@ -145,7 +149,7 @@ func safeInto(e ir.Expr) bool {
 
 // zeroVar gives v the zero value of its type.
 func (fc *fnCompiler) zeroVar(v *ir.Var) {
-	if kindOf(v.Type) == kNone {
+	if fc.kind(v.Type) == kNone {
 		return
 	}
 	fc.storeVar(v, fc.zero(v.Type))
@@ -153,6 +157,7 @@ func (fc *fnCompiler) zeroVar(v *ir.Var) {
 
 // zero returns a temporary holding the zero value of t.
 func (fc *fnCompiler) zero(t types.Type) reg {
+	t = fc.typ(t)
 	r := fc.temp(t)
 	switch {
 	case r.k == kS:
@@ -184,9 +189,9 @@ func (fc *fnCompiler) destructure(s *ir.Destructure) {
 		return
 	}
 	t := fc.expr(s.Init)
-	_, slots := tupleShape(elemTypes(s.Init.Type()))
+	_, slots := tupleShape(elemTypes(fc.typ(s.Init.Type())))
 	for i, v := range s.Vars {
-		k := kindOf(v.Type)
+		k := fc.kind(v.Type)
 		if k == kNone {
 			continue
 		}

@@ -42,6 +42,10 @@ type Func struct {
 	Type   *types.Func // its type
 	Vars   []*Var      // every variable it owns, parameters first
 	Body   []Stmt      // its statements
+	// TypeParams are its generic parameters; its body is checked once with them abstract,
+	// and the compiler makes one instance per use.
+	TypeParams []*types.Var
+	Yields     bool // a generator with yield: each closure value is a resumable instance
 }
 
 // Var is a variable, a val or a parameter.
@@ -75,11 +79,13 @@ type Local struct {
 	Var *Var
 }
 
-// FuncValue is a closure of Func over the current environment.
+// FuncValue is a closure of Func over the current environment; a closure of a yielding
+// generator is a fresh generator instance.
 type FuncValue struct {
-	P    ast.Pos
-	T    *types.Func // the function's type (known before its body is checked)
-	Func *Func
+	P        ast.Pos
+	T        *types.Func // the function's type (known before its body is checked)
+	Func     *Func
+	TypeArgs []types.Type // the instance of a generic Func: one type per TypeParams
 }
 
 // Call calls the closure Fn with the flattened arguments.
@@ -92,10 +98,11 @@ type Call struct {
 
 // CallFunc calls a known function directly.
 type CallFunc struct {
-	P    ast.Pos
-	T    types.Type
-	Func *Func
-	Args []Expr
+	P        ast.Pos
+	T        types.Type
+	Func     *Func
+	Args     []Expr
+	TypeArgs []types.Type // the instance of a generic Func: one type per TypeParams
 }
 
 // CallPrim applies a library primitive to flattened arguments.
@@ -274,3 +281,78 @@ func (s *Label) Pos() ast.Pos       { return s.P }
 func (s *Goto) Pos() ast.Pos        { return s.P }
 func (s *Return) Pos() ast.Pos      { return s.P }
 func (s *Halt) Pos() ast.Pos        { return s.P }
+
+// ---- Level 2 ----------------------------------------------------------------------------
+
+// MakeVariant builds a value of a variant: constructor Case with the payload's elements
+// (none for a constant constructor, the elements of a tuple payload, else one).
+type MakeVariant struct {
+	P    ast.Pos
+	T    *types.Variant
+	Case int
+	Args []Expr
+}
+
+// VariantTest is true when X was built by constructor Case.
+type VariantTest struct {
+	P    ast.Pos
+	X    Expr
+	Case int
+}
+
+// VariantField reads element Index of the payload of X, which was built by constructor Case.
+type VariantField struct {
+	P     ast.Pos
+	T     types.Type
+	X     Expr
+	Case  int
+	Index int
+}
+
+// MatchFail stops the program: no arm of the match at P accepted the value.
+type MatchFail struct {
+	P ast.Pos
+	T types.Type
+}
+
+// AddrOf is a pointer to Var, which lives in its function's environment.
+type AddrOf struct {
+	P   ast.Pos
+	T   *types.Ptr
+	Var *Var
+}
+
+// Deref reads the variable Ptr points to.
+type Deref struct {
+	P   ast.Pos
+	Ptr Expr
+}
+
+func (e *MakeVariant) Type() types.Type  { return e.T }
+func (e *VariantTest) Type() types.Type  { return types.BoolType }
+func (e *VariantField) Type() types.Type { return e.T }
+func (e *MatchFail) Type() types.Type    { return e.T }
+func (e *AddrOf) Type() types.Type       { return e.T }
+func (e *Deref) Type() types.Type        { return e.Ptr.Type().(*types.Ptr).Elem }
+func (e *MakeVariant) Pos() ast.Pos      { return e.P }
+func (e *VariantTest) Pos() ast.Pos      { return e.P }
+func (e *VariantField) Pos() ast.Pos     { return e.P }
+func (e *MatchFail) Pos() ast.Pos        { return e.P }
+func (e *AddrOf) Pos() ast.Pos           { return e.P }
+func (e *Deref) Pos() ast.Pos            { return e.P }
+
+// Store writes Value to the variable Ptr points to.
+type Store struct {
+	P     ast.Pos
+	Ptr   Expr
+	Value Expr
+}
+
+// Yield returns Value from a generator; the next call resumes after it.
+type Yield struct {
+	P     ast.Pos
+	Value Expr
+}
+
+func (s *Store) Pos() ast.Pos { return s.P }
+func (s *Yield) Pos() ast.Pos { return s.P }

@@ -8,7 +8,8 @@ import (
 // keywords may not be used as identifiers.
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
-	`typedef|type|module|class|const|true|false|not|and|or|with|to`
+	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
+	`match|endmatch|when|variant|of|yield|chip|connector|pin|device|circuit|connect|wire|endcircuit`
 
 // lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
@@ -48,28 +49,35 @@ type cstFile struct {
 
 type cstStmt struct {
 	Pos      lexer.Position
-	Include  *string      `parser:"  \"include\" @(String | TripleString) \";\""`
-	Open     *cstQualName `parser:"| \"open\" @@ \";\""`
-	Var      *cstVar      `parser:"| @@"`
-	Def      *cstDef      `parser:"| @@"`
-	Func     *cstFuncDef  `parser:"| @@"`
-	Typedef  *cstTypedef  `parser:"| @@"`
-	TypePrim *cstTypePrim `parser:"| @@"`
-	Module   *cstModule   `parser:"| @@"`
-	If       *cstIf       `parser:"| @@"`
-	Loop     *cstLoop     `parser:"| @@"`
-	Labelled *cstLabelled `parser:"| @@"`
-	Label    *string      `parser:"| @Ident \":>\""`
-	Goto     *string      `parser:"| \"goto\" @Ident \";\""`
-	Break    *cstJump     `parser:"| \"break\" @@"`
-	Continue *cstJump     `parser:"| \"continue\" @@"`
-	Return   *cstReturn   `parser:"| @@"`
-	Halt     *cstExpr     `parser:"| \"halt\" @@ \";\""`
-	Call     *cstExpr     `parser:"| \"call\" @@ \";\""`
-	Begin    *cstBegin    `parser:"| @@"`
-	PreIncr  *cstPreIncr  `parser:"| @@"`
-	Expr     *cstExprStmt `parser:"| @@"`
-	Empty    bool         `parser:"| @\";\""`
+	Include  *string       `parser:"  \"include\" @(String | TripleString) \";\""`
+	Open     *cstQualName  `parser:"| \"open\" @@ \";\""`
+	Var      *cstVar       `parser:"| @@"`
+	Def      *cstDef       `parser:"| @@"`
+	Func     *cstFuncDef   `parser:"| @@"`
+	Typedef  *cstTypedef   `parser:"| @@"`
+	Variant  *cstVariant   `parser:"| @@"`
+	Chip     *cstChip      `parser:"| @@"`
+	Device   *cstDevice    `parser:"| @@"`
+	Circuit  *cstCircuit   `parser:"| @@"`
+	Match    *cstMatchStmt `parser:"| @@"`
+	Yield    *cstYield     `parser:"| @@"`
+	Union    *cstUnion     `parser:"| @@"`
+	TypePrim *cstTypePrim  `parser:"| @@"`
+	Module   *cstModule    `parser:"| @@"`
+	If       *cstIf        `parser:"| @@"`
+	Loop     *cstLoop      `parser:"| @@"`
+	Labelled *cstLabelled  `parser:"| @@"`
+	Label    *string       `parser:"| @Ident \":>\""`
+	Goto     *string       `parser:"| \"goto\" @Ident \";\""`
+	Break    *cstJump      `parser:"| \"break\" @@"`
+	Continue *cstJump      `parser:"| \"continue\" @@"`
+	Return   *cstReturn    `parser:"| @@"`
+	Halt     *cstExpr      `parser:"| \"halt\" @@ \";\""`
+	Call     *cstExpr      `parser:"| \"call\" @@ \";\""`
+	Begin    *cstBegin     `parser:"| @@"`
+	PreIncr  *cstPreIncr   `parser:"| @@"`
+	Expr     *cstExprStmt  `parser:"| @@"`
+	Empty    bool          `parser:"| @\";\""`
 }
 
 type cstQualName struct {
@@ -153,8 +161,9 @@ type cstFuncBody struct {
 }
 
 type cstTypedef struct {
-	Name string   `parser:"\"typedef\" @Ident"`
-	Type *cstType `parser:"\"=\" @@ \";\""`
+	Name    string      `parser:"\"typedef\" @Ident"`
+	TParams *cstTParams `parser:"@@?"`
+	Type    *cstType    `parser:"\"=\" @@ \";\""`
 }
 
 type cstTypePrim struct {
@@ -273,7 +282,7 @@ type cstPreIncr struct {
 
 type cstExprStmt struct {
 	X     *cstExpr `parser:"@@"`
-	Op    string   `parser:"( @(\"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" | \"%=\" | \":=\")"`
+	Op    string   `parser:"( @(\"=\" | \"+=\" | \"-=\" | \"*=\" | \"/=\" | \"%=\" | \":=\" | \"<-\")"`
 	Value *cstExpr `parser:"  @@ )? \";\""`
 }
 
@@ -310,13 +319,31 @@ type cstNot struct {
 // cstCmp is a comparison. Comparisons do not chain; a chain is parsed so that lowering can
 // say so.
 type cstCmp struct {
-	L    *cstSum    `parser:"@@"`
+	L    *cstPipe   `parser:"@@"`
 	Tail []*cstCmpR `parser:"@@*"`
 }
 
 type cstCmpR struct {
 	Op *cstOpToken `parser:"@@"`
-	R  *cstSum     `parser:"@@"`
+	R  *cstPipe    `parser:"@@"`
+}
+
+// cstPipe is `a |-> b |-> c`, left-associative.
+type cstPipe struct {
+	Head *cstCons    `parser:"@@"`
+	Tail []*cstPipeR `parser:"@@*"`
+}
+
+type cstPipeR struct {
+	Pos lexer.Position
+	X   *cstCons `parser:"\"|->\" @@"`
+}
+
+// cstCons is `h ! t`, right-associative.
+type cstCons struct {
+	Pos  lexer.Position
+	Head *cstSum  `parser:"@@"`
+	Tail *cstCons `parser:"(\"!\" @@)?"`
 }
 
 type cstOpToken struct {
@@ -347,10 +374,11 @@ type cstProdR struct {
 }
 
 type cstPrefix struct {
-	Pos  lexer.Position
-	Neg  *cstPrefix `parser:"  \"-\" @@"`
-	Plus *cstPrefix `parser:"| \"+\" @@"`
-	App  *cstApp    `parser:"| @@"`
+	Pos   lexer.Position
+	Neg   *cstPrefix `parser:"  \"-\" @@"`
+	Plus  *cstPrefix `parser:"| \"+\" @@"`
+	Deref *cstPrefix `parser:"| \"*\" @@"`
+	App   *cstApp    `parser:"| @@"`
 }
 
 // cstApp is application by juxtaposition, left-associative: `f x y` is `(f x) y`.
@@ -381,6 +409,7 @@ type cstIndex struct {
 type cstHash struct {
 	Pos  lexer.Position
 	Hash *cstHash `parser:"  \"#\" @@"`
+	Addr *cstHash `parser:"| \"&\" @@"`
 	Atom *cstAtom `parser:"| @@"`
 }
 
@@ -392,18 +421,20 @@ type cstNameRef struct {
 
 type cstAtom struct {
 	Pos    lexer.Position
-	Float  *string      `parser:"  @Float"`
-	Int    *string      `parser:"| @Int"`
-	String *string      `parser:"| @(String | TripleString)"`
-	True   bool         `parser:"| @\"true\""`
-	False  bool         `parser:"| @\"false\""`
-	Cond   *cstCondExpr `parser:"| @@"`
-	Lambda *cstLambda   `parser:"| @@"`
-	Block  *cstBlock    `parser:"| @@"`
-	Unit   bool         `parser:"| @(\"(\" \")\")"`
-	Record *cstRecord   `parser:"| @@"`
-	Paren  *cstExpr     `parser:"| \"(\" @@ \")\""`
-	Name   *cstNameRef  `parser:"| @@"`
+	Float  *string       `parser:"  @Float"`
+	Int    *string       `parser:"| @Int"`
+	String *string       `parser:"| @(String | TripleString)"`
+	True   bool          `parser:"| @\"true\""`
+	False  bool          `parser:"| @\"false\""`
+	Cond   *cstCondExpr  `parser:"| @@"`
+	Lambda *cstLambda    `parser:"| @@"`
+	Block  *cstBlock     `parser:"| @@"`
+	Match  *cstMatchExpr `parser:"| @@"`
+	Unit   bool          `parser:"| @(\"(\" \")\")"`
+	List   []*cstOr      `parser:"| \"(\" \"[\" @@ (\",\" @@)* \"]\" \")\""`
+	Record *cstRecord    `parser:"| @@"`
+	Paren  *cstExpr      `parser:"| \"(\" @@ \")\""`
+	Name   *cstNameRef   `parser:"| @@"`
 }
 
 type cstCondExpr struct {
@@ -458,7 +489,9 @@ type cstTypeProd struct {
 type cstTypePrefix struct {
 	Pos  lexer.Position
 	In   *cstTypePrefix `parser:"  \"%<\" @@"`
+	Duo  *cstTypePrefix `parser:"  (\"%>\" @@)?"` // %<A%>B: a duplex end
 	Out  *cstTypePrefix `parser:"| \"%>\" @@"`
+	Ptr  *cstTypePrefix `parser:"| \"&\" @@"`
 	Atom *cstTypeAtom   `parser:"| @@"`
 }
 
@@ -477,4 +510,140 @@ type cstRecordTy struct {
 type cstFieldTy struct {
 	Name string   `parser:"@Ident \":\""`
 	Type *cstType `parser:"@@"`
+}
+
+// ---- Level 2: patterns, match, variants, chips, circuits ------------------------------------
+
+type cstVariant struct {
+	Pos     lexer.Position
+	Name    string            `parser:"\"variant\" @Ident"`
+	TParams *cstTParams       `parser:"@@?"`
+	Cases   []*cstVariantCase `parser:"\"=\" \"|\"? @@ (\"|\" @@)* \";\""`
+}
+
+type cstVariantCase struct {
+	Pos     lexer.Position
+	Name    string   `parser:"@Ident"`
+	Payload *cstType `parser:"(\"of\" @@)?"`
+}
+
+// cstMatchStmt is `match e with | p => stmts ... endmatch;` or `match e do | p => stmts done`.
+type cstMatchStmt struct {
+	Pos   lexer.Position
+	Scrut *cstExpr      `parser:"\"match\" @@"`
+	Arms  []*cstStmtArm `parser:"( \"with\" @@* \"endmatch\" \";\""`
+	DoArm []*cstStmtArm `parser:"| \"do\" @@* \"done\" )"`
+}
+
+type cstStmtArm struct {
+	Pos   lexer.Position
+	Pat   *cstPattern `parser:"\"|\" @@"`
+	Guard *cstExpr    `parser:"(\"when\" @@)?"`
+	Body  []*cstStmt  `parser:"\"=>\" @@*"`
+}
+
+// cstMatchExpr is the expression form: arms are expressions.
+type cstMatchExpr struct {
+	Pos   lexer.Position
+	Scrut *cstExpr      `parser:"\"match\" @@ \"with\""`
+	Arms  []*cstExprArm `parser:"@@* \"endmatch\""`
+}
+
+type cstExprArm struct {
+	Pos   lexer.Position
+	Pat   *cstPattern `parser:"\"|\" @@"`
+	Guard *cstExpr    `parser:"(\"when\" @@)?"`
+	Body  *cstExpr    `parser:"\"=>\" @@"`
+}
+
+// cstPattern is a pattern: `h ! t` is right-associative over constructor applications.
+type cstPattern struct {
+	Pos  lexer.Position
+	Head *cstPatApp  `parser:"@@"`
+	Tail *cstPattern `parser:"(\"!\" @@)?"`
+}
+
+type cstPatApp struct {
+	Pos  lexer.Position
+	Ctor *cstNameRef `parser:"(  @@"`
+	Arg  *cstPatAtom `parser:"   @@? )"`
+	Atom *cstPatAtom `parser:"| @@"`
+}
+
+type cstPatAtom struct {
+	Pos    lexer.Position
+	Neg    bool           `parser:"(  @\"-\"?"`
+	Float  *string        `parser:"   ( @Float"`
+	Int    *string        `parser:"   | @Int ) )"`
+	String *string        `parser:"| @(String | TripleString)"`
+	True   bool           `parser:"| @\"true\""`
+	False  bool           `parser:"| @\"false\""`
+	Unit   bool           `parser:"| @(\"(\" \")\")"`
+	Record []*cstPatField `parser:"| \"(\" @@ (\",\" @@)* \")\""`
+	Tuple  []*cstPattern  `parser:"| \"(\" @@ (\",\" @@)* \")\""`
+	Name   *cstNameRef    `parser:"| @@"`
+}
+
+type cstPatField struct {
+	Pos  lexer.Position
+	Name string      `parser:"@Ident \"=\""`
+	Pat  *cstPattern `parser:"@@"`
+}
+
+// cstChip is `chip name[T] (params) connector c pin p: T ... { body }`.
+type cstChip struct {
+	Pos        lexer.Position
+	Name       string          `parser:"\"chip\" @Ident"`
+	TParams    *cstTParams     `parser:"@@?"`
+	Params     []*cstParams    `parser:"@@*"`
+	Connectors []*cstConnector `parser:"@@+"`
+	Body       *cstBlock       `parser:"@@"`
+}
+
+type cstConnector struct {
+	Pos  lexer.Position
+	Name string    `parser:"\"connector\" @Ident"`
+	Pins []*cstPin `parser:"@@+"`
+}
+
+type cstPin struct {
+	Pos  lexer.Position
+	Name string   `parser:"\"pin\" @Ident"`
+	Type *cstType `parser:"\":\" @@"`
+}
+
+type cstDevice struct {
+	Pos  lexer.Position
+	Name string   `parser:"\"device\" @Ident"`
+	Init *cstExpr `parser:"\"=\" @@ \";\""`
+}
+
+type cstCircuit struct {
+	Pos     lexer.Position
+	Clauses []*cstClause `parser:"\"circuit\" @@+ \"endcircuit\""`
+}
+
+type cstClause struct {
+	Pos     lexer.Position
+	Connect []*cstPinRef `parser:"(  \"connect\" @@ (\",\" @@)*"`
+	Wire    *cstExpr     `parser:"|  \"wire\" @@"`
+	To      *cstPinRef   `parser:"   \"to\" @@ )"`
+}
+
+type cstPinRef struct {
+	Pos    lexer.Position
+	Device string `parser:"@Ident \".\""`
+	Pin    string `parser:"@Ident"`
+}
+
+// cstUnion catches Felix's `union` declarations, which Felix itself rejects, to say what
+// to write instead.
+type cstUnion struct {
+	Pos  lexer.Position
+	Name string `parser:"\"union\" @Ident (~\";\")* \";\""`
+}
+
+type cstYield struct {
+	Pos   lexer.Position
+	Value *cstExpr `parser:"\"yield\" @@ \";\""`
 }

@@ -59,7 +59,31 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Func != nil:
 		return one(l.funcDef(s.Func))
 	case s.Typedef != nil:
-		return one(&ast.TypeDecl{P: pos, Name: s.Typedef.Name, Def: l.typ(s.Typedef.Type)})
+		return one(&ast.TypeDecl{P: pos, Name: s.Typedef.Name, TypeParams: l.typeParams(pos, s.Typedef.TParams), Def: l.typ(s.Typedef.Type)})
+	case s.Variant != nil:
+		return one(l.variant(s.Variant))
+	case s.Chip != nil:
+		return one(l.chip(s.Chip))
+	case s.Device != nil:
+		d := s.Device
+		return one(&ast.VarDecl{P: pos, Binders: []*ast.Binder{{P: pos, Name: d.Name}}, Init: l.expr(d.Init)})
+	case s.Circuit != nil:
+		return one(l.circuit(s.Circuit))
+	case s.Match != nil:
+		arms := s.Match.Arms
+		if s.Match.DoArm != nil {
+			arms = s.Match.DoArm
+		}
+		m := &ast.MatchStmt{P: pos, Scrut: l.expr(s.Match.Scrut)}
+		for _, a := range arms {
+			m.Arms = append(m.Arms, &ast.Arm{P: toPos(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Body: l.stmts(a.Body)})
+		}
+		return one(m)
+	case s.Yield != nil:
+		return one(&ast.Yield{P: pos, Value: l.expr(s.Yield.Value)})
+	case s.Union != nil:
+		l.errorf(pos, "syntax error: variant types are declared with variant, not union")
+		return nil
 	case s.TypePrim != nil:
 		return one(&ast.TypeDecl{P: pos, Name: s.TypePrim.Name, Prim: l.stringLit(pos, s.TypePrim.Prim)})
 	case s.Module != nil:
@@ -386,7 +410,7 @@ func (l *lowerer) not(n *cstNot) ast.Expr {
 		return &ast.Unary{P: toPos(n.Pos), Op: "not", Func: "lnot", X: l.not(n.Not)}
 	}
 	c := n.Cmp
-	x := l.sum(c.L)
+	x := l.pipe(c.L)
 	if len(c.Tail) == 0 {
 		return x
 	}
@@ -394,13 +418,34 @@ func (l *lowerer) not(n *cstNot) ast.Expr {
 		l.errorf(toPos(c.Tail[1].Op.Pos), "syntax error: comparisons do not chain: write a < b and b < c")
 	}
 	op := c.Tail[0].Op
-	return &ast.Binary{P: toPos(op.Pos), Op: op.Op, Func: operatorFuncs[op.Op], L: x, R: l.sum(c.Tail[0].R)}
+	return &ast.Binary{P: toPos(op.Pos), Op: op.Op, Func: operatorFuncs[op.Op], L: x, R: l.pipe(c.Tail[0].R)}
 }
 
 // operatorFuncs names the library function each operator calls, as in Felix.
 var operatorFuncs = map[string]string{
 	"+": "add", "-": "sub", "*": "mul", "/": "div", "%": "mod",
 	"==": "eq", "!=": "ne", "<": "lt", "<=": "le", ">": "gt", ">=": "ge",
+}
+
+// pipe lowers `a |-> b` to pipe (a, b), as Felix does.
+func (l *lowerer) pipe(p *cstPipe) ast.Expr {
+	x := l.cons(p.Head)
+	for _, r := range p.Tail {
+		pos := toPos(r.Pos)
+		x = &ast.Binary{P: pos, Op: "|->", Func: "pipe", L: x, R: l.cons(r.X)}
+	}
+	return x
+}
+
+// cons lowers `h ! t` to Cons (h, t).
+func (l *lowerer) cons(c *cstCons) ast.Expr {
+	h := l.sum(c.Head)
+	if c.Tail == nil {
+		return h
+	}
+	pos := toPos(c.Pos)
+	return &ast.Apply{P: h.Position(), Fn: &ast.Name{P: pos, Path: []string{"Cons"}},
+		Arg: &ast.TupleLit{P: h.Position(), Elems: []ast.Expr{h, l.cons(c.Tail)}}}
 }
 
 func (l *lowerer) sum(s *cstSum) ast.Expr {
@@ -433,6 +478,8 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 		return &ast.Unary{P: pos, Op: "-", Func: "neg", X: x}
 	case p.Plus != nil:
 		return l.prefix(p.Plus)
+	case p.Deref != nil:
+		return &ast.Deref{P: pos, X: l.prefix(p.Deref)}
 	}
 	x := l.post(p.App.Fn)
 	for _, a := range p.App.Args {
@@ -473,6 +520,9 @@ func (l *lowerer) hash(h *cstHash) ast.Expr {
 		pos := toPos(h.Pos)
 		return &ast.Apply{P: pos, Fn: l.hash(h.Hash), Arg: &ast.UnitLit{P: pos}}
 	}
+	if h.Addr != nil {
+		return &ast.AddrOf{P: toPos(h.Pos), X: l.hash(h.Addr)}
+	}
 	return l.atom(h.Atom)
 }
 
@@ -510,6 +560,18 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Unit:
 		return &ast.UnitLit{P: pos}
+	case a.Match != nil:
+		m := &ast.Match{P: pos, Scrut: l.expr(a.Match.Scrut)}
+		for _, arm := range a.Match.Arms {
+			m.Arms = append(m.Arms, &ast.Arm{P: toPos(arm.Pos), Pat: l.pattern(arm.Pat), Guard: l.optExpr(arm.Guard), Value: l.expr(arm.Body)})
+		}
+		return m
+	case a.List != nil:
+		lit := &ast.ListLit{P: pos}
+		for _, e := range a.List {
+			lit.Elems = append(lit.Elems, l.or(e))
+		}
+		return lit
 	case a.Record != nil:
 		r := &ast.RecordLit{P: pos}
 		for _, f := range a.Record.Fields {
@@ -667,8 +729,12 @@ func (l *lowerer) typeProd(p *cstTypeProd) ast.Type {
 func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
 	pos := toPos(p.Pos)
 	switch {
+	case p.In != nil && p.Duo != nil:
+		return &ast.DuplexType{P: pos, Read: l.typePrefix(p.In), Write: l.typePrefix(p.Duo)}
 	case p.In != nil:
 		return &ast.ChanType{P: pos, Dir: ast.ChanIn, Elem: l.typePrefix(p.In)}
+	case p.Ptr != nil:
+		return &ast.PtrType{P: pos, Elem: l.typePrefix(p.Ptr)}
 	case p.Out != nil:
 		return &ast.ChanType{P: pos, Dir: ast.ChanOut, Elem: l.typePrefix(p.Out)}
 	}
@@ -695,4 +761,129 @@ func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
 	}
 	n := l.name(a.Name)
 	return &ast.NamedType{P: n.P, Path: n.Path, Args: n.TypeArgs}
+}
+
+// ---- Level 2 ----------------------------------------------------------------------------
+
+func (l *lowerer) variant(v *cstVariant) *ast.VariantDecl {
+	pos := toPos(v.Pos)
+	d := &ast.VariantDecl{P: pos, Name: v.Name, TypeParams: l.typeParams(pos, v.TParams)}
+	for _, c := range v.Cases {
+		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
+	}
+	return d
+}
+
+// chip lowers `chip name (params) connector c pin p: T ... { body }` to the procedure Felix
+// defines it as: `proc name (params) (c: (p: T, ...)) ... () { body }`, one record
+// parameter per connector.
+func (l *lowerer) chip(c *cstChip) *ast.FuncDecl {
+	pos := toPos(c.Pos)
+	d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Name: c.Name, TypeParams: l.typeParams(pos, c.TParams)}
+	for _, ps := range c.Params {
+		list := []*ast.Param{}
+		for _, p := range ps.Params {
+			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type)})
+		}
+		d.Params = append(d.Params, list)
+	}
+	for _, con := range c.Connectors {
+		rec := &ast.RecordType{P: toPos(con.Pos)}
+		for _, pin := range con.Pins {
+			rec.Names = append(rec.Names, pin.Name)
+			rec.Fields = append(rec.Fields, l.typ(pin.Type))
+		}
+		d.Params = append(d.Params, []*ast.Param{{P: toPos(con.Pos), Name: con.Name, Type: rec}})
+	}
+	d.Params = append(d.Params, []*ast.Param{})
+	d.Body = l.stmts(c.Body.Stmts)
+	d.End = toPos(c.Body.Close.Pos)
+	return d
+}
+
+func (l *lowerer) circuit(c *cstCircuit) *ast.Circuit {
+	out := &ast.Circuit{P: toPos(c.Pos)}
+	pin := func(p *cstPinRef) *ast.PinRef {
+		return &ast.PinRef{P: toPos(p.Pos), Device: p.Device, Pin: p.Pin}
+	}
+	for _, cl := range c.Clauses {
+		clause := &ast.Clause{P: toPos(cl.Pos)}
+		for _, p := range cl.Connect {
+			clause.Pins = append(clause.Pins, pin(p))
+		}
+		if cl.Wire != nil {
+			clause.Wire = l.expr(cl.Wire)
+			clause.To = pin(cl.To)
+		}
+		out.Clauses = append(out.Clauses, clause)
+	}
+	return out
+}
+
+func (l *lowerer) pattern(p *cstPattern) ast.Pattern {
+	head := l.patApp(p.Head)
+	if p.Tail == nil {
+		return head
+	}
+	return &ast.PCons{P: toPos(p.Pos), Head: head, Tail: l.pattern(p.Tail)}
+}
+
+func (l *lowerer) patApp(p *cstPatApp) ast.Pattern {
+	if p.Ctor != nil {
+		n := l.name(p.Ctor)
+		if p.Arg == nil {
+			return l.patName(n)
+		}
+		return &ast.PCtor{P: toPos(p.Pos), Name: n, Arg: l.patAtom(p.Arg)}
+	}
+	return l.patAtom(p.Atom)
+}
+
+func (l *lowerer) patName(n *ast.Name) ast.Pattern {
+	if len(n.Path) == 1 && n.Path[0] == "_" && n.TypeArgs == nil {
+		return &ast.PWild{P: n.P}
+	}
+	return &ast.PName{P: n.P, Name: n}
+}
+
+func (l *lowerer) patAtom(a *cstPatAtom) ast.Pattern {
+	pos := toPos(a.Pos)
+	lit := func(e ast.Expr) ast.Pattern { return &ast.PLit{P: pos, Value: e} }
+	switch {
+	case a.Int != nil:
+		v := l.intLit(pos, *a.Int)
+		if a.Neg {
+			v = -v
+		}
+		return lit(&ast.IntLit{P: pos, Value: v})
+	case a.Float != nil:
+		v, _ := strconv.ParseFloat(strings.ReplaceAll(*a.Float, "_", ""), 64)
+		if a.Neg {
+			v = -v
+		}
+		return lit(&ast.FloatLit{P: pos, Value: v})
+	case a.String != nil:
+		return lit(&ast.StringLit{P: pos, Value: l.stringLit(pos, *a.String)})
+	case a.True, a.False:
+		return lit(&ast.BoolLit{P: pos, Value: a.True})
+	case a.Unit:
+		return lit(&ast.UnitLit{P: pos})
+	case a.Record != nil:
+		r := &ast.PRecord{P: pos}
+		for _, f := range a.Record {
+			r.Names = append(r.Names, f.Name)
+			r.Pats = append(r.Pats, l.pattern(f.Pat))
+		}
+		return r
+	case a.Tuple != nil:
+		if len(a.Tuple) == 1 {
+			return l.pattern(a.Tuple[0])
+		}
+		t := &ast.PTuple{P: pos}
+		for _, e := range a.Tuple {
+			t.Elems = append(t.Elems, l.pattern(e))
+		}
+		return t
+	}
+	return l.patName(l.name(a.Name))
 }

@@ -118,7 +118,15 @@ func syntaxError(name string, src []byte, err error) *diag.Error {
 		if ute.Unexpected.EOF() {
 			return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
 		}
-		return &diag.Error{Pos: pos, Msg: fmt.Sprintf("syntax error: unexpected %s", describeToken(ute.Unexpected.Value))}
+		msg := fmt.Sprintf("syntax error: unexpected %s", describeToken(ute.Unexpected.Value))
+		prev := previousToken(src, ute.Unexpected.Pos.Offset)
+		switch {
+		case prev == "endmatch":
+			msg += " (a match statement needs ; after endmatch)"
+		case ute.Unexpected.Value == "[" && (prev == "[" || prev == ","):
+			msg += ": a list literal inside a list literal needs its own parentheses, as in ([ ([1, 2]), ([3]) ])"
+		}
+		return &diag.Error{Pos: pos, Msg: msg}
 	}
 	msg := perr.Message()
 	if strings.Contains(msg, "invalid input text") {
@@ -195,6 +203,28 @@ func stringLength(src []byte) int {
 		}
 	}
 	return len(src)
+}
+
+// previousToken returns the word or punctuation just before offset in src.
+func previousToken(src []byte, offset int) string {
+	i := min(offset, len(src))
+	for i > 0 && strings.ContainsRune(" \t\r\n", rune(src[i-1])) {
+		i--
+	}
+	end := i
+	isWord := func(c byte) bool {
+		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
+	}
+	if i > 0 && isWord(src[i-1]) {
+		for i > 0 && isWord(src[i-1]) {
+			i--
+		}
+		return string(src[i:end])
+	}
+	if i > 0 {
+		return string(src[i-1 : end])
+	}
+	return ""
 }
 
 // isUnterminated reports whether the text at pos opens a string literal.

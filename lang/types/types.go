@@ -211,6 +211,16 @@ func ContainsInvalid(t Type) bool {
 		return ContainsInvalid(t.Dom) || ContainsInvalid(t.Cod)
 	case *Chan:
 		return ContainsInvalid(t.Elem)
+	case *Variant:
+		for _, a := range t.Args {
+			if ContainsInvalid(a) {
+				return true
+			}
+		}
+	case *Ptr:
+		return ContainsInvalid(t.Elem)
+	case *Duplex:
+		return ContainsInvalid(t.Read) || ContainsInvalid(t.Write)
 	}
 	return false
 }
@@ -262,6 +272,15 @@ func Identical(a, b Type) bool {
 	case *Var:
 		b, ok := b.(*Var)
 		return ok && a.ID == b.ID
+	case *Variant:
+		b, ok := b.(*Variant)
+		return ok && a.Def == b.Def && identicalList(a.Args, b.Args)
+	case *Ptr:
+		b, ok := b.(*Ptr)
+		return ok && Identical(a.Elem, b.Elem)
+	case *Duplex:
+		b, ok := b.(*Duplex)
+		return ok && Identical(a.Read, b.Read) && Identical(a.Write, b.Write)
 	}
 	return false
 }
@@ -340,4 +359,193 @@ func wrap(t Type, min int) string {
 		return "(" + t.String() + ")"
 	}
 	return t.String()
+}
+
+// VariantKind says how a variant is represented: list and opt have layouts of their own.
+type VariantKind int
+
+const (
+	UserVariant VariantKind = iota // declared with `variant`
+	ListVariant                    // list[T]: Empty | Cons of T * list[T]
+	OptVariant                     // opt[T]: None | Some of T
+)
+
+// VariantDef declares a variant type: its parameters and its constructors.
+type VariantDef struct {
+	Name   string
+	Params []*Var // generic parameters, which the constructors' payloads may mention
+	Cases  []Case
+	Kind   VariantKind
+}
+
+// Case is one constructor of a variant.
+type Case struct {
+	Name    string
+	Payload Type // nil for a constant constructor
+}
+
+// Variant is an instance of a variant type: list[int], opt[string], shape.
+type Variant struct {
+	Def  *VariantDef
+	Args []Type // one per parameter of Def
+}
+
+func (v *Variant) String() string {
+	if len(v.Args) == 0 {
+		return v.Def.Name
+	}
+	args := make([]string, len(v.Args))
+	for i, a := range v.Args {
+		args[i] = a.String()
+	}
+	return v.Def.Name + "[" + strings.Join(args, ", ") + "]"
+}
+
+// CaseIndex returns the index of the named constructor, or -1.
+func (v *Variant) CaseIndex(name string) int {
+	for i, c := range v.Def.Cases {
+		if c.Name == name {
+			return i
+		}
+	}
+	return -1
+}
+
+// Payload returns the payload type of constructor i in this instance (nil if constant).
+func (v *Variant) Payload(i int) Type {
+	p := v.Def.Cases[i].Payload
+	if p == nil {
+		return nil
+	}
+	return Substitute(p, v.Def.Params, v.Args)
+}
+
+// PayloadElems lists the elements constructor i's payload is stored as: the elements of a
+// payload declared as a tuple, else the payload as one element (even when a type
+// parameter stands for a tuple), else none.
+func (v *Variant) PayloadElems(i int) []Type {
+	p := v.Def.Cases[i].Payload
+	if p == nil {
+		return nil
+	}
+	if tt, ok := p.(*Tuple); ok && len(tt.Elems) > 0 {
+		elems := make([]Type, len(tt.Elems))
+		for j, e := range tt.Elems {
+			elems[j] = Substitute(e, v.Def.Params, v.Args)
+		}
+		return elems
+	}
+	return []Type{Substitute(p, v.Def.Params, v.Args)}
+}
+
+// Elem returns the element type of a list or opt.
+func (v *Variant) Elem() Type { return v.Args[0] }
+
+// Ptr is a pointer to a variable: &T.
+type Ptr struct{ Elem Type }
+
+func (p *Ptr) String() string { return "&" + wrap(p.Elem, precAtom) }
+
+// Duplex is one end of a duplex channel: it reads Read and writes Write.
+type Duplex struct{ Read, Write Type }
+
+func (d *Duplex) String() string {
+	return "duplex_schannel[" + d.Read.String() + ", " + d.Write.String() + "]"
+}
+
+func (*Variant) isType() {}
+func (*Ptr) isType()     {}
+func (*Duplex) isType()  {}
+
+// The built-in variants.
+var (
+	listParam = &Var{Name: "T", ID: -1}
+	optParam  = &Var{Name: "T", ID: -2}
+	// ListDef is list[T].
+	ListDef = &VariantDef{Name: "list", Params: []*Var{listParam}, Kind: ListVariant}
+	// OptDef is opt[T].
+	OptDef = &VariantDef{Name: "opt", Params: []*Var{optParam}, Kind: OptVariant,
+		Cases: []Case{{Name: "None"}, {Name: "Some", Payload: optParam}}}
+)
+
+func init() {
+	ListDef.Cases = []Case{{Name: "Empty"}, {Name: "Cons", Payload: &Tuple{Elems: []Type{listParam, &Variant{Def: ListDef, Args: []Type{listParam}}}}}}
+}
+
+// List returns list[elem].
+func List(elem Type) *Variant { return &Variant{Def: ListDef, Args: []Type{elem}} }
+
+// Opt returns opt[elem].
+func Opt(elem Type) *Variant { return &Variant{Def: OptDef, Args: []Type{elem}} }
+
+// IsList reports whether t is a list, returning it.
+func IsList(t Type) (*Variant, bool) {
+	v, ok := t.(*Variant)
+	return v, ok && v.Def.Kind == ListVariant
+}
+
+// IsOpt reports whether t is an opt, returning it.
+func IsOpt(t Type) (*Variant, bool) {
+	v, ok := t.(*Variant)
+	return v, ok && v.Def.Kind == OptVariant
+}
+
+// Substitute replaces the variables params by args in t.
+func Substitute(t Type, params []*Var, args []Type) Type {
+	if len(params) == 0 {
+		return t
+	}
+	return Map(t, func(v *Var) Type {
+		for i, p := range params {
+			if p.ID == v.ID {
+				return args[i]
+			}
+		}
+		return v
+	})
+}
+
+// Map rebuilds t with every type variable replaced by f's answer.
+func Map(t Type, f func(*Var) Type) Type {
+	switch t := t.(type) {
+	case *Var:
+		return f(t)
+	case *Tuple:
+		if len(t.Elems) == 0 {
+			return t
+		}
+		elems := make([]Type, len(t.Elems))
+		for i, e := range t.Elems {
+			elems[i] = Map(e, f)
+		}
+		return &Tuple{Elems: elems}
+	case *Record:
+		fields := make([]Field, len(t.Fields))
+		for i, fd := range t.Fields {
+			fields[i] = Field{Name: fd.Name, Type: Map(fd.Type, f)}
+		}
+		return &Record{Fields: fields}
+	case *Func:
+		return &Func{Dom: Map(t.Dom, f), Cod: Map(t.Cod, f)}
+	case *Chan:
+		return &Chan{Dir: t.Dir, Elem: Map(t.Elem, f)}
+	case *Variant:
+		args := make([]Type, len(t.Args))
+		for i, a := range t.Args {
+			args[i] = Map(a, f)
+		}
+		return &Variant{Def: t.Def, Args: args}
+	case *Ptr:
+		return &Ptr{Elem: Map(t.Elem, f)}
+	case *Duplex:
+		return &Duplex{Read: Map(t.Read, f), Write: Map(t.Write, f)}
+	}
+	return t
+}
+
+// HasVars reports whether t mentions a type variable.
+func HasVars(t Type) bool {
+	found := false
+	Map(t, func(v *Var) Type { found = true; return v })
+	return found
 }

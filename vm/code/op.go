@@ -148,6 +148,40 @@ const (
 	OpYield    // move the running fibre to the back of the active list
 	OpHalt     // stop the program with the message rA
 
+	// variants: lists (nil is Empty), options (nil is None) and declared variants
+	OpConsS     // rA = a list cell with head sB and tail rC
+	OpConsR     // rA = a list cell with head rB and tail rC
+	OpHeadS     // sA = the head of the non-empty list rB
+	OpHeadR     // rA = the head of the non-empty list rB
+	OpTail      // rA = the tail of the non-empty list rB
+	OpSomeS     // rA = Some sB
+	OpSomeR     // rA = Some rB
+	OpOptGetS   // sA = the payload of the Some rB
+	OpOptGetR   // rA = the payload of the Some rB
+	OpVariant   // rA = constructor Layout(K).Tag of a declared variant, payload from sB.. and rC..
+	OpVarGetS   // sA = scalar payload slot C of the declared variant rB
+	OpVarGetR   // rA = reference payload slot C of the declared variant rB
+	OpTestTag   // sA = the constructor of the variant rB is K (Empty and None are 0)
+	OpMatchFail // error: no arm of the match accepts the value
+
+	// pointers to variables, which live in environments
+	OpAddrS     // rA = a pointer to scalar slot C of the environment K levels above rB
+	OpAddrR     // rA = a pointer to reference slot C of the environment K levels above rB
+	OpLoadPtrS  // sA = the variable the pointer rB points to
+	OpLoadPtrR  // rA = the variable the pointer rB points to
+	OpStorePtrS // the variable the pointer rB points to = sA
+	OpStorePtrR // the variable the pointer rB points to = rA
+
+	// generators
+	OpYield0 // yield unit from the running generator to its caller
+	OpYieldS // yield sA from the running generator to its caller
+	OpYieldR // yield rA from the running generator to its caller
+
+	// duplex channels
+	OpDuplex    // rA = a duplex end that reads the channel rB and writes the channel rC
+	OpDuplexIn  // rA = the channel the duplex end rB reads
+	OpDuplexOut // rA = the channel the duplex end rB writes
+
 	numOps
 )
 
@@ -292,6 +326,36 @@ var Ops = [numOps]Info{
 	OpRun:      {"RUN", RReg, None, None, None, "run a nested scheduler"},
 	OpYield:    {"YIELD", None, None, None, None, "yield to the active list"},
 	OpHalt:     {"HALT", RReg, None, None, None, "stop the program"},
+
+	OpConsS:     {"CONSS", RReg, SReg, RReg, None, "make a list cell with a scalar head"},
+	OpConsR:     {"CONSR", RReg, RReg, RReg, None, "make a list cell with a reference head"},
+	OpHeadS:     {"HEADS", SReg, RReg, None, None, "the scalar head of a list"},
+	OpHeadR:     {"HEADR", RReg, RReg, None, None, "the reference head of a list"},
+	OpTail:      {"TAIL", RReg, RReg, None, None, "the tail of a list"},
+	OpSomeS:     {"SOMES", RReg, SReg, None, None, "Some of a scalar"},
+	OpSomeR:     {"SOMER", RReg, RReg, None, None, "Some of a reference"},
+	OpOptGetS:   {"OPTGETS", SReg, RReg, None, None, "the scalar payload of a Some"},
+	OpOptGetR:   {"OPTGETR", RReg, RReg, None, None, "the reference payload of a Some"},
+	OpVariant:   {"VARIANT", RReg, SReg, RReg, LayoutIdx, "make a value of a declared variant"},
+	OpVarGetS:   {"VARGETS", SReg, RReg, Slot, None, "a scalar payload slot of a variant"},
+	OpVarGetR:   {"VARGETR", RReg, RReg, Slot, None, "a reference payload slot of a variant"},
+	OpTestTag:   {"TESTTAG", SReg, RReg, None, Imm, "test a variant's constructor"},
+	OpMatchFail: {"MATCHFAIL", None, None, None, None, "error: no arm matched"},
+
+	OpAddrS:     {"ADDRS", RReg, RReg, Slot, Depth, "point to a scalar variable"},
+	OpAddrR:     {"ADDRR", RReg, RReg, Slot, Depth, "point to a reference variable"},
+	OpLoadPtrS:  {"LOADPTRS", SReg, RReg, None, None, "read a scalar through a pointer"},
+	OpLoadPtrR:  {"LOADPTRR", RReg, RReg, None, None, "read a reference through a pointer"},
+	OpStorePtrS: {"STOREPTRS", SReg, RReg, None, None, "write a scalar through a pointer"},
+	OpStorePtrR: {"STOREPTRR", RReg, RReg, None, None, "write a reference through a pointer"},
+
+	OpYield0: {"YIELD0", None, None, None, None, "yield unit"},
+	OpYieldS: {"YIELDS", SReg, None, None, None, "yield a scalar"},
+	OpYieldR: {"YIELDR", RReg, None, None, None, "yield a reference"},
+
+	OpDuplex:    {"DUPLEX", RReg, RReg, RReg, None, "make a duplex end"},
+	OpDuplexIn:  {"DUPLEXIN", RReg, RReg, None, None, "the channel a duplex end reads"},
+	OpDuplexOut: {"DUPLEXOUT", RReg, RReg, None, None, "the channel a duplex end writes"},
 }
 
 func (op Op) String() string {

@@ -15,6 +15,7 @@ type Program struct {
 // Func is a compiled function.
 type Func struct {
 	Name     string   // for backtraces and disassembly
+	Gen      bool     // a generator that yields: each closure of it is a resumable instance
 	File     string   // the source file it was defined in
 	Index    int      // its index in Program.Funcs
 	Code     []Instr  // its instructions
@@ -34,9 +35,11 @@ type Line struct {
 	Line, Col int32
 }
 
-// Layout is the shape of a tuple or an environment: how many scalar and reference slots.
+// Layout is the shape of a tuple, an environment or a variant's payload: how many scalar
+// and reference slots (and, for a variant, which constructor).
 type Layout struct {
 	NS, NR int
+	Tag    int
 }
 
 // Pos returns the source position of the instruction at pc.
@@ -52,17 +55,21 @@ func (f *Func) Pos(pc int) (line, col int) {
 type Kind uint8
 
 const (
-	KInt    Kind = iota // int, in a scalar slot
-	KDouble             // double, in a scalar slot
-	KBool               // bool, in a scalar slot
-	KChar               // char, in a scalar slot
-	KString             // string, in a reference slot
-	KUnit               // unit, in no slot at all
-	KTuple              // a tuple, a reference to its slots
-	KRecord             // a record: a tuple with field names
-	KFunc               // a closure
-	KChan               // a channel end
-	KOpaque             // a library value
+	KInt     Kind = iota // int, in a scalar slot
+	KDouble              // double, in a scalar slot
+	KBool                // bool, in a scalar slot
+	KChar                // char, in a scalar slot
+	KString              // string, in a reference slot
+	KUnit                // unit, in no slot at all
+	KTuple               // a tuple, a reference to its slots
+	KRecord              // a record: a tuple with field names
+	KFunc                // a closure
+	KChan                // a channel end
+	KOpaque              // a library value
+	KList                // list[T]: Elems[0] is T
+	KOpt                 // opt[T]: Elems[0] is T
+	KVariant             // a declared variant
+	KPtr                 // a pointer
 )
 
 // Type describes a runtime type, for the builtins that print and compare any value.
