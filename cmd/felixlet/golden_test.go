@@ -1,14 +1,16 @@
 package main
 
 import (
+	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
 
-// TestGolden runs every golden program under testdata through the same code as
-// `felixlet test`.
+// TestGolden runs every golden program under testdata, and the examples, through the
+// same code as `felixlet test`.
 func TestGolden(t *testing.T) {
-	tests, err := findGolden([]string{"../../testdata"})
+	tests, err := findGolden([]string{"../../testdata", "../../examples"})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -22,5 +24,19 @@ func TestGolden(t *testing.T) {
 				t.Errorf("%s: %s", gt.path(".flx"), res.Diff)
 			}
 		})
+	}
+}
+
+// The benchmark programs are too slow to run in the tests, but they must keep compiling.
+func TestBenchmarkProgramsCompile(t *testing.T) {
+	files, err := filepath.Glob("../../bench/*.flx")
+	if err != nil || len(files) == 0 {
+		t.Fatalf("no benchmark programs: %v", err)
+	}
+	for _, file := range files {
+		var errs strings.Builder
+		if _, ok := buildFile(file, &errs); !ok {
+			t.Errorf("%s does not compile:\n%s", file, errs.String())
+		}
 	}
 }

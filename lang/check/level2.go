@@ -97,11 +97,22 @@ func (c *Checker) applyCtor(pos ast.Pos, n *ast.Name, ce *ctorEnt, arg ir.Expr) 
 	})
 }
 
-// makeList builds a list of the given elements, which must share one type.
+// makeList builds a list of the given elements, which must share one type. As in Felix,
+// list of one option is the option as a list: list (Some x) is list(x), list (None) empty.
 func (c *Checker) makeList(pos ast.Pos, elems []ir.Expr) ir.Expr {
 	if len(elems) == 0 {
 		c.errorf(pos, "an empty list needs its type: write Empty[int]")
 		return invalid(pos)
+	}
+	if ot, ok := types.IsOpt(elems[0].Type()); ok && len(elems) == 1 {
+		tmp := c.newTemp(pos, ot)
+		x := func() ir.Expr { return &ir.Local{P: pos, Var: tmp} }
+		lt := types.List(ot.Elem())
+		empty := &ir.MakeVariant{P: pos, T: lt, Case: 0}
+		one := &ir.MakeVariant{P: pos, T: lt, Case: 1, Args: []ir.Expr{
+			&ir.VariantField{P: pos, T: ot.Elem(), X: x(), Case: 1, Index: 0}, empty}}
+		return &ir.Let{P: pos, Var: tmp, Init: elems[0],
+			Body: &ir.Cond{P: pos, T: lt, Cond: &ir.VariantTest{P: pos, X: x(), Case: 1}, Then: one, Else: empty}}
 	}
 	elem := elems[0].Type()
 	for _, e := range elems[1:] {

@@ -243,6 +243,10 @@ func (fc *fnCompiler) condJump(e ir.Expr, jumpWhen bool) []int {
 		jumps := fc.condJump(e.R, jumpWhen)
 		fc.patch(skip...)
 		return jumps
+	case *ir.Let:
+		// A match arm binds its variables, then tests its guard.
+		fc.assign(e.Var, e.Init)
+		return fc.condJump(e.Body, jumpWhen)
 	case *ir.CallPrim:
 		if e.Prim == "lnot" {
 			return fc.condJump(e.Args[0], !jumpWhen)

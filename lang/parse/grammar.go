@@ -5,11 +5,13 @@ import (
 	"github.com/alecthomas/participle/v2/lexer"
 )
 
-// keywords may not be used as identifiers.
+// keywords may not be used as identifiers. The words of chips and circuits (chip,
+// connector, pin, device, circuit, connect, wire, endcircuit) are not keywords, as in Felix:
+// the grammar matches them where they are expected, and elsewhere they are names.
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield|chip|connector|pin|device|circuit|connect|wire|endcircuit`
+	`match|endmatch|when|variant|of|yield`
 
 // lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
