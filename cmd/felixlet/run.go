@@ -196,7 +196,12 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 		return nil, false
 	}
 	p, err := compile.Compile(checked, compile.Config{IsBuiltin: isBuiltin})
-	if err != nil {
+	var derr *diag.Error
+	switch {
+	case errors.As(err, &derr):
+		diag.Print(stderr, diag.List{derr}, sources)
+		return nil, false
+	case err != nil:
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return nil, false
 	}

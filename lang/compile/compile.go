@@ -119,6 +119,17 @@ type instKey struct {
 // subst maps type parameters (by ID) to the types they stand for in an instance.
 type subst map[int]types.Type
 
+// key is the text of the types bound to g's own type parameters.
+func (s subst) key(g *ir.Func) string {
+	var b strings.Builder
+	for _, p := range g.TypeParams {
+		if t, ok := s[p.ID]; ok {
+			b.WriteString(t.String())
+		}
+	}
+	return b.String()
+}
+
 // apply gives t the types of the instance.
 func (s subst) apply(t types.Type) types.Type {
 	if len(s) == 0 || t == nil {
@@ -184,6 +195,11 @@ func (inst *instance) ancestor(f *ir.Func) *instance {
 	}
 	return nil
 }
+
+// maxInstanceType bounds the text of an instance's type arguments: a function whose
+// instances need ever larger types (polymorphic recursion, f[T] calling f[T * T]) would
+// otherwise be instantiated forever.
+const maxInstanceType = 1000
 
 // instanceFor returns the instance that a reference to g (with type arguments args,
 // written in the types of inst) in the body of inst denotes.

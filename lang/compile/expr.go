@@ -174,7 +174,7 @@ func (fc *fnCompiler) envFor(g *ir.Func) int {
 func (fc *fnCompiler) closureInto(g *ir.Func, typeArgs []types.Type, dst reg) {
 	mark := fc.mark()
 	env := fc.envFor(g)
-	fc.emit(code.OpClosure, dst.i, env, 0, fc.c.instanceFor(fc.inst, g, typeArgs).index)
+	fc.emit(code.OpClosure, dst.i, env, 0, fc.instanceFor(g, typeArgs).index)
 	fc.release(mark)
 }
 
@@ -211,7 +211,7 @@ func (fc *fnCompiler) callFunc(e *ir.CallFunc, dst reg) {
 	if skip == 1 {
 		fc.emit(code.OpMoveR, rBase, env, 0, 0)
 	}
-	fc.emit(code.OpCall, dst.i, sBase, rBase, fc.c.instanceFor(fc.inst, g, e.TypeArgs).index)
+	fc.emit(code.OpCall, dst.i, sBase, rBase, fc.instanceFor(g, e.TypeArgs).index)
 	fc.release(mark)
 }
 

@@ -5,6 +5,7 @@ import (
 	"math"
 
 	"github.com/felixlet/felixlet/lang/ast"
+	"github.com/felixlet/felixlet/lang/diag"
 	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/lang/types"
 	"github.com/felixlet/felixlet/vm/code"
@@ -64,7 +65,7 @@ type fnCompiler struct {
 	kstr       map[string]int        // reference constants already in KR
 	kscalar    map[uint64]int        // scalar constants already in KS
 	types      map[string]*code.Type // type descriptors made for this function
-	err        error
+	err        error                 // the first error, a *diag.Error
 }
 
 type loopJumps struct {
@@ -90,7 +91,7 @@ func (c *compiler) function(inst *instance) error {
 	for l, jumps := range fc.gotos {
 		target, ok := fc.labels[l]
 		if !ok {
-			return fmt.Errorf("%s: label %s was never placed", l.P, l.Name)
+			return &diag.Error{Pos: l.P, Msg: fmt.Sprintf("label %s was never placed", l.Name)}
 		}
 		for _, pc := range jumps {
 			fc.out.Code[pc].K = int32(target)
@@ -98,7 +99,7 @@ func (c *compiler) function(inst *instance) error {
 	}
 	fc.out.NS, fc.out.NR = fc.maxS, fc.maxR
 	if fc.maxS > math.MaxUint16-4 || fc.maxR > math.MaxUint16-4 {
-		return fmt.Errorf("%s: function %s needs too many registers", f.Pos, f.Name)
+		return &diag.Error{Pos: f.Pos, Msg: fmt.Sprintf("function %s needs too many registers", f.Name)}
 	}
 	return fc.err
 }
@@ -185,6 +186,24 @@ func (fc *fnCompiler) mark() regMark         { return regMark{fc.stop, fc.rtop} 
 func (fc *fnCompiler) release(m regMark)     { fc.stop, fc.rtop = m.s, m.r }
 func (fc *fnCompiler) temp(t types.Type) reg { return fc.newReg(kindOf(fc.typ(t))) }
 
+// instanceFor returns the instance a reference to g with type arguments args denotes,
+// reporting polymorphic recursion, which has no finite set of instances.
+func (fc *fnCompiler) instanceFor(g *ir.Func, args []types.Type) *instance {
+	inst := fc.c.instanceFor(fc.inst, g, args)
+	if size := len(inst.sub.key(g)); size > maxInstanceType && fc.err == nil {
+		fc.fail("%s calls itself with ever larger types (polymorphic recursion), which felixlet cannot compile", g.Name)
+		fc.c.queue = nil
+	}
+	return inst
+}
+
+// fail records the first error compiling the function, at the current position.
+func (fc *fnCompiler) fail(format string, args ...any) {
+	if fc.err == nil {
+		fc.err = &diag.Error{Pos: fc.pos, Msg: fmt.Sprintf(format, args...)}
+	}
+}
+
 // typ gives a type of the function's code the types of the instance being compiled.
 func (fc *fnCompiler) typ(t types.Type) types.Type { return fc.inst.sub.apply(t) }
 
@@ -212,9 +231,7 @@ func (fc *fnCompiler) emit(op code.Op, a, b, c int, k int) int {
 		}
 	}
 	if a < 0 || a > math.MaxUint16 || b < 0 || b > math.MaxUint16 || c < 0 || c > math.MaxUint16 {
-		if fc.err == nil {
-			fc.err = fmt.Errorf("%s: function %s is too large", fc.pos, fc.fn.Name)
-		}
+		fc.fail("function %s is too large", fc.fn.Name)
 	}
 	out.Code = append(out.Code, code.Instr{Op: op, A: uint16(a), B: uint16(b), C: uint16(c), K: int32(k)})
 	return pc

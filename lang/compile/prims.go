@@ -102,9 +102,7 @@ func (fc *fnCompiler) prim(e *ir.CallPrim, dst reg) {
 func (fc *fnCompiler) builtinCall(name string, descs []types.Type, args []ir.Expr, result types.Type, dst reg) {
 	idx, err := fc.c.builtin(name)
 	if err != nil {
-		if fc.err == nil {
-			fc.err = err
-		}
+		fc.fail("%v", err)
 		return
 	}
 	sBase, rBase := fc.stop, fc.rtop
