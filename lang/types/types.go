@@ -475,9 +475,6 @@ func init() {
 // List returns list[elem].
 func List(elem Type) *Variant { return &Variant{Def: ListDef, Args: []Type{elem}} }
 
-// Opt returns opt[elem].
-func Opt(elem Type) *Variant { return &Variant{Def: OptDef, Args: []Type{elem}} }
-
 // IsList reports whether t is a list, returning it.
 func IsList(t Type) (*Variant, bool) {
 	v, ok := t.(*Variant)
@@ -541,11 +538,4 @@ func Map(t Type, f func(*Var) Type) Type {
 		return &Duplex{Read: Map(t.Read, f), Write: Map(t.Write, f)}
 	}
 	return t
-}
-
-// HasVars reports whether t mentions a type variable.
-func HasVars(t Type) bool {
-	found := false
-	Map(t, func(v *Var) Type { found = true; return v })
-	return found
 }
