@@ -2,12 +2,13 @@
 // this file) against the same workloads written in Go with goroutines and channels,
 // measured in the same run on the same machine.
 //
-//	go run ./bench [-runs 5] [-only fib,loop]
+//	go run ./bench [-runs 5] [-only fib,loop,echo]
 //
 // Each program runs as a whole process several times; the median wall time, minus the
 // median start-up time of an empty program, divided by the workload's operation count
 // gives the per-operation figure. Memory figures come from the peak resident set size
-// reported by the kernel, minus the empty program's.
+// reported by the kernel, minus the empty program's. The echo workload (echo.go) drives two
+// servers with TCP clients instead.
 package main
 
 import (
@@ -100,6 +101,9 @@ func main() {
 		if w.name == "spawn" || w.name == "sieve" {
 			fmt.Printf("%-24s %-30s %s\n", "", fmt.Sprintf("peak RSS %.1f MiB", mib(f.rss)), fmt.Sprintf("peak RSS %.1f MiB", mib(g.rss)))
 		}
+	}
+	if *only == "" || contains(strings.Split(*only, ","), "echo") {
+		benchEcho(*runs, felixlet, peer, root)
 	}
 }
 

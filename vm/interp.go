@@ -368,7 +368,19 @@ reload:
 			}
 		case code.OpCallBuiltin:
 			if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
-				return m.fail(f, fn, pc, sbase, "%v", err)
+				w, ok := err.(*Wait)
+				if !ok {
+					return m.fail(f, fn, pc, sbase, "%v", err)
+				}
+				if f.gen != nil {
+					return m.fail(f, fn, pc, sbase, "a generator cannot wait for input, output or time: it runs on the stack of whoever calls it")
+				}
+				// Wait, then run the builtin again.
+				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc-1), int32(sbase), int32(rbase)
+				if err := m.park(f, w); err != nil {
+					return m.fail(f, fn, pc, sbase, "%v", err)
+				}
+				goto next
 			}
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
 			var sv uint64
@@ -636,13 +648,22 @@ reload:
 
 next:
 	// The running fibre has ended or is waiting: run the front of the active list. When it
-	// is empty, a nested scheduler returns to the fibre that called run; the mainline's
-	// scheduler ends the program.
+	// is empty, and none of the scheduler's fibres waits for the outside world, a nested
+	// scheduler returns to the fibre that called run; the mainline's scheduler ends the
+	// program.
 	for {
 		if f = m.sched.popFront(); f != nil {
 			goto reload
 		}
 		s := m.sched
+		if s.waiting > 0 || s.parent == nil && m.io.busy() {
+			// Nothing is active, but fibres wait for the outside world, or output waits to
+			// be written: sleep in the poller until one of them can go on.
+			if err := m.poll(true); err != nil {
+				return err
+			}
+			continue
+		}
 		if s.parent == nil {
 			m.cur = nil
 			return nil
@@ -665,6 +686,14 @@ func (m *Machine) checkpoint() bool {
 		m.out.Flush()
 		m.flushed = time.Now()
 	}
+	// Fibres the outside world has released join the active list even while others keep it
+	// busy.
+	if m.io.busy() {
+		if err := m.poll(false); err != nil {
+			return true
+		}
+	}
+	m.serve()
 	return m.interrupt.Load()
 }
 

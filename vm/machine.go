@@ -18,9 +18,11 @@ import (
 	"fmt"
 	"io"
 	"os"
+	"strings"
 	"sync/atomic"
 	"time"
 
+	rio "github.com/felixlet/felixlet/runtime/io"
 	"github.com/felixlet/felixlet/vm/code"
 )
 
@@ -31,6 +33,8 @@ type Builtin func(m *Machine, s []uint64, r []Value) error
 
 // Options configure a machine.
 type Options struct {
+	Stdin          io.Reader // the program's standard input
+	Dir            string    // the directory relative file names resolve against ("": the working directory)
 	Stdout, Stderr io.Writer
 	Args           []string           // the program's argv: its file name, then its arguments
 	Builtins       map[string]Builtin // the Go library, by name
@@ -77,12 +81,22 @@ type Machine struct {
 	// another goroutine, hence the atomic.
 	countCollected bool
 	collected      atomic.Uint64
+	stdin          io.Reader                  // standard input, for the library
+	dir            string                     // Options.Dir
+	io             *ioState                   // the poller and its waiting fibres, once used
+	poller         atomic.Pointer[rio.Poller] // the poller, for Interrupt and Do from other goroutines
+	requests       chan func()                // work Do queued for the machine's goroutine
+	atExit         []func()                   // run when Run returns
+	lib            map[any]any                // state the library keeps per machine
 }
 
 // New links a program with its builtins and makes a machine ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
 	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
-		countCollected: opts.CountCollected}
+		countCollected: opts.CountCollected, stdin: opts.Stdin, dir: opts.Dir, requests: make(chan func(), 8), lib: map[any]any{}}
+	if m.stdin == nil {
+		m.stdin = strings.NewReader("")
+	}
 	if m.maxStack <= 0 {
 		m.maxStack = DefaultMaxStack
 	}
@@ -120,9 +134,15 @@ func (m *Machine) Stats() Stats {
 	return s
 }
 
-// Interrupt asks the running program to stop at its next backward jump or call; Run then
-// returns ErrInterrupted. It may be called from any goroutine.
-func (m *Machine) Interrupt() { m.interrupt.Store(true) }
+// Interrupt asks the running program to stop at its next backward jump or call, or at once
+// if it is waiting for the outside world; Run then returns ErrInterrupted. It may be called
+// from any goroutine.
+func (m *Machine) Interrupt() {
+	m.interrupt.Store(true)
+	if p := m.poller.Load(); p != nil {
+		p.Wake()
+	}
+}
 
 // ErrInterrupted is returned by Run after Interrupt.
 var ErrInterrupted = fmt.Errorf("interrupted")
@@ -140,6 +160,9 @@ func (m *Machine) Run() (err error) {
 		m.cur = nil // hold no fibre once the run is over
 		m.stats.Elapsed = time.Since(start)
 		m.out.Flush()
+		for i := len(m.atExit) - 1; i >= 0; i-- {
+			m.atExit[i]()
+		}
 	}()
 	return m.loop(main)
 }

@@ -17,6 +17,7 @@ type Sched struct {
 	parent     *Sched // the scheduler whose fibre called `run`, or nil for the mainline's
 	caller     *Fibre // that fibre, resumed when this scheduler has nothing active
 	done       bool   // this scheduler has finished: fibres woken on it are abandoned
+	waiting    int    // its fibres parked on descriptors or timers: it does not finish while any are
 }
 
 // pushFront puts f at the front of the active list.

@@ -157,3 +157,31 @@ var never = read ri;
 	}
 	runtime.KeepAlive(m)
 }
+
+// Sleeping fibres are held by the timer heap: nothing else refers to them, yet the
+// collector, run again and again while they sleep, takes none, and every one wakes.
+func TestSleepingFibresAreNotCollected(t *testing.T) {
+	p := compileForTest(t, `
+var woke = 0;
+for k in 1..20000 do spawn_fthread { sleep 0.2; ++woke; }; done
+println "asleep";
+sleep 0.4;
+println woke;
+`)
+	stop := make(chan struct{})
+	go func() {
+		for {
+			select {
+			case <-stop:
+				return
+			default:
+				runtime.GC()
+			}
+		}
+	}()
+	_, out := runCounting(t, p)
+	close(stop)
+	if out != "asleep\n20000\n" {
+		t.Fatalf("printed %q, want every sleeper to wake", out)
+	}
+}

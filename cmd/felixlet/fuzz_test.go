@@ -4,6 +4,7 @@ import (
 	"io"
 	"os"
 	"path/filepath"
+	"strings"
 	"testing"
 	"time"
 )
@@ -24,7 +25,7 @@ func FuzzCompile(f *testing.F) {
 			defer close(done)
 			p, ok := build(programSource{Name: "fuzz.flx", Src: src}, io.Discard)
 			if ok {
-				execute(p, []string{"fuzz.flx"}, runFlags{}, io.Discard, io.Discard, 100*time.Millisecond)
+				execute(p, []string{"fuzz.flx"}, runFlags{}, strings.NewReader(""), io.Discard, io.Discard, 100*time.Millisecond)
 			}
 		}()
 		select {

@@ -18,6 +18,9 @@ import (
 //	NAME.stdin   fed to its standard input (optional)
 //	NAME.stderr  its exact standard error (optional; otherwise not compared)
 //	NAME.exit    its exit status (optional; otherwise 0)
+//
+// Each runs with a fresh empty directory of its own for the relative file names it loads
+// and saves, removed afterwards.
 type goldenTest struct {
 	Name string // the base name, without .flx
 	Dir  string // the directory holding its files
@@ -91,8 +94,14 @@ func runGolden(t goldenTest, timeout time.Duration) goldenResult {
 			return res
 		}
 	}
+	scratch, err := os.MkdirTemp("", "felixlet-"+t.Name)
+	if err != nil {
+		res.Diff = err.Error()
+		return res
+	}
+	defer os.RemoveAll(scratch)
 	var stdout, stderr bytes.Buffer
-	status := runProgram(programSource{Name: t.Name + ".flx", Dir: t.Dir, Src: src}, nil, stdin, &stdout, &stderr, timeout)
+	status := runProgram(programSource{Name: t.Name + ".flx", Dir: t.Dir, Src: src}, nil, runFlags{dir: scratch}, stdin, &stdout, &stderr, timeout)
 	if d := firstDiff("stdout", string(want), stdout.String()); d != "" {
 		res.Diff = d
 		return res

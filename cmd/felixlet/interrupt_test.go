@@ -22,7 +22,7 @@ var s = 0; while s >= 0 do s = s + read i; if s > 1000 do s = 0; done done`,
 		t.Run(name, func(t *testing.T) {
 			var out, errs bytes.Buffer
 			start := time.Now()
-			status := runProgram(programSource{Name: "endless.flx", Src: []byte(src)}, nil, strings.NewReader(""), &out, &errs, 200*time.Millisecond)
+			status := runProgram(programSource{Name: "endless.flx", Src: []byte(src)}, nil, runFlags{}, strings.NewReader(""), &out, &errs, 200*time.Millisecond)
 			if elapsed := time.Since(start); elapsed > 5*time.Second {
 				t.Errorf("took %v to stop", elapsed)
 			}

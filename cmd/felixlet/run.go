@@ -86,8 +86,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 
 // runFlags are the flags of run (and of the bare form).
 type runFlags struct {
-	stats   bool // print the scheduler's counts on stderr at exit
-	signals bool // stop cleanly (printed output flushed) on SIGINT and SIGTERM
+	stats   bool   // print the scheduler's counts on stderr at exit
+	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
+	dir     string // the directory relative file names resolve against ("": the working directory)
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
@@ -137,16 +138,16 @@ func runFile(file string, args []string, fl runFlags, stdin io.Reader, stdout, s
 		return exitUsage
 	}
 	fl.signals = true
-	return execute(p, append([]string{file}, args...), fl, stdout, stderr, 0)
+	return execute(p, append([]string{file}, args...), fl, stdin, stdout, stderr, 0)
 }
 
 // runProgram compiles and runs a program; a positive timeout stops it after that long.
-func runProgram(ps programSource, args []string, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
+func runProgram(ps programSource, args []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
 	p, ok := build(ps, stderr)
 	if !ok {
 		return exitUsage
 	}
-	return execute(p, append([]string{ps.Name}, args...), runFlags{}, stdout, stderr, timeout)
+	return execute(p, append([]string{ps.Name}, args...), fl, stdin, stdout, stderr, timeout)
 }
 
 // buildFile reads, checks and compiles a program, reporting errors on stderr.
@@ -220,8 +221,8 @@ func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
 func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(name) }
 
 // execute runs a compiled program and returns the exit status.
-func execute(p *code.Program, argv []string, fl runFlags, stdout, stderr io.Writer, timeout time.Duration) int {
-	m, err := vm.New(p, vm.Options{Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
+func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
+	m, err := vm.New(p, vm.Options{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
 		CountCollected: fl.stats})
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
@@ -233,13 +234,19 @@ func execute(p *code.Program, argv []string, fl runFlags, stdout, stderr io.Writ
 	}
 	var caught atomic.Value // the signal that stopped the program
 	if fl.signals {
-		sigs := make(chan os.Signal, 1)
-		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM)
+		sigs := make(chan os.Signal, 4)
+		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1)
 		defer signal.Stop(sigs)
 		go func() {
-			if s, ok := <-sigs; ok {
+			for s := range sigs {
+				if s == syscall.SIGUSR1 {
+					// The counts so far, for watching a long-running program.
+					m.Do(func() { printLiveStats(stderr, m) })
+					continue
+				}
 				caught.Store(s)
 				m.Interrupt()
+				return
 			}
 		}()
 	}
@@ -268,6 +275,13 @@ func execute(p *code.Program, argv []string, fl runFlags, stdout, stderr io.Writ
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return exitRuntime
 	}
+}
+
+// printLiveStats writes the scheduler's counts on one line, while the program runs.
+func printLiveStats(w io.Writer, m *vm.Machine) {
+	st := m.Stats()
+	fmt.Fprintf(w, "felixlet: %d fibres spawned, %d ended, %d live; %d channel transfers\n",
+		st.Spawned, st.Ended, st.Spawned-st.Ended, st.Transfers)
 }
 
 // printStats writes the scheduler's counts at exit. The collector is run first so that the

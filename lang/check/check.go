@@ -360,7 +360,7 @@ func (c *Checker) mainline(f *ast.File) *ir.Func {
 // open. felixlet's library is visible without opening it, so `open` of one of these is
 // accepted and does nothing (LANGUAGE.md 1.1).
 var felixLibraryModules = map[string]bool{
-	"BaseChips": true, "Faio": true, "Faio_Posix": true, "Fibres": true, "FileSystem": true,
+	"BaseChips": true, "Faio_Posix": true, "Fibres": true, "FileSystem": true,
 	"Filename": true, "Directory": true, "Env": true, "Shell": true, "Socket": true, "Stream": true,
 }
 

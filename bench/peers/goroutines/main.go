@@ -1,17 +1,24 @@
 // Command goroutines is the Go peer of felixlet's benchmark workloads: the same programs
 // written with goroutines and unbuffered channels, measured by the harness in the same run
 // as felixlet. Usage: goroutines WORKLOAD, where WORKLOAD is one of fib, loop, pingpong,
-// chain, spawn, park, sieve or empty (start-up only).
+// chain, spawn, park, sieve or empty (start-up only); or goroutines echo PORT, the echo
+// server of examples/echo.flx.
 package main
 
 import (
+	"bufio"
 	"fmt"
+	"net"
 	"os"
 )
 
 func main() {
+	if len(os.Args) == 3 && os.Args[1] == "echo" {
+		echo(os.Args[2])
+		return
+	}
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: goroutines fib|loop|pingpong|chain|spawn|park|sieve|empty")
+		fmt.Fprintln(os.Stderr, "usage: goroutines fib|loop|pingpong|chain|spawn|park|sieve|empty, or goroutines echo PORT")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
@@ -92,6 +99,41 @@ func spawn(n int) {
 		go func() { fmt.Println(<-ch) }()
 	}
 	fmt.Println(n)
+}
+
+// echo serves TCP clients on 127.0.0.1:port, a goroutine per connection, each reading a
+// line and writing it back (a write per line, like sock_write) until the client closes.
+func echo(port string) {
+	l, err := net.Listen("tcp", "127.0.0.1:"+port)
+	if err != nil {
+		fmt.Fprintln(os.Stderr, err)
+		os.Exit(1)
+	}
+	for {
+		c, err := l.Accept()
+		if err != nil {
+			fmt.Fprintln(os.Stderr, err)
+			os.Exit(1)
+		}
+		go func() {
+			defer c.Close()
+			in := bufio.NewReaderSize(c, 64<<10)
+			for {
+				line, err := in.ReadSlice('\n')
+				if err == bufio.ErrBufferFull {
+					err = nil // a long line: echo it in pieces
+				}
+				if len(line) > 0 {
+					if _, werr := c.Write(line); werr != nil {
+						return
+					}
+				}
+				if err != nil {
+					return
+				}
+			}
+		}()
+	}
 }
 
 // sieve is the concurrent prime sieve.
