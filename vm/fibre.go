@@ -2,7 +2,7 @@ package vm
 
 import (
 	"runtime"
-	"sync/atomic"
+	"sync"
 
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -61,8 +61,8 @@ func (m *Machine) newFibre(clo *Closure, sched *Sched) *Fibre {
 	m.nextID++
 	f := m.stack(clo)
 	f.sched, f.id = sched, m.nextID
-	if m.countCollected {
-		runtime.AddCleanup(f, countCollected, &m.collected)
+	if m.collect != nil {
+		runtime.AddCleanup(f, fibreCollected, collectedFibre{m.collect, f.id})
 	}
 	m.stats.Spawned++
 	m.stats.live++
@@ -70,7 +70,48 @@ func (m *Machine) newFibre(clo *Closure, sched *Sched) *Fibre {
 	return f
 }
 
-func countCollected(n *atomic.Uint64) { n.Add(1) }
+// collectCounter counts the fibres Go's collector reclaims, telling apart those that had
+// ended from those left waiting: a cleanup registered for each fibre reports its id, and
+// the ids of the fibres that ended wait in a set until then. Cleanups run on a goroutine
+// of their own, hence the lock.
+type collectCounter struct {
+	mu      sync.Mutex
+	ended   map[uint32]bool // fibres that ended and have not been collected yet
+	total   uint64          // fibres collected
+	waiting uint64          // fibres collected that had not ended
+}
+
+// collectedFibre is what a fibre's cleanup gets: it must not refer to the fibre.
+type collectedFibre struct {
+	c  *collectCounter
+	id uint32
+}
+
+func fibreCollected(f collectedFibre) {
+	c := f.c
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	c.total++
+	if c.ended[f.id] {
+		delete(c.ended, f.id)
+	} else {
+		c.waiting++
+	}
+}
+
+// end notes that a fibre ended.
+func (c *collectCounter) end(id uint32) {
+	c.mu.Lock()
+	c.ended[id] = true
+	c.mu.Unlock()
+}
+
+// counts returns the fibres collected, and those of them that had not ended.
+func (c *collectCounter) counts() (total, waiting uint64) {
+	c.mu.Lock()
+	defer c.mu.Unlock()
+	return c.total, c.waiting
+}
 
 // stack makes a fibre whose one frame will run clo with no arguments.
 func (m *Machine) stack(clo *Closure) *Fibre {

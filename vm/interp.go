@@ -368,19 +368,10 @@ reload:
 			}
 		case code.OpCallBuiltin:
 			if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
-				w, ok := err.(*Wait)
-				if !ok {
-					return m.fail(f, fn, pc, sbase, "%v", err)
+				if err := m.builtinStopped(err, f, fn, pc, sbase, rbase); err != nil {
+					return err
 				}
-				if f.gen != nil {
-					return m.fail(f, fn, pc, sbase, "a generator cannot wait for input, output or time: it runs on the stack of whoever calls it")
-				}
-				// Wait, then run the builtin again.
-				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc-1), int32(sbase), int32(rbase)
-				if err := m.park(f, w); err != nil {
-					return m.fail(f, fn, pc, sbase, "%v", err)
-				}
-				goto next
+				goto next // the fibre waits
 			}
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
 			var sv uint64
@@ -402,11 +393,7 @@ reload:
 			}
 			clear(R[:fn.NR])
 			if caller == bottom {
-				m.stats.Ended++
-				m.stats.live--
-				if m.trace != nil {
-					m.traceEvent("end %s", describe(f))
-				}
+				m.ended(f)
 				goto next
 			}
 			fn = m.funcs[caller]
@@ -647,34 +634,73 @@ reload:
 	}
 
 next:
-	// The running fibre has ended or is waiting: run the front of the active list. When it
-	// is empty, and none of the scheduler's fibres waits for the outside world, a nested
-	// scheduler returns to the fibre that called run; the mainline's scheduler ends the
-	// program.
+	// The running fibre has ended or is waiting: run the next one.
+	if f = m.sched.popFront(); f != nil {
+		goto reload
+	}
+	f, err := m.idle()
+	if f != nil {
+		goto reload
+	}
+	m.cur = nil
+	return err
+}
+
+// idle finds the fibre to run when the active list is empty. While some of the
+// scheduler's fibres wait for the outside world (or output waits to be written), it sleeps
+// in the poller until one can go on; otherwise a nested scheduler returns to the fibre
+// that called run. It returns nil, nil when the mainline's scheduler has nothing left:
+// the program's end.
+func (m *Machine) idle() (*Fibre, error) {
 	for {
-		if f = m.sched.popFront(); f != nil {
-			goto reload
-		}
 		s := m.sched
 		if s.waiting > 0 || s.parent == nil && m.io.busy() {
-			// Nothing is active, but fibres wait for the outside world, or output waits to
-			// be written: sleep in the poller until one of them can go on.
 			if err := m.poll(true); err != nil {
-				return err
+				return nil, err
+			}
+			if f := s.popFront(); f != nil {
+				return f, nil
 			}
 			continue
 		}
 		if s.parent == nil {
-			m.cur = nil
-			return nil
+			return nil, nil
 		}
 		s.done = true
 		m.sched = s.parent
-		f = s.caller
 		if m.trace != nil {
-			m.traceEvent("nested scheduler done; %s resumes", describe(f))
+			m.traceEvent("nested scheduler done; %s resumes", describe(s.caller))
 		}
-		goto reload
+		return s.caller, nil
+	}
+}
+
+// builtinStopped handles a builtin that returned an error: a Wait parks the fibre to run
+// the builtin again later (and builtinStopped returns nil); anything else fails the fibre.
+func (m *Machine) builtinStopped(err error, f *Fibre, fn *code.Func, pc, sbase, rbase int) error {
+	w, ok := err.(*Wait)
+	switch {
+	case !ok:
+		return m.fail(f, fn, pc, sbase, "%v", err)
+	case f.gen != nil:
+		return m.fail(f, fn, pc, sbase, "a generator cannot wait for input, output or time: it runs on the stack of whoever calls it")
+	}
+	f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc-1), int32(sbase), int32(rbase)
+	if err := m.park(f, w); err != nil {
+		return m.fail(f, fn, pc, sbase, "%v", err)
+	}
+	return nil
+}
+
+// ended counts a fibre that returned from its bottom frame.
+func (m *Machine) ended(f *Fibre) {
+	m.stats.Ended++
+	m.stats.live--
+	if m.collect != nil {
+		m.collect.end(f.id)
+	}
+	if m.trace != nil {
+		m.traceEvent("end %s", describe(f))
 	}
 }
 

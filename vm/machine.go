@@ -52,53 +52,58 @@ const DefaultMaxStack = 16 << 20
 
 // Stats counts what the scheduler did.
 type Stats struct {
-	Spawned   uint64        // fibres created, the mainline included
-	Ended     uint64        // fibres that ran to their end
-	Transfers uint64        // values passed over channels
-	PeakLive  uint64        // the most fibres alive (not ended) at once, collected or not
-	Collected uint64        // fibres reclaimed by the collector (with Options.CountCollected)
-	Elapsed   time.Duration // the run time
-	live      uint64
+	Spawned   uint64 // fibres created, the mainline included
+	Ended     uint64 // fibres that ran to their end
+	Transfers uint64 // values passed over channels
+	PeakLive  uint64 // the most fibres alive (not ended) at once, collected or not
+	Collected uint64 // fibres reclaimed by the collector (with Options.CountCollected)
+	// CollectedWaiting is how many of those had not ended: left waiting on a channel
+	// nothing could reach any more.
+	CollectedWaiting uint64
+	Elapsed          time.Duration // the run time
+	live             uint64
 }
 
 // Machine runs one program.
 type Machine struct {
-	funcs     []*code.Func  // the program's functions, by index
-	builtins  []Builtin     // the builtins the program calls, in the program's order
-	out       *bufio.Writer // buffered standard output
-	errw      io.Writer     // standard error
-	args      []string      // the program's argv
-	maxStack  int           // the most registers of each kind a fibre may have
-	trace     io.Writer     // where scheduling events go, or nil
-	sched     *Sched        // the scheduler running now
-	nextID    uint32        // the id of the last fibre made
-	stats     Stats         // counts for --stats
-	interrupt atomic.Bool   // set by Interrupt, from any goroutine
-	outFile   *os.File      // stdout, when it is a terminal, to flush after each line
-	flushed   time.Time     // when standard output was last written out
-	cur       *Fibre        // the fibre running when the loop last switched, for internal errors
-	// collected counts reclaimed fibres when countCollected is set; cleanups run on
-	// another goroutine, hence the atomic.
-	countCollected bool
-	collected      atomic.Uint64
-	stdin          io.Reader                  // standard input, for the library
-	dir            string                     // Options.Dir
-	io             *ioState                   // the poller and its waiting fibres, once used
-	poller         atomic.Pointer[rio.Poller] // the poller, for Interrupt and Do from other goroutines
-	requests       chan func()                // work Do queued for the machine's goroutine
-	atExit         []func()                   // run when Run returns
-	lib            map[any]any                // state the library keeps per machine
+	funcs     []*code.Func               // the program's functions, by index
+	builtins  []Builtin                  // the builtins the program calls, in the program's order
+	out       *bufio.Writer              // buffered standard output
+	errw      io.Writer                  // standard error
+	args      []string                   // the program's argv
+	maxStack  int                        // the most registers of each kind a fibre may have
+	trace     io.Writer                  // where scheduling events go, or nil
+	sched     *Sched                     // the scheduler running now
+	nextID    uint32                     // the id of the last fibre made
+	stats     Stats                      // counts for --stats
+	interrupt atomic.Bool                // set by Interrupt, from any goroutine
+	outFile   *os.File                   // stdout, when it is a terminal, to flush after each line
+	flushed   time.Time                  // when standard output was last written out
+	cur       *Fibre                     // the fibre running when the loop last switched, for internal errors
+	collect   *collectCounter            // counts reclaimed fibres, with Options.CountCollected
+	stdin     io.Reader                  // standard input, for the library
+	dir       string                     // Options.Dir
+	io        *ioState                   // the poller and its waiting fibres, once used
+	poller    atomic.Pointer[rio.Poller] // the poller, for Interrupt and Do from other goroutines
+	requests  chan func()                // work Do queued for the machine's goroutine
+	atExit    []func()                   // run when Run returns
+	lib       map[any]any                // state the library keeps per machine
+	library   map[string]Builtin         // Options.Builtins, to link more code in a session
+	root      *Sched                     // in a session, the scheduler every input runs on
 }
 
 // New links a program with its builtins and makes a machine ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
 	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
-		countCollected: opts.CountCollected, stdin: opts.Stdin, dir: opts.Dir, requests: make(chan func(), 8), lib: map[any]any{}}
+		stdin: opts.Stdin, dir: opts.Dir, requests: make(chan func(), 8), lib: map[any]any{}}
 	if m.stdin == nil {
 		m.stdin = strings.NewReader("")
 	}
 	if m.maxStack <= 0 {
 		m.maxStack = DefaultMaxStack
+	}
+	if opts.CountCollected {
+		m.collect = &collectCounter{ended: map[uint32]bool{}}
 	}
 	if opts.Stdout == nil {
 		opts.Stdout = io.Discard
@@ -110,14 +115,23 @@ func New(p *code.Program, opts Options) (*Machine, error) {
 	if f, ok := opts.Stdout.(*os.File); ok && isTerminal(f) {
 		m.outFile = f
 	}
-	for _, name := range p.Builtins {
-		b := opts.Builtins[name]
+	m.library = opts.Builtins
+	if err := m.link(p.Builtins); err != nil {
+		return nil, err
+	}
+	return m, nil
+}
+
+// link finds the builtins named after those the machine has already linked.
+func (m *Machine) link(names []string) error {
+	for _, name := range names[len(m.builtins):] {
+		b := m.library[name]
 		if b == nil {
-			return nil, fmt.Errorf("the program needs the builtin %q, which this machine lacks", name)
+			return fmt.Errorf("the program needs the builtin %q, which this machine lacks", name)
 		}
 		m.builtins = append(m.builtins, b)
 	}
-	return m, nil
+	return nil
 }
 
 // Args returns the program's argv.
@@ -130,7 +144,9 @@ func (m *Machine) Stdout() *bufio.Writer { return m.out }
 // it can rise after Run has returned.
 func (m *Machine) Stats() Stats {
 	s := m.stats
-	s.Collected = m.collected.Load()
+	if m.collect != nil {
+		s.Collected, s.CollectedWaiting = m.collect.counts()
+	}
 	return s
 }
 
@@ -160,9 +176,7 @@ func (m *Machine) Run() (err error) {
 		m.cur = nil // hold no fibre once the run is over
 		m.stats.Elapsed = time.Since(start)
 		m.out.Flush()
-		for i := len(m.atExit) - 1; i >= 0; i-- {
-			m.atExit[i]()
-		}
+		m.Close()
 	}()
 	return m.loop(main)
 }

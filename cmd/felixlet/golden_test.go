@@ -8,7 +8,8 @@ import (
 )
 
 // TestGolden runs every golden program under testdata, and the examples, through the
-// same code as `felixlet test`.
+// same runner as `felixlet test` (runGolden), one subtest per program so that
+// `go test -run TestGolden/NAME` runs one.
 func TestGolden(t *testing.T) {
 	tests, err := findGolden([]string{"../../testdata", "../../examples"})
 	if err != nil {
@@ -20,8 +21,8 @@ func TestGolden(t *testing.T) {
 	for _, gt := range tests {
 		t.Run(gt.Name, func(t *testing.T) {
 			t.Parallel()
-			if res := runGolden(gt, 20*time.Second); res.Diff != "" {
-				t.Errorf("%s: %s", gt.path(".flx"), res.Diff)
+			if res := runGolden(gt, goldenOptions{Timeout: 20 * time.Second}); res.Diff != "" {
+				t.Errorf("%s: %s", gt.file(), res.Diff)
 			}
 		})
 	}

@@ -26,7 +26,7 @@ var s = 0; while s >= 0 do s = s + read i; if s > 1000 do s = 0; done done`,
 			if elapsed := time.Since(start); elapsed > 5*time.Second {
 				t.Errorf("took %v to stop", elapsed)
 			}
-			if status != exitRuntime || !strings.Contains(errs.String(), "timed out") {
+			if status != exitTimeout || !strings.Contains(errs.String(), "timed out") {
 				t.Errorf("status %d, stderr %q; want a timeout", status, errs.String())
 			}
 		})

@@ -4,6 +4,7 @@ import (
 	"errors"
 	"fmt"
 	"io"
+	"io/fs"
 	"os"
 	"os/signal"
 	"path/filepath"
@@ -30,25 +31,66 @@ const (
 	exitRuntime = 1
 	exitUsage   = 2 // also compile errors
 	exitHalt    = 3
+	// exitTimeout is the status of a program stopped by a time limit, which only golden
+	// tests have: the status timeout(1) gives, so that a test can tell it from others.
+	exitTimeout = 124
 )
 
 const version = "felixlet 0.1.0"
 
 const usage = `usage:
-  felixlet run [--stats] prog.flx [args...]   run a program
-  felixlet [--stats] prog.flx [args...]       the same
-  felixlet check prog.flx ...       parse and type-check only
-  felixlet disasm prog.flx          print the bytecode
-  felixlet version
+  felixlet run [flags] prog.flx [args...]  run a program (args reach it as System::argv 1, ...)
+  felixlet [flags] prog.flx [args...]      the same
+  felixlet                                 a REPL when stdin is a terminal; otherwise run the program read from stdin
+  felixlet repl                            the REPL; on lines read from stdin, without prompts, when it is not a terminal
+  felixlet check prog.flx ...              parse and type-check only; report every error
+  felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
+  felixlet disasm prog.flx                 the bytecode, one function after another, with source lines
+  felixlet version                         print the version
+  felixlet help                            the flags, golden tests and exit statuses
+`
+
+// help is what `felixlet help` prints: the usage, then the flags and the rest.
+const help = usage + `
+Flags of run and the bare form, before the program's name:
+  --stats   at exit, print on stderr the fibres spawned, ended, left waiting and
+            collected, the channel transfers, the peak of live fibres and the run time
+  --trace   print each scheduling event on stderr
+
+Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
+NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
+otherwise 0); or NAME.fdoc, a Felix literate file with an @felix section (the program)
+and an @expect section (its stdout), each ended by a line holding @. Directories are
+searched recursively, except those named script or starting with _. Each test runs in a
+scratch directory of its own; they run in parallel, and report in the order of their paths.
+Flags of test, anywhere among the paths, as -flag or --flag:
+  -run PATTERN       run the tests whose name matches the Go regexp; a test's name is its
+                     path from the directory given, without extension (loops/while_ends)
+  -timeout DURATION  fail a test that runs longer (default 10s; 0 for no limit)
+  -update            rewrite NAME.expect, or the @expect section, from what each program
+                     prints; NAME.stderr if it exists; NAME.exit if it exists or the
+                     status is not 0. A test that times out is not rewritten.
+
+Exit status: 0 when the program ran to its end (fibres left waiting are normal), 1 for a
+runtime error, 2 for a compile error or bad usage, 3 for halt. test: 0 when every test
+passed, 1 when any failed, 2 for bad usage.
 `
 
 // run is the whole command, on explicit streams so that tests can drive it.
 func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
+		return noArguments(stdin, stdout, stderr)
 	}
 	switch args[0] {
+	case "repl":
+		if len(args) > 1 {
+			fmt.Fprint(stderr, usage)
+			return exitUsage
+		}
+		if isTerminal(stdin) {
+			return replTerminal(stdout, stderr)
+		}
+		return replLines(stdin, stdout, stderr)
 	case "run":
 		return runCommand(args[1:], stdin, stdout, stderr)
 	case "check":
@@ -74,12 +116,22 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		fmt.Fprint(stdout, code.Disasm(p))
 		return exitOK
+	case "test":
+		return testCommand(args[1:], stdout, stderr)
 	case "version":
 		fmt.Fprintln(stdout, version)
 		return exitOK
 	case "help", "-h", "-help", "--help":
-		fmt.Fprint(stdout, usage)
+		fmt.Fprint(stdout, help)
 		return exitOK
+	}
+	// The bare form. A word without an extension that names no file is a mistyped command
+	// more likely than a program.
+	if name := args[0]; !strings.HasPrefix(name, "-") && filepath.Ext(name) == "" {
+		if _, err := os.Stat(name); errors.Is(err, fs.ErrNotExist) {
+			fmt.Fprintf(stderr, "felixlet: unknown command %s (and no such file)\n%s", name, usage)
+			return exitUsage
+		}
 	}
 	return runCommand(args, stdin, stdout, stderr)
 }
@@ -87,6 +139,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 // runFlags are the flags of run (and of the bare form).
 type runFlags struct {
 	stats   bool   // print the scheduler's counts on stderr at exit
+	trace   bool   // print each scheduling event on stderr
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
 }
@@ -98,6 +151,8 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		switch args[0] {
 		case "--stats", "-stats":
 			fl.stats = true
+		case "--trace", "-trace":
+			fl.trace = true
 		default:
 			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
 			return exitUsage
@@ -222,11 +277,20 @@ func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(nam
 
 // execute runs a compiled program and returns the exit status.
 func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
-	m, err := vm.New(p, vm.Options{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
-		CountCollected: fl.stats})
+	opts := vm.Options{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
+		CountCollected: fl.stats}
+	var trace *traceWriter
+	if fl.trace {
+		trace = &traceWriter{w: stderr}
+		opts.Trace = trace
+	}
+	m, err := vm.New(p, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return exitUsage
+	}
+	if trace != nil {
+		trace.m = m
 	}
 	if timeout > 0 {
 		t := time.AfterFunc(timeout, m.Interrupt)
@@ -264,7 +328,7 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 		return 128 + int(s.(syscall.Signal))
 	case errors.Is(err, vm.ErrInterrupted) && timeout > 0:
 		fmt.Fprintf(stderr, "felixlet: %s timed out after %v\n", argv[0], timeout)
-		return exitRuntime
+		return exitTimeout
 	case errors.As(err, &rerr):
 		rerr.Report(stderr)
 		if rerr.Halt {
@@ -284,14 +348,34 @@ func printLiveStats(w io.Writer, m *vm.Machine) {
 		st.Spawned, st.Ended, st.Spawned-st.Ended, st.Transfers)
 }
 
-// printStats writes the scheduler's counts at exit. The collector is run first so that the
-// count of collected fibres includes those that became garbage at the end.
+// printStats writes the scheduler's counts at exit, in the order of docs/COMMAND.md. The
+// collector is run first so that the count of collected fibres includes those that became
+// garbage at the end.
 func printStats(w io.Writer, m *vm.Machine) {
-	runtime.GC()
-	time.Sleep(10 * time.Millisecond) // let the cleanups that counting relies on run
 	st := m.Stats()
-	fmt.Fprintf(w, "fibres: %d spawned, %d ended, %d waiting at exit, %d collected, %d peak live\n",
-		st.Spawned, st.Ended, st.Spawned-st.Ended, st.Collected, st.PeakLive)
+	// Once the run is over nothing refers to the fibres left waiting: collect them, and
+	// give the cleanups that count them a moment to run.
+	for deadline := time.Now().Add(200 * time.Millisecond); st.CollectedWaiting < st.Spawned-st.Ended && time.Now().Before(deadline); st = m.Stats() {
+		runtime.GC()
+		time.Sleep(5 * time.Millisecond)
+	}
+	fmt.Fprintf(w, "fibres: %d spawned, %d ended, %d left waiting (%d of them collected)\n",
+		st.Spawned, st.Ended, st.Spawned-st.Ended, st.CollectedWaiting)
 	fmt.Fprintf(w, "channel transfers: %d\n", st.Transfers)
-	fmt.Fprintf(w, "time: %v\n", st.Elapsed.Round(time.Microsecond))
+	fmt.Fprintf(w, "peak live fibres: %d\n", st.PeakLive)
+	fmt.Fprintf(w, "run time: %v\n", st.Elapsed.Round(time.Microsecond))
+}
+
+// traceWriter takes the machine's scheduling events for --trace. It writes out the
+// program's buffered output before each event, so that output and events appear in the
+// order they happened when both go to one place. The machine writes events only from its
+// own goroutine, the one that writes its output.
+type traceWriter struct {
+	m *vm.Machine // the machine whose output goes first; set once it is made
+	w io.Writer   // where the events go: standard error
+}
+
+func (t *traceWriter) Write(p []byte) (int, error) {
+	t.m.Stdout().Flush()
+	return t.w.Write(p)
 }

@@ -348,11 +348,17 @@ func (c *Checker) library(f *ast.File) {
 
 // mainline checks the program's top-level statements as the body of the mainline.
 func (c *Checker) mainline(f *ast.File) *ir.Func {
-	main := &ir.Func{Name: "main", Pos: ast.Pos{File: f.Name, Line: 1, Col: 1}, Kind: ir.KindMain,
-		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
-	c.funcs = append(c.funcs, main)
+	main := c.newMain(f.Name)
 	sc := newScope(c.lib, main, scopeFunc)
 	c.body(main, sc, nil, f.Stmts)
+	return main
+}
+
+// newMain makes the mainline, the function of a program's top-level statements.
+func (c *Checker) newMain(file string) *ir.Func {
+	main := &ir.Func{Name: "main", Pos: ast.Pos{File: file, Line: 1, Col: 1}, Kind: ir.KindMain,
+		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
+	c.funcs = append(c.funcs, main)
 	return main
 }
 

@@ -34,6 +34,9 @@ import (
 type Config struct {
 	// IsBuiltin reports whether the machine has a Go builtin of this name; nil accepts all.
 	IsBuiltin func(name string) bool
+	// Session, for a REPL, makes the program one input of a session (see Session), and is
+	// updated when the compilation succeeds.
+	Session *Session
 }
 
 // Compile compiles a checked program. Every function outside a generic definition is
@@ -42,6 +45,9 @@ type Config struct {
 func Compile(p *ir.Program, cfg Config) (*code.Program, error) {
 	c := &compiler{cfg: cfg, out: &code.Program{}, instances: map[instKey]*instance{},
 		builtins: map[string]int{}, reach: map[*ir.Func]int{}, ownsEnv: map[*ir.Func]bool{}}
+	if cfg.Session != nil {
+		c.startSession(p.Main)
+	}
 	for _, f := range p.Funcs {
 		for _, v := range f.Vars {
 			if v.Captured {
@@ -72,6 +78,11 @@ func Compile(p *ir.Program, cfg Config) (*code.Program, error) {
 			return nil, err
 		}
 	}
+	if c.session != nil {
+		c.session.funcs += len(c.out.Funcs)
+		c.session.builtins = c.out.Builtins
+		*cfg.Session = *c.session
+	}
 	return c.out, nil
 }
 
@@ -95,6 +106,9 @@ type compiler struct {
 	// through f's closure environment go: 0 means f needs no environment.
 	reach   map[*ir.Func]int
 	ownsEnv map[*ir.Func]bool // the function has captured variables, so makes an environment
+	session *Session          // a copy of Config.Session, updated as the compilation goes
+	main    *ir.Func          // the mainline, in a session
+	base    int               // the number of the first function compiled here
 }
 
 // instance is one compiled copy of a function: the function with its type parameters (and
@@ -168,9 +182,23 @@ func (c *compiler) instance(f *ir.Func, parent *instance, args []types.Type) *in
 	if len(args) > 0 {
 		name += "[" + strings.TrimSuffix(strings.ReplaceAll(key.String(), ";", ", "), ", ") + "]"
 	}
-	inst := &instance{fn: f, parent: parent, sub: sub, index: len(c.out.Funcs), envHomes: map[*ir.Var]home{}}
-	for _, v := range f.Vars {
-		switch k := kindOf(sub.apply(v.Type)); {
+	inst := &instance{fn: f, parent: parent, sub: sub, index: c.base + len(c.out.Funcs)}
+	if f == c.main {
+		inst.envHomes = c.session.homes(f)
+	} else {
+		inst.layOutEnv()
+	}
+	c.instances[k] = inst
+	c.out.Funcs = append(c.out.Funcs, &code.Func{Name: name, File: f.Pos.File, Index: inst.index})
+	c.queue = append(c.queue, inst)
+	return inst
+}
+
+// layOutEnv gives the instance's captured variables their slots in its environment.
+func (inst *instance) layOutEnv() {
+	inst.envHomes = map[*ir.Var]home{}
+	for _, v := range inst.fn.Vars {
+		switch k := kindOf(inst.sub.apply(v.Type)); {
 		case !v.Captured || k == kNone:
 		case k == kS:
 			inst.envHomes[v] = home{k: kS, inEnv: true, i: inst.envShape.NS}
@@ -180,10 +208,6 @@ func (c *compiler) instance(f *ir.Func, parent *instance, args []types.Type) *in
 			inst.envShape.NR++
 		}
 	}
-	c.instances[k] = inst
-	c.out.Funcs = append(c.out.Funcs, &code.Func{Name: name, File: f.Pos.File, Index: inst.index})
-	c.queue = append(c.queue, inst)
-	return inst
 }
 
 // ancestor returns the instance of f among inst and the instances enclosing it.
@@ -270,8 +294,23 @@ func (c *compiler) noteFuncRef(g *ir.Func, note func(*ir.Func, int)) {
 	}
 }
 
-// needsEnv reports whether f receives its closure's environment in r0.
-func (c *compiler) needsEnv(f *ir.Func) bool { return c.reach[f] > 0 }
+// needsEnv reports whether f receives its closure's environment in r0 (in a session the
+// mainline receives the session environment there).
+func (c *compiler) needsEnv(f *ir.Func) bool { return c.reach[f] > 0 || f == c.main }
+
+// startSession compiles the program as the next input of the configured session: every
+// variable of the mainline lives in the session environment.
+func (c *compiler) startSession(main *ir.Func) {
+	c.session, c.main, c.base = c.cfg.Session.clone(), main, c.cfg.Session.funcs
+	for _, b := range c.session.builtins {
+		c.builtins[b] = len(c.out.Builtins)
+		c.out.Builtins = append(c.out.Builtins, b)
+	}
+	for _, v := range main.Vars {
+		v.Captured = true
+	}
+	c.ownsEnv[main] = true
+}
 
 // builtin returns the index of a named Go builtin.
 func (c *compiler) builtin(name string) (int, error) {

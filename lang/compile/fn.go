@@ -75,7 +75,7 @@ type loopJumps struct {
 // function compiles an instance into its code.Func.
 func (c *compiler) function(inst *instance) error {
 	f := inst.fn
-	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index], homes: map[*ir.Var]home{}, ownEnv: -1,
+	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1,
 		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{},
 		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
@@ -140,7 +140,10 @@ func (fc *fnCompiler) prologue() {
 			fc.homes[v] = home{k: k, i: fc.newReg(k).i}
 		}
 	}
-	if fc.c.ownsEnv[f] {
+	switch {
+	case f == fc.c.main:
+		fc.ownEnv = 0 // the session environment
+	case fc.c.ownsEnv[f]:
 		fc.ownEnv = fc.newReg(kR).i
 		up := code.NoReg
 		if fc.out.NeedsEnv {

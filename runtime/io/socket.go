@@ -4,8 +4,9 @@ package io
 
 import (
 	"fmt"
-	"net"
+	"net/netip"
 	"strconv"
+	"strings"
 
 	"golang.org/x/sys/unix"
 )
@@ -13,7 +14,7 @@ import (
 // Listen makes a non-blocking TCP socket listening on host:port (port 0: any free port)
 // and returns it with the port it got.
 func Listen(host string, port int) (fd, bound int, err error) {
-	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	addr := hostPort(host, port)
 	sa, family, err := sockaddr(host, port)
 	if err != nil {
 		return -1, 0, fmt.Errorf("cannot listen on %s: %v", addr, err)
@@ -71,7 +72,7 @@ func Accept(fd int) (int, error) {
 // cannot complete at once it returns the socket with ErrWouldBlock: wait until it is
 // writable, then ask ConnectResult.
 func Connect(host string, port int) (int, error) {
-	addr := net.JoinHostPort(host, strconv.Itoa(port))
+	addr := hostPort(host, port)
 	sa, family, err := sockaddr(host, port)
 	if err != nil {
 		return -1, fmt.Errorf("cannot connect to %s: %v", addr, err)
@@ -99,7 +100,7 @@ func ConnectResult(fd int, host string, port int) error {
 		err = unix.Errno(n)
 	}
 	if err != nil {
-		return fmt.Errorf("cannot connect to %s: %v", net.JoinHostPort(host, strconv.Itoa(port)), err)
+		return fmt.Errorf("cannot connect to %s: %v", hostPort(host, port), err)
 	}
 	return nil
 }
@@ -158,29 +159,36 @@ func newSocket(family int) (int, error) {
 	return fd, nil
 }
 
-// sockaddr resolves host (an address, or a name looked up at once) and port.
+// sockaddr makes the socket address of host (a numeric address, localhost, or "" for any)
+// and port. Names are not looked up: that would take the net package, whose resolver
+// links the C library into felixlet and slows every program's start, and it would block
+// the scheduler while it waits for DNS.
 func sockaddr(host string, port int) (unix.Sockaddr, int, error) {
 	if port < 0 || port > 65535 {
 		return nil, 0, fmt.Errorf("port %d out of range", port)
 	}
-	ip := net.ParseIP(host)
-	if ip == nil {
-		if host == "" {
-			ip = net.IPv4zero
-		} else {
-			ips, err := net.LookupIP(host)
-			if err != nil || len(ips) == 0 {
-				return nil, 0, fmt.Errorf("unknown host %q", host)
-			}
-			ip = ips[0]
+	var ip netip.Addr
+	switch host {
+	case "":
+		ip = netip.IPv4Unspecified()
+	case "localhost":
+		ip = netip.AddrFrom4([4]byte{127, 0, 0, 1})
+	default:
+		var err error
+		if ip, err = netip.ParseAddr(host); err != nil {
+			return nil, 0, fmt.Errorf("%q is not an IP address (host names other than localhost are not looked up)", host)
 		}
 	}
-	if ip4 := ip.To4(); ip4 != nil {
-		sa := &unix.SockaddrInet4{Port: port}
-		copy(sa.Addr[:], ip4)
-		return sa, unix.AF_INET, nil
+	if ip.Unmap().Is4() {
+		return &unix.SockaddrInet4{Port: port, Addr: ip.Unmap().As4()}, unix.AF_INET, nil
 	}
-	sa := &unix.SockaddrInet6{Port: port}
-	copy(sa.Addr[:], ip.To16())
-	return sa, unix.AF_INET6, nil
+	return &unix.SockaddrInet6{Port: port, Addr: ip.As16()}, unix.AF_INET6, nil
+}
+
+// hostPort writes an address as messages show it: host:port, or [host]:port for IPv6.
+func hostPort(host string, port int) string {
+	if strings.Contains(host, ":") {
+		return "[" + host + "]:" + strconv.Itoa(port)
+	}
+	return host + ":" + strconv.Itoa(port)
 }

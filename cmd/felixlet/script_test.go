@@ -1,0 +1,55 @@
+package main
+
+import (
+	"errors"
+	"os/exec"
+	"strconv"
+	"testing"
+
+	"github.com/rogpeppe/go-internal/testscript"
+)
+
+// TestMain lets the test binary stand in for the felixlet command in the scripts.
+func TestMain(m *testing.M) {
+	testscript.Main(m, map[string]func(){"felixlet": main})
+}
+
+// TestScripts runs the command-line scripts in testdata/script, one behaviour of the
+// felixlet command each. Besides testscript's own commands they have
+//
+//	exitcode N command [args...]
+//
+// which runs a command like exec and requires the exit status N, since exec can only
+// tell success from failure.
+func TestScripts(t *testing.T) {
+	testscript.Run(t, testscript.Params{
+		Dir:                 "../../testdata/script",
+		RequireExplicitExec: true,
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"exitcode": exitcode},
+	})
+}
+
+// exitcode is the scripts' exitcode command.
+func exitcode(ts *testscript.TestScript, neg bool, args []string) {
+	if neg {
+		ts.Fatalf("! exitcode is meaningless: give the status")
+	}
+	if len(args) < 2 {
+		ts.Fatalf("usage: exitcode status command [args...]")
+	}
+	want, err := strconv.Atoi(args[0])
+	if err != nil {
+		ts.Fatalf("exitcode: %q is not a status", args[0])
+	}
+	got := 0
+	var exit *exec.ExitError
+	switch err := ts.Exec(args[1], args[2:]...); {
+	case errors.As(err, &exit):
+		got = exit.ExitCode()
+	case err != nil:
+		ts.Fatalf("%v", err)
+	}
+	if got != want {
+		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}

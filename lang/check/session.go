@@ -1,0 +1,73 @@
+package check
+
+import (
+	"sort"
+	"strings"
+
+	"github.com/felixlet/felixlet/lang/ast"
+	"github.com/felixlet/felixlet/lang/diag"
+	"github.com/felixlet/felixlet/lang/ir"
+)
+
+// Session is a checked REPL session: the inputs typed so far, checked as one mainline.
+type Session struct {
+	Program *ir.Program // the checked program; nil when the last input has errors
+	Starts  []int       // input i's statements start at Program.Main.Body[Starts[i]]
+	Names   []string    // the names visible after the last input, for completion
+}
+
+// CheckSession checks the inputs of a REPL session, oldest first, as the body of one
+// mainline. Each input is a scope nested in the previous input's, so that what an input
+// declares shadows earlier declarations of the same name (redefining a function or a
+// variable is the point of a REPL) while earlier definitions keep the meaning they had.
+// Every input's variables belong to the mainline.
+func CheckSession(lib *ast.File, inputs []*ast.File, cfg Config) (*Session, diag.List) {
+	c := newChecker(cfg)
+	c.library(lib)
+	file := "" // the mainline's code runs the last input: it is in its file
+	if len(inputs) > 0 {
+		file = inputs[len(inputs)-1].Name
+	}
+	main := c.newMain(file)
+	sc := c.lib
+	var starts []int
+	for _, in := range inputs {
+		sc = newScope(sc, main, scopeFunc)
+		starts = append(starts, len(main.Body))
+		c.body(main, sc, nil, in.Stmts)
+	}
+	c.errs.Sort()
+	s := &Session{Starts: starts, Names: sc.completions()}
+	if !c.errs.HasErrors() {
+		s.Program = &ir.Program{Main: main, Funcs: c.funcs}
+	}
+	return s, c.errs
+}
+
+// completions lists the names visible in a scope, its modules' and the types included.
+func (s *scope) completions() []string {
+	seen := map[string]bool{}
+	for ; s != nil; s = s.parent {
+		for _, names := range []map[string]bool{keysOf(s.values), keysOf(s.types), keysOf(s.modules)} {
+			for n := range names {
+				if !strings.HasPrefix(n, "$") {
+					seen[n] = true
+				}
+			}
+		}
+	}
+	out := make([]string, 0, len(seen))
+	for n := range seen {
+		out = append(out, n)
+	}
+	sort.Strings(out)
+	return out
+}
+
+func keysOf[V any](m map[string]V) map[string]bool {
+	out := make(map[string]bool, len(m))
+	for k := range m {
+		out[k] = true
+	}
+	return out
+}
