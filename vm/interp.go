@@ -283,11 +283,7 @@ reload:
 			} else {
 				c, ok := R[in.K].(*Closure)
 				if !ok {
-					gc, isGen := R[in.K].(*GenClosure)
-					if !isGen {
-						return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
-					}
-					g, err := m.resume(gc, f, fn, pc, sbase, rbase)
+					g, err := m.resumeValue(R[in.K], f, fn, pc, sbase, rbase)
 					if err != nil {
 						return err
 					}
@@ -329,11 +325,7 @@ reload:
 				if !ok {
 					// A generator takes no frame here: it runs on its own stack and its value
 					// comes back to register A, which the return that follows returns.
-					gc, isGen := R[in.K].(*GenClosure)
-					if !isGen {
-						return m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
-					}
-					g, err := m.resume(gc, f, fn, pc, sbase, rbase)
+					g, err := m.resumeValue(R[in.K], f, fn, pc, sbase, rbase)
 					if err != nil {
 						return err
 					}
@@ -725,6 +717,16 @@ func (m *Machine) checkpoint() bool {
 
 // flushEvery bounds how long printed output may wait in the buffer while the program runs.
 const flushEvery = 20 * time.Millisecond
+
+// resumeValue calls a function value that is not a closure: a generator instance, which
+// resume runs; anything else is a function variable never given a value.
+func (m *Machine) resumeValue(v Value, f *Fibre, fn *code.Func, pc, sbase, rbase int) (*Fibre, error) {
+	gc, ok := v.(*GenClosure)
+	if !ok {
+		return nil, m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+	}
+	return m.resume(gc, f, fn, pc, sbase, rbase)
+}
 
 // resume calls a generator instance from the fibre f (running fn, just after the call at
 // pc): it returns the generator's stack, to run until it yields or returns.

@@ -89,9 +89,6 @@ func (h *heapSampler) Stop() uint64 {
 // mainline drops the channel, and the collector reclaims them while the program runs.
 // Kept alive, a million parked fibres would take about 300 MB.
 func TestStarvedFibresAreCollectedWhileTheProgramRuns(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a million fibres")
-	}
 	p := compileForTest(t, `
 proc wait (inp: %<int) () { var x = read inp; println x; }
 var n = 0;

@@ -152,9 +152,6 @@ func randomLine(r *rand.Rand) []byte {
 // A thousand clients connect at once, then each sends forty lines, some one at a time
 // and some all at once, and gets every byte back.
 func TestEchoServerServesAThousandConnectionsAtOnce(t *testing.T) {
-	if testing.Short() {
-		t.Skip("a thousand connections")
-	}
 	s := startEcho(t)
 	const clients, lines = 1000, 40
 	conns := make([]*net.TCPConn, clients)

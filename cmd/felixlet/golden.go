@@ -12,6 +12,8 @@ import (
 	"strconv"
 	"strings"
 	"time"
+
+	"github.com/felixlet/felixlet/internal/golden"
 )
 
 // A golden test is a program NAME.flx with the files that say what it must do:
@@ -368,31 +370,10 @@ func (s *goldenSpec) update(t goldenTest, got goldenOutcome) ([]string, error) {
 
 // firstDiff describes the first line where got differs from want, or returns "".
 func firstDiff(what, want, got string) string {
-	if want == got {
-		return ""
+	if d, ok := golden.First(want, got); ok {
+		return what + " " + d.String()
 	}
-	wl, gl := strings.SplitAfter(want, "\n"), strings.SplitAfter(got, "\n")
-	for i := 0; ; i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return fmt.Sprintf("%s line %d: want %s, got %s", what, i+1, quoteLine(w, i < len(wl)), quoteLine(g, i < len(gl)))
-		}
-	}
-}
-
-// quoteLine shows a line of output in a difference; a missing or empty last line is the
-// end of the output.
-func quoteLine(s string, present bool) string {
-	if !present || s == "" {
-		return "end of output"
-	}
-	return strconv.Quote(s)
+	return ""
 }
 
 func firstLine(s string) string {

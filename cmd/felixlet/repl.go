@@ -74,7 +74,7 @@ func (s *replSession) reset() {
 	*s = replSession{out: s.out, errw: s.errw, sources: diag.Sources{stdlib.PreludeName: stdlib.Prelude},
 		comp: compile.NewSession(), m: m, env: &vm.Env{}}
 	lib, _ := s.check()
-	s.names = lib.Names
+	s.names = lib.Names()
 }
 
 // prompt is what to show before the next line.
@@ -224,7 +224,7 @@ func (s *replSession) execute(in []*ast.File, sess *check.Session) (ok bool) {
 		return false
 	}
 	s.inputs = append(s.inputs, in...)
-	s.last, s.names = p, sess.Names
+	s.last, s.names = p, sess.Names()
 	s.env.Grow(s.comp.Shape())
 	err = s.runInterruptible(p.Funcs[0])
 	var rerr *vm.Error

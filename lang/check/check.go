@@ -50,14 +50,8 @@ type Config struct {
 // Check checks the library and the program together and returns the checked program. The
 // program is nil when there are errors; warnings come back either way.
 func Check(lib, prog *ast.File, cfg Config) (*ir.Program, diag.List) {
-	c := newChecker(cfg)
-	c.library(lib)
-	main := c.mainline(prog)
-	c.errs.Sort()
-	if c.errs.HasErrors() {
-		return nil, c.errs
-	}
-	return &ir.Program{Main: main, Funcs: c.funcs}, c.errs
+	s, errs := CheckSession(lib, []*ast.File{prog}, cfg)
+	return s.Program, errs
 }
 
 // Checker holds the state of one check.
@@ -344,22 +338,6 @@ func (c *Checker) library(f *ast.File) {
 	c.collect(c.lib, f.Stmts)
 	c.opens(c.lib, f.Stmts)
 	c.checkDeferred(c.lib)
-}
-
-// mainline checks the program's top-level statements as the body of the mainline.
-func (c *Checker) mainline(f *ast.File) *ir.Func {
-	main := c.newMain(f.Name)
-	sc := newScope(c.lib, main, scopeFunc)
-	c.body(main, sc, nil, f.Stmts)
-	return main
-}
-
-// newMain makes the mainline, the function of a program's top-level statements.
-func (c *Checker) newMain(file string) *ir.Func {
-	main := &ir.Func{Name: "main", Pos: ast.Pos{File: file, Line: 1, Col: 1}, Kind: ir.KindMain,
-		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
-	c.funcs = append(c.funcs, main)
-	return main
 }
 
 // felixLibraryModules are the modules of Felix's standard library that programs commonly

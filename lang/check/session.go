@@ -7,20 +7,24 @@ import (
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
 	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/types"
 )
 
 // Session is a checked REPL session: the inputs typed so far, checked as one mainline.
 type Session struct {
 	Program *ir.Program // the checked program; nil when the last input has errors
 	Starts  []int       // input i's statements start at Program.Main.Body[Starts[i]]
-	Names   []string    // the names visible after the last input, for completion
+	last    *scope      // the last input's scope
 }
+
+// Names lists the names visible after the last input, for completion.
+func (s *Session) Names() []string { return s.last.completions() }
 
 // CheckSession checks the inputs of a REPL session, oldest first, as the body of one
 // mainline. Each input is a scope nested in the previous input's, so that what an input
 // declares shadows earlier declarations of the same name (redefining a function or a
 // variable is the point of a REPL) while earlier definitions keep the meaning they had.
-// Every input's variables belong to the mainline.
+// Every input's variables belong to the mainline. A program is a session of one input.
 func CheckSession(lib *ast.File, inputs []*ast.File, cfg Config) (*Session, diag.List) {
 	c := newChecker(cfg)
 	c.library(lib)
@@ -28,7 +32,9 @@ func CheckSession(lib *ast.File, inputs []*ast.File, cfg Config) (*Session, diag
 	if len(inputs) > 0 {
 		file = inputs[len(inputs)-1].Name
 	}
-	main := c.newMain(file)
+	main := &ir.Func{Name: "main", Pos: ast.Pos{File: file, Line: 1, Col: 1}, Kind: ir.KindMain,
+		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
+	c.funcs = append(c.funcs, main)
 	sc := c.lib
 	var starts []int
 	for _, in := range inputs {
@@ -37,7 +43,7 @@ func CheckSession(lib *ast.File, inputs []*ast.File, cfg Config) (*Session, diag
 		c.body(main, sc, nil, in.Stmts)
 	}
 	c.errs.Sort()
-	s := &Session{Starts: starts, Names: sc.completions()}
+	s := &Session{Starts: starts, last: sc}
 	if !c.errs.HasErrors() {
 		s.Program = &ir.Program{Main: main, Funcs: c.funcs}
 	}

@@ -7,6 +7,7 @@ import (
 	"strings"
 	"testing"
 
+	"github.com/felixlet/felixlet/internal/golden"
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/parse"
 	"github.com/felixlet/felixlet/vm/code"
@@ -47,21 +48,7 @@ func TestCodegenGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			got := code.Disasm(p)
-			golden := strings.TrimSuffix(file, ".flx") + ".dis"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("disassembly differs from %s:\n--- want\n%s--- got\n%s", golden, want, got)
-			}
+			golden.File(t, strings.TrimSuffix(file, ".flx")+".dis", code.Disasm(p), *update)
 		})
 	}
 }

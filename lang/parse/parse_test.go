@@ -4,10 +4,10 @@ import (
 	"flag"
 	"os"
 	"path/filepath"
-	"strconv"
 	"strings"
 	"testing"
 
+	"github.com/felixlet/felixlet/internal/golden"
 	"github.com/felixlet/felixlet/lang/ast"
 )
 
@@ -31,38 +31,7 @@ func TestParseGolden(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
 			}
-			got := ast.Dump(f.Stmts)
-			golden := strings.TrimSuffix(file, ".flx") + ".ast"
-			if *update {
-				if err := os.WriteFile(golden, []byte(got), 0o644); err != nil {
-					t.Fatal(err)
-				}
-				return
-			}
-			want, err := os.ReadFile(golden)
-			if err != nil {
-				t.Fatal(err)
-			}
-			if got != string(want) {
-				t.Errorf("%s: the tree differs from %s; first difference:\n%s", file, golden, firstDifference(string(want), got))
-			}
+			golden.File(t, strings.TrimSuffix(file, ".flx")+".ast", ast.Dump(f.Stmts), *update)
 		})
 	}
-}
-
-func firstDifference(want, got string) string {
-	wl, gl := strings.Split(want, "\n"), strings.Split(got, "\n")
-	for i := 0; i < len(wl) || i < len(gl); i++ {
-		var w, g string
-		if i < len(wl) {
-			w = wl[i]
-		}
-		if i < len(gl) {
-			g = gl[i]
-		}
-		if w != g {
-			return "line " + strconv.Itoa(i+1) + ":\n  want: " + w + "\n  got:  " + g
-		}
-	}
-	return ""
 }
