@@ -739,6 +739,19 @@ func (m *Machine) resume(gc *GenClosure, f *Fibre, fn *code.Func, pc, sbase, rba
 	if g.gen.caller != nil {
 		return nil, m.fail(f, fn, pc, sbase, "a generator was called while it was running")
 	}
+	// Every call binds the generator's parameters to its arguments again (Felix's rule): the
+	// body sees them from its start on the first call, and just after the yield it resumes
+	// at on later ones. The generator's frame is the bottom one of its stack, where it
+	// yields; the call's arguments are where a closure call puts them.
+	in, callee := fn.Code[pc-1], gc.Fn
+	args := sbase + int(in.B) + 2
+	copy(g.s[g.sbase:int(g.sbase)+callee.NArgS], f.s[args:args+callee.NArgS])
+	env := 0
+	if callee.NeedsEnv {
+		env = 1
+	}
+	args = rbase + int(in.C) + 1
+	copy(g.r[int(g.rbase)+env:int(g.rbase)+callee.NArgR], f.r[args:args+callee.NArgR-env])
 	f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
 	g.gen.caller = f
 	return g, nil

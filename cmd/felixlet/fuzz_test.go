@@ -25,7 +25,7 @@ func FuzzCompile(f *testing.F) {
 			defer close(done)
 			p, ok := build(programSource{Name: "fuzz.flx", Src: src}, io.Discard)
 			if ok {
-				execute(p, []string{"fuzz.flx"}, runFlags{}, strings.NewReader(""), io.Discard, io.Discard, 100*time.Millisecond)
+				execute(p, []string{"fuzz.flx"}, runFlags{dir: t.TempDir()}, strings.NewReader(""), io.Discard, io.Discard, 100*time.Millisecond)
 			}
 		}()
 		select {

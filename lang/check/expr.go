@@ -255,20 +255,23 @@ func (c *Checker) funcValue(n *ast.Name, fe *funcEnt) ir.Expr {
 		c.errorf(n.P, "generic %s needs type arguments to be used as a value, as in %s[int]", displayName(n), displayName(n))
 		return invalid(n.P)
 	}
+	shape := ft.Dom
 	ft = s.apply(ft).(*types.Func)
 	if fe.decl.Kind == ast.Const {
 		return &ir.CallPrim{P: n.P, T: ft.Cod, Prim: fe.decl.Prim}
 	}
 	if fe.isPrim() {
-		return &ir.FuncValue{P: n.P, T: ft, Func: c.primWrapper(fe.decl.Prim, ft, n.P)}
+		return &ir.FuncValue{P: n.P, T: ft, Func: c.primWrapper(fe.decl.Prim, shape, ft, n.P)}
 	}
 	return &ir.FuncValue{P: n.P, T: ft, Func: fe.fn, TypeArgs: typeArgs(fe, s)}
 }
 
 // primWrapper makes (once per primitive and type) a function that applies a primitive, so
-// that the primitive can be passed around as a closure.
-func (c *Checker) primWrapper(prim string, ft *types.Func, pos ast.Pos) *ir.Func {
-	key := prim + " : " + ft.String()
+// that the primitive can be passed around as a closure. It passes its arguments as the
+// primitive's declared shape says: a generic T is one argument even when it stands for a
+// tuple.
+func (c *Checker) primWrapper(prim string, shape types.Type, ft *types.Func, pos ast.Pos) *ir.Func {
+	key := prim + " : " + shape.String() + " : " + ft.String()
 	if fn := c.primWrappers[key]; fn != nil {
 		return fn
 	}
@@ -276,8 +279,14 @@ func (c *Checker) primWrapper(prim string, ft *types.Func, pos ast.Pos) *ir.Func
 	if ft.IsProc() {
 		fn.Kind = ir.KindProc
 	}
+	// The wrapper's parameters are the primitive's arguments: the elements of a tuple
+	// shape, else one parameter of the whole domain (which a tuple argument arrives packed in).
+	params := []types.Type{ft.Dom}
+	if _, ok := shape.(*types.Tuple); ok {
+		params = ft.Dom.(*types.Tuple).Elems
+	}
 	var args []ir.Expr
-	for i, t := range domainElems(ft.Dom) {
+	for i, t := range params {
 		p := &ir.Var{Name: "$" + string(rune('a'+i)), Pos: pos, Type: t, Owner: fn}
 		fn.Params = append(fn.Params, p)
 		fn.Vars = append(fn.Vars, p)
@@ -292,14 +301,6 @@ func (c *Checker) primWrapper(prim string, ft *types.Func, pos ast.Pos) *ir.Func
 	c.funcs = append(c.funcs, fn)
 	c.primWrappers[key] = fn
 	return fn
-}
-
-// domainElems lists the arguments a function of domain dom receives.
-func domainElems(dom types.Type) []types.Type {
-	if t, ok := dom.(*types.Tuple); ok {
-		return t.Elems
-	}
-	return []types.Type{dom}
 }
 
 // lookupName finds what a (possibly qualified) name denotes as a value, reporting an error

@@ -178,9 +178,10 @@ func (fc *fnCompiler) closureInto(g *ir.Func, typeArgs []types.Type, dst reg) {
 	fc.release(mark)
 }
 
-// args places a call's arguments above the stack top: scalars after the two header slots,
-// references after skip reserved slots. It returns the bases.
-func (fc *fnCompiler) args(args []ir.Expr, header, skip int) (sBase, rBase int) {
+// args places a call's arguments above the stack top: scalars after the header slots,
+// references after skip reserved slots, laid out as argTypes(dom) says, dom being the
+// callee's domain in this instance's types. It returns the bases.
+func (fc *fnCompiler) args(dom types.Type, args []ir.Expr, header, skip int) (sBase, rBase int) {
 	sBase, rBase = fc.stop, fc.rtop
 	for i := 0; i < header; i++ {
 		fc.newReg(kS)
@@ -188,37 +189,69 @@ func (fc *fnCompiler) args(args []ir.Expr, header, skip int) (sBase, rBase int) 
 	for i := 0; i < skip; i++ {
 		fc.newReg(kR)
 	}
-	regs := make([]reg, len(args))
-	for i, a := range args {
-		regs[i] = fc.temp(a.Type())
+	ats := argTypes(dom)
+	regs := make([]reg, len(ats))
+	for i, t := range ats {
+		regs[i] = fc.newReg(kindOf(t))
 	}
-	for i, a := range args {
-		fc.exprInto(a, regs[i])
+	if len(args) == len(ats) {
+		for i, a := range args {
+			fc.exprInto(a, regs[i])
+		}
+		return sBase, rBase
 	}
+	// The checker saw one argument of a type parameter that this instance binds to a tuple
+	// (or to unit): the callee takes the tuple's elements.
+	fc.spread(args[0], regs)
 	return sBase, rBase
+}
+
+// spread evaluates the tuple e and copies its elements into regs.
+func (fc *fnCompiler) spread(e ir.Expr, regs []reg) {
+	mark := fc.mark()
+	defer fc.release(mark)
+	if len(regs) == 0 {
+		fc.effect(e)
+		return
+	}
+	t := fc.expr(e)
+	_, slots := tupleShape(elemTypes(fc.typ(e.Type())))
+	for i, r := range regs {
+		switch r.k {
+		case kS:
+			fc.emit(code.OpGetS, r.i, t.i, slots[i], 0)
+		case kR:
+			fc.emit(code.OpGetR, r.i, t.i, slots[i], 0)
+		}
+	}
 }
 
 func (fc *fnCompiler) callFunc(e *ir.CallFunc, dst reg) {
 	mark := fc.mark()
 	g := e.Func
+	inst := fc.instanceFor(g, e.TypeArgs)
 	skip := 0
 	env := code.NoReg
 	if fc.c.needsEnv(g) {
 		env = fc.envFor(g)
 		skip = 1
 	}
-	sBase, rBase := fc.args(e.Args, 2, skip)
+	var dom types.Type = types.UnitType
+	if g.Type != nil {
+		dom = inst.sub.apply(g.Type.Dom)
+	}
+	sBase, rBase := fc.args(dom, e.Args, 2, skip)
 	if skip == 1 {
 		fc.emit(code.OpMoveR, rBase, env, 0, 0)
 	}
-	fc.emit(code.OpCall, dst.i, sBase, rBase, fc.instanceFor(g, e.TypeArgs).index)
+	fc.emit(code.OpCall, dst.i, sBase, rBase, inst.index)
 	fc.release(mark)
 }
 
 func (fc *fnCompiler) callClosure(e *ir.Call, dst reg) {
 	mark := fc.mark()
 	clo := fc.expr(e.Fn)
-	sBase, rBase := fc.args(e.Args, 2, 1)
+	sBase, rBase := fc.args(fc.typ(e.Fn.Type()).(*types.Func).Dom, e.Args, 2, 1)
 	fc.emit(code.OpCallClosure, dst.i, sBase, rBase, clo.i)
 	fc.release(mark)
 }

@@ -53,6 +53,10 @@ type fnCompiler struct {
 	fn     *ir.Func  // its function
 	out    *code.Func
 	homes  map[*ir.Var]home
+	// incoming lists, for each parameter, the registers its arguments arrive in; packed
+	// marks a single tuple parameter that arrives as its elements.
+	incoming map[*ir.Var][]reg
+	packed   map[*ir.Var]bool
 	ownEnv int // the register holding the function's own environment, or -1
 	// The temporaries: the next free scalar and reference registers, and the high-water
 	// marks that become the frame size.
@@ -110,19 +114,24 @@ func (fc *fnCompiler) prologue() {
 	if fc.out.NeedsEnv {
 		fc.rtop = 1
 	}
-	// The incoming arguments, one register per element of the flattened domain. A single
-	// parameter of tuple type receives the tuple's elements and is packed below.
-	incoming := map[*ir.Var][]reg{}
-	packed := map[*ir.Var]bool{}
+	// The incoming arguments, one register per argument the domain passes (argTypes). A
+	// single parameter of tuple type receives the tuple's elements and is packed below.
+	var dom types.Type = types.UnitType
+	if f.Type != nil {
+		dom = fc.typ(f.Type.Dom)
+	}
+	ats := argTypes(dom)
+	fc.incoming = map[*ir.Var][]reg{}
+	fc.packed = map[*ir.Var]bool{}
 	for _, p := range f.Params {
-		if tt, ok := fc.typ(p.Type).(*types.Tuple); ok && len(f.Params) == 1 && len(tt.Elems) > 0 {
-			packed[p] = true
-			for _, e := range tt.Elems {
-				incoming[p] = append(incoming[p], fc.newReg(kindOf(e)))
+		if len(f.Params) == 1 && len(ats) != 1 {
+			fc.packed[p] = fc.kind(p.Type) != kNone
+			for _, t := range ats {
+				fc.incoming[p] = append(fc.incoming[p], fc.newReg(kindOf(t)))
 			}
 			continue
 		}
-		incoming[p] = []reg{fc.temp(p.Type)}
+		fc.incoming[p] = []reg{fc.temp(p.Type)}
 	}
 	fc.out.NArgS, fc.out.NArgR = fc.stop, fc.rtop
 	// Variables: captured ones in the environment, the rest in registers (a parameter stays
@@ -134,8 +143,8 @@ func (fc *fnCompiler) prologue() {
 			fc.homes[v] = home{k: kNone}
 		case v.Captured:
 			fc.homes[v] = fc.inst.envHomes[v]
-		case incoming[v] != nil && !packed[v]:
-			fc.homes[v] = home{k: k, i: incoming[v][0].i}
+		case fc.incoming[v] != nil && !fc.packed[v]:
+			fc.homes[v] = home{k: k, i: fc.incoming[v][0].i}
 		default:
 			fc.homes[v] = home{k: k, i: fc.newReg(k).i}
 		}
@@ -151,16 +160,34 @@ func (fc *fnCompiler) prologue() {
 		}
 		fc.emit(code.OpNewEnv, fc.ownEnv, up, 0, fc.layout(fc.inst.envShape))
 	}
-	for _, p := range f.Params {
+	fc.bindParams()
+}
+
+// bindParams stores the incoming arguments in the parameters that do not live in the
+// register they arrive in: a packed tuple, or a parameter captured in the environment. A
+// generator does it again after each yield, since every call passes new arguments.
+func (fc *fnCompiler) bindParams() {
+	for _, p := range fc.fn.Params {
 		switch {
-		case packed[p]:
+		case fc.packed[p]:
 			mark := fc.mark()
-			fc.storeVar(p, fc.tupleFrom(p.Type, incoming[p]))
+			fc.storeVar(p, fc.tupleFrom(p.Type, fc.incoming[p]))
 			fc.release(mark)
 		case fc.homes[p].inEnv:
-			fc.storeVar(p, incoming[p][0])
+			fc.storeVar(p, fc.incoming[p][0])
 		}
 	}
+}
+
+// argTypes lists the arguments a call passes to a function of domain dom (in the types of
+// an instance): the elements of a tuple, none for unit, else the one value. Callers and the
+// callee's prologue both lay arguments out by it, so they agree even where the checker saw
+// the domain as a type parameter that the instance binds to a tuple.
+func argTypes(dom types.Type) []types.Type {
+	if t, ok := dom.(*types.Tuple); ok {
+		return t.Elems
+	}
+	return []types.Type{dom}
 }
 
 // ---- registers -------------------------------------------------------------------------------
@@ -378,37 +405,34 @@ func describe(t types.Type) *code.Type {
 	return d
 }
 
+// describeElems describes the elements of a tuple or record, and gives each its slot.
 func describeElems(elems []types.Type) ([]*code.Type, []int) {
 	var ds []*code.Type
-	var slots []int
-	ns, nr := 0, 0
 	for _, e := range elems {
 		ds = append(ds, describe(e))
-		switch kindOf(e) {
-		case kS:
-			slots = append(slots, ns)
-			ns++
-		case kR:
-			slots = append(slots, nr)
-			nr++
-		default:
-			slots = append(slots, -1)
-		}
 	}
+	_, slots := tupleShape(elems)
 	return ds, slots
 }
 
-// tupleShape returns the layout of a tuple or record with these element types, and each
-// element's slot.
+// tupleShape returns the layout of a tuple, a record or a variant's payload with these
+// element types (in the types of an instance), and each element's slot among the scalar
+// or reference slots (-1 for a unit element, which has none). It is the one place that
+// splits an aggregate into its scalar and reference parts: the code that builds values,
+// the code that reads them and the descriptors that print them all use it.
 func tupleShape(elems []types.Type) (code.Layout, []int) {
-	_, slots := describeElems(elems)
 	var l code.Layout
-	for _, e := range elems {
+	slots := make([]int, len(elems))
+	for i, e := range elems {
 		switch kindOf(e) {
 		case kS:
+			slots[i] = l.NS
 			l.NS++
 		case kR:
+			slots[i] = l.NR
 			l.NR++
+		default:
+			slots[i] = -1
 		}
 	}
 	return l, slots

@@ -119,14 +119,17 @@ func (fc *fnCompiler) store(s *ir.Store) {
 	fc.emit(byKind(fc.ptrElem(s.Ptr), code.OpStorePtrS, code.OpStorePtrR, code.OpNop), v.i, p.i, 0, 0)
 }
 
+// yield gives a value to the generator's caller. The next call resumes just after it, with
+// new arguments in the argument registers: the parameters that live elsewhere take them.
 func (fc *fnCompiler) yield(s *ir.Yield) {
 	if fc.kind(s.Value.Type()) == kNone {
 		fc.effect(s.Value)
 		fc.emit(code.OpYield0, 0, 0, 0, 0)
-		return
+	} else {
+		v := fc.expr(s.Value)
+		fc.emit(byKind(fc.typ(s.Value.Type()), code.OpYieldS, code.OpYieldR, code.OpYield0), v.i, 0, 0, 0)
 	}
-	v := fc.expr(s.Value)
-	fc.emit(byKind(fc.typ(s.Value.Type()), code.OpYieldS, code.OpYieldR, code.OpYield0), v.i, 0, 0, 0)
+	fc.bindParams()
 }
 
 // channelOf puts in a register the channel that a read or write on e uses: e itself, or
