@@ -150,27 +150,27 @@ reload:
 				goto jump
 			}
 		case code.OpJLtIK:
-			if int64(S[in.A]) < int64(int16(in.C)) {
+			if int64(S[in.A]) < in.Imm32() {
 				goto jump
 			}
 		case code.OpJLeIK:
-			if int64(S[in.A]) <= int64(int16(in.C)) {
+			if int64(S[in.A]) <= in.Imm32() {
 				goto jump
 			}
 		case code.OpJGtIK:
-			if int64(S[in.A]) > int64(int16(in.C)) {
+			if int64(S[in.A]) > in.Imm32() {
 				goto jump
 			}
 		case code.OpJGeIK:
-			if int64(S[in.A]) >= int64(int16(in.C)) {
+			if int64(S[in.A]) >= in.Imm32() {
 				goto jump
 			}
 		case code.OpJEqIK:
-			if int64(S[in.A]) == int64(int16(in.C)) {
+			if int64(S[in.A]) == in.Imm32() {
 				goto jump
 			}
 		case code.OpJNeIK:
-			if int64(S[in.A]) != int64(int16(in.C)) {
+			if int64(S[in.A]) != in.Imm32() {
 				goto jump
 			}
 

@@ -92,7 +92,8 @@ type Machine struct {
 	root      *Sched                     // in a session, the scheduler every input runs on
 }
 
-// New links a program with its builtins and makes a machine ready to run it.
+// New verifies a program (code.Verify), links it with its builtins and makes a machine
+// ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
 	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
 		stdin: opts.Stdin, dir: opts.Dir, requests: make(chan func(), 8), lib: map[any]any{}}
@@ -116,6 +117,9 @@ func New(p *code.Program, opts Options) (*Machine, error) {
 		m.outFile = f
 	}
 	m.library = opts.Builtins
+	if err := code.Verify(p.Funcs, 0, len(p.Builtins)); err != nil {
+		return nil, err
+	}
 	if err := m.link(p.Builtins); err != nil {
 		return nil, err
 	}

@@ -15,8 +15,8 @@ import (
 // NewSession makes a machine with no code yet, for a REPL.
 func NewSession(opts Options) (*Machine, error) { return New(&code.Program{}, opts) }
 
-// Extend adds the code of one more input: p's functions must be numbered after the
-// machine's, and its builtins must start with those the machine has.
+// Extend verifies and adds the code of one more input: p's functions must be numbered
+// after the machine's, and its builtins must start with those the machine has.
 func (m *Machine) Extend(p *code.Program) error {
 	if len(p.Funcs) > 0 && p.Funcs[0].Index != len(m.funcs) {
 		return fmt.Errorf("the input's functions start at %d, the machine has %d", p.Funcs[0].Index, len(m.funcs))
@@ -24,10 +24,14 @@ func (m *Machine) Extend(p *code.Program) error {
 	if len(p.Builtins) < len(m.builtins) {
 		return fmt.Errorf("the input names %d builtins, the machine has %d", len(p.Builtins), len(m.builtins))
 	}
+	all := append(m.funcs[:len(m.funcs):len(m.funcs)], p.Funcs...)
+	if err := code.Verify(all, len(m.funcs), len(p.Builtins)); err != nil {
+		return err
+	}
 	if err := m.link(p.Builtins); err != nil {
 		return err
 	}
-	m.funcs = append(m.funcs, p.Funcs...)
+	m.funcs = all
 	return nil
 }
 

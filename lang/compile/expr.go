@@ -314,8 +314,9 @@ func (fc *fnCompiler) fusedCompare(e *ir.CallPrim, jumpWhen bool) (int, bool) {
 	mark := fc.mark()
 	defer fc.release(mark)
 	a := fc.expr(e.Args[0])
-	if k, ok := smallConst(e.Args[1], math.MinInt16, math.MaxInt16); ok {
-		return fc.emit(rel.immOp(), a.i, 0, int(uint16(int16(k))), 0), true
+	if k, ok := smallConst(e.Args[1], math.MinInt32, math.MaxInt32); ok {
+		lo, hi := code.SplitImm32(int32(k))
+		return fc.emit(rel.immOp(), a.i, lo, hi, 0), true
 	}
 	b := fc.expr(e.Args[1])
 	op, swap := rel.regOp()

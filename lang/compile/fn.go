@@ -134,6 +134,7 @@ func (fc *fnCompiler) prologue() {
 		fc.incoming[p] = []reg{fc.temp(p.Type)}
 	}
 	fc.out.NArgS, fc.out.NArgR = fc.stop, fc.rtop
+	fc.reserve(0, 0) // the frame holds its arguments (and environment) even if it never reads them
 	// Variables: captured ones in the environment, the rest in registers (a parameter stays
 	// in the register it arrived in).
 	for _, v := range f.Vars {

@@ -11,7 +11,13 @@
 //
 // An instruction is an opcode with three 16-bit register operands A, B, C and a 32-bit
 // operand K (a constant index, an immediate, a jump target or a function index). In the
-// comments below, sA is scalar register A, rA reference register A, and K the wide operand.
+// comments below, sA is scalar register A, rA reference register A, K the wide operand and
+// imm32(B, C) the 32-bit immediate whose low half is B and high half C.
+//
+// The table Ops says, for every opcode, what each operand is. Verify checks a program
+// against it once, before it runs: registers inside the frame, constants, layouts, jump
+// targets and functions inside their tables. The machine relies on that instead of checking
+// each access.
 //
 // # Calls
 //
@@ -83,12 +89,12 @@ const (
 	OpJLeI      // if sA <= sB { pc = K }
 	OpJEqI      // if sA == sB { pc = K }
 	OpJNeI      // if sA != sB { pc = K }
-	OpJLtIK     // if sA < int16(C) { pc = K }
-	OpJLeIK     // if sA <= int16(C) { pc = K }
-	OpJGtIK     // if sA > int16(C) { pc = K }
-	OpJGeIK     // if sA >= int16(C) { pc = K }
-	OpJEqIK     // if sA == int16(C) { pc = K }
-	OpJNeIK     // if sA != int16(C) { pc = K }
+	OpJLtIK     // if sA < imm32(B, C) { pc = K }
+	OpJLeIK     // if sA <= imm32(B, C) { pc = K }
+	OpJGtIK     // if sA > imm32(B, C) { pc = K }
+	OpJGeIK     // if sA >= imm32(B, C) { pc = K }
+	OpJEqIK     // if sA == imm32(B, C) { pc = K }
+	OpJNeIK     // if sA != imm32(B, C) { pc = K }
 
 	// conversions
 	OpIntToDouble // sA = double(sB)
@@ -136,6 +142,8 @@ const (
 
 	// fibres and channels
 	OpMkChan   // rA = a new synchronous channel
+	// A fibre that waits on a channel keeps its place just after its read or write; the
+	// partner that meets it takes the value from, or puts it in, the waiter's register A.
 	OpRead     // read a unit value from the channel rB
 	OpReadS    // sA = read from the channel rB
 	OpReadR    // rA = read from the channel rB
@@ -188,174 +196,192 @@ const (
 // NoReg in an optional register operand means "none".
 const NoReg = 0xFFFF
 
-// Operand says how an instruction field is read, for the disassembler and the checks.
+// Operand says how an instruction field is read: the disassembler prints it by its kind,
+// and the verifier checks it against the function and the program.
 type Operand uint8
 
 const (
 	None      Operand = iota // unused
-	SReg                     // a scalar register
-	RReg                     // a reference register
+	SReg                     // a scalar register of the frame
+	RReg                     // a reference register of the frame
+	ROpt                     // a reference register of the frame, or NoReg for none
 	Imm                      // a signed immediate
+	Imm32                    // in B: a signed 32-bit immediate, B its low half and C its high half
 	Flag                     // a small flag
 	KScalar                  // an index into the scalar constants
 	KRef                     // an index into the reference constants
-	Target                   // a jump target pc
+	Target                   // a jump target: a pc of the same function
 	FuncIdx                  // an index into the program's functions
 	Builtin                  // an index into the program's builtins
 	LayoutIdx                // an index into the function's layouts
+	SRun                     // the first of the scalar registers holding layout K's scalar slots
+	RRun                     // the first of the reference registers holding layout K's reference slots
 	Depth                    // a count of environment levels
-	Slot                     // a slot number
+	Slot                     // a slot number of an environment, tuple or variant
 	SBase                    // the first of a call's scalar registers
 	RBase                    // the first of a call's reference registers
 	Result                   // a call's result register, whose kind the callee decides
-	ImmC                     // a signed 16-bit immediate in C
+)
+
+// Trait is what the verifier and the machine know of an opcode besides its operands.
+type Trait uint8
+
+const (
+	// Loop marks an instruction only the machine's Go loop runs.
+	Loop Trait = 0
+	// Scalar marks an instruction that reads and writes nothing but scalar registers,
+	// scalar constants and the pc: the scalar kernels (vm/fibre_*.s) run it.
+	Scalar Trait = 1 << iota
+	// Ends marks an instruction after which control never reaches the next one.
+	Ends
 )
 
 // Info describes one opcode.
 type Info struct {
 	Name       string  // the mnemonic the disassembler prints
 	A, B, C, K Operand // how each operand field is read
+	Traits     Trait   // which parts of the machine run it, and whether it ends a run of code
 	Doc        string  // what the instruction does, in a phrase
 }
 
-// Ops describes every opcode; the disassembler reads it.
+// Ops describes every opcode; the disassembler, the verifier and the machine read it.
 var Ops = [numOps]Info{
-	OpNop:     {"NOP", None, None, None, None, "no effect"},
-	OpMoveS:   {"MOVES", SReg, SReg, None, None, "copy a scalar register"},
-	OpMoveR:   {"MOVER", RReg, RReg, None, None, "copy a reference register"},
-	OpLoadI:   {"LOADI", SReg, None, None, Imm, "load a small int"},
-	OpLoadKS:  {"LOADKS", SReg, None, None, KScalar, "load a scalar constant"},
-	OpLoadKR:  {"LOADKR", RReg, None, None, KRef, "load a reference constant"},
-	OpLoadNil: {"LOADNIL", RReg, None, None, None, "clear a reference register"},
+	OpNop:     {"NOP", None, None, None, None, Scalar, "no effect"},
+	OpMoveS:   {"MOVES", SReg, SReg, None, None, Scalar, "copy a scalar register"},
+	OpMoveR:   {"MOVER", RReg, RReg, None, None, Loop, "copy a reference register"},
+	OpLoadI:   {"LOADI", SReg, None, None, Imm, Scalar, "load a small int"},
+	OpLoadKS:  {"LOADKS", SReg, None, None, KScalar, Scalar, "load a scalar constant"},
+	OpLoadKR:  {"LOADKR", RReg, None, None, KRef, Loop, "load a reference constant"},
+	OpLoadNil: {"LOADNIL", RReg, None, None, None, Loop, "clear a reference register"},
 
-	OpAddI:  {"ADDI", SReg, SReg, SReg, None, "int add"},
-	OpAddIK: {"ADDIK", SReg, SReg, None, Imm, "int add an immediate"},
-	OpSubI:  {"SUBI", SReg, SReg, SReg, None, "int subtract"},
-	OpMulI:  {"MULI", SReg, SReg, SReg, None, "int multiply"},
-	OpDivI:  {"DIVI", SReg, SReg, SReg, None, "int divide, truncating"},
-	OpModI:  {"MODI", SReg, SReg, SReg, None, "int remainder"},
-	OpNegI:  {"NEGI", SReg, SReg, None, None, "int negate"},
-	OpAddD:  {"ADDD", SReg, SReg, SReg, None, "double add"},
-	OpSubD:  {"SUBD", SReg, SReg, SReg, None, "double subtract"},
-	OpMulD:  {"MULD", SReg, SReg, SReg, None, "double multiply"},
-	OpDivD:  {"DIVD", SReg, SReg, SReg, None, "double divide"},
-	OpNegD:  {"NEGD", SReg, SReg, None, None, "double negate"},
+	OpAddI:  {"ADDI", SReg, SReg, SReg, None, Scalar, "int add"},
+	OpAddIK: {"ADDIK", SReg, SReg, None, Imm, Scalar, "int add an immediate"},
+	OpSubI:  {"SUBI", SReg, SReg, SReg, None, Scalar, "int subtract"},
+	OpMulI:  {"MULI", SReg, SReg, SReg, None, Scalar, "int multiply"},
+	OpDivI:  {"DIVI", SReg, SReg, SReg, None, Scalar, "int divide, truncating"},
+	OpModI:  {"MODI", SReg, SReg, SReg, None, Scalar, "int remainder"},
+	OpNegI:  {"NEGI", SReg, SReg, None, None, Scalar, "int negate"},
+	OpAddD:  {"ADDD", SReg, SReg, SReg, None, Scalar, "double add"},
+	OpSubD:  {"SUBD", SReg, SReg, SReg, None, Scalar, "double subtract"},
+	OpMulD:  {"MULD", SReg, SReg, SReg, None, Scalar, "double multiply"},
+	OpDivD:  {"DIVD", SReg, SReg, SReg, None, Scalar, "double divide"},
+	OpNegD:  {"NEGD", SReg, SReg, None, None, Scalar, "double negate"},
 
-	OpEqI:   {"EQI", SReg, SReg, SReg, None, "int equal"},
-	OpNeI:   {"NEI", SReg, SReg, SReg, None, "int not equal"},
-	OpLtI:   {"LTI", SReg, SReg, SReg, None, "int less"},
-	OpLeI:   {"LEI", SReg, SReg, SReg, None, "int less or equal"},
-	OpEqIK:  {"EQIK", SReg, SReg, None, Imm, "int equal to an immediate"},
-	OpNeIK:  {"NEIK", SReg, SReg, None, Imm, "int not equal to an immediate"},
-	OpLtIK:  {"LTIK", SReg, SReg, None, Imm, "int less than an immediate"},
-	OpLeIK:  {"LEIK", SReg, SReg, None, Imm, "int at most an immediate"},
-	OpGtIK:  {"GTIK", SReg, SReg, None, Imm, "int greater than an immediate"},
-	OpGeIK:  {"GEIK", SReg, SReg, None, Imm, "int at least an immediate"},
-	OpEqD:   {"EQD", SReg, SReg, SReg, None, "double equal"},
-	OpNeD:   {"NED", SReg, SReg, SReg, None, "double not equal"},
-	OpLtD:   {"LTD", SReg, SReg, SReg, None, "double less"},
-	OpLeD:   {"LED", SReg, SReg, SReg, None, "double less or equal"},
-	OpEqStr: {"EQSTR", SReg, RReg, RReg, None, "string equal"},
-	OpNeStr: {"NESTR", SReg, RReg, RReg, None, "string not equal"},
-	OpLtStr: {"LTSTR", SReg, RReg, RReg, None, "string less"},
-	OpLeStr: {"LESTR", SReg, RReg, RReg, None, "string less or equal"},
-	OpNot:   {"NOT", SReg, SReg, None, None, "bool not"},
+	OpEqI:   {"EQI", SReg, SReg, SReg, None, Scalar, "int equal"},
+	OpNeI:   {"NEI", SReg, SReg, SReg, None, Scalar, "int not equal"},
+	OpLtI:   {"LTI", SReg, SReg, SReg, None, Scalar, "int less"},
+	OpLeI:   {"LEI", SReg, SReg, SReg, None, Scalar, "int less or equal"},
+	OpEqIK:  {"EQIK", SReg, SReg, None, Imm, Scalar, "int equal to an immediate"},
+	OpNeIK:  {"NEIK", SReg, SReg, None, Imm, Scalar, "int not equal to an immediate"},
+	OpLtIK:  {"LTIK", SReg, SReg, None, Imm, Scalar, "int less than an immediate"},
+	OpLeIK:  {"LEIK", SReg, SReg, None, Imm, Scalar, "int at most an immediate"},
+	OpGtIK:  {"GTIK", SReg, SReg, None, Imm, Scalar, "int greater than an immediate"},
+	OpGeIK:  {"GEIK", SReg, SReg, None, Imm, Scalar, "int at least an immediate"},
+	OpEqD:   {"EQD", SReg, SReg, SReg, None, Scalar, "double equal"},
+	OpNeD:   {"NED", SReg, SReg, SReg, None, Scalar, "double not equal"},
+	OpLtD:   {"LTD", SReg, SReg, SReg, None, Scalar, "double less"},
+	OpLeD:   {"LED", SReg, SReg, SReg, None, Scalar, "double less or equal"},
+	OpEqStr: {"EQSTR", SReg, RReg, RReg, None, Loop, "string equal"},
+	OpNeStr: {"NESTR", SReg, RReg, RReg, None, Loop, "string not equal"},
+	OpLtStr: {"LTSTR", SReg, RReg, RReg, None, Loop, "string less"},
+	OpLeStr: {"LESTR", SReg, RReg, RReg, None, Loop, "string less or equal"},
+	OpNot:   {"NOT", SReg, SReg, None, None, Scalar, "bool not"},
 
-	OpJump:      {"JUMP", None, None, None, Target, "jump"},
-	OpJumpIf:    {"JUMPIF", SReg, None, None, Target, "jump if true"},
-	OpJumpIfNot: {"JUMPIFNOT", SReg, None, None, Target, "jump if false"},
-	OpJLtI:      {"JLTI", SReg, SReg, None, Target, "jump if int less"},
-	OpJLeI:      {"JLEI", SReg, SReg, None, Target, "jump if int less or equal"},
-	OpJEqI:      {"JEQI", SReg, SReg, None, Target, "jump if int equal"},
-	OpJNeI:      {"JNEI", SReg, SReg, None, Target, "jump if int not equal"},
-	OpJLtIK:     {"JLTIK", SReg, None, ImmC, Target, "jump if int less than an immediate"},
-	OpJLeIK:     {"JLEIK", SReg, None, ImmC, Target, "jump if int at most an immediate"},
-	OpJGtIK:     {"JGTIK", SReg, None, ImmC, Target, "jump if int greater than an immediate"},
-	OpJGeIK:     {"JGEIK", SReg, None, ImmC, Target, "jump if int at least an immediate"},
-	OpJEqIK:     {"JEQIK", SReg, None, ImmC, Target, "jump if int equal to an immediate"},
-	OpJNeIK:     {"JNEIK", SReg, None, ImmC, Target, "jump if int not equal to an immediate"},
+	OpJump:      {"JUMP", None, None, None, Target, Scalar|Ends, "jump"},
+	OpJumpIf:    {"JUMPIF", SReg, None, None, Target, Scalar, "jump if true"},
+	OpJumpIfNot: {"JUMPIFNOT", SReg, None, None, Target, Scalar, "jump if false"},
+	OpJLtI:      {"JLTI", SReg, SReg, None, Target, Scalar, "jump if int less"},
+	OpJLeI:      {"JLEI", SReg, SReg, None, Target, Scalar, "jump if int less or equal"},
+	OpJEqI:      {"JEQI", SReg, SReg, None, Target, Scalar, "jump if int equal"},
+	OpJNeI:      {"JNEI", SReg, SReg, None, Target, Scalar, "jump if int not equal"},
+	OpJLtIK:     {"JLTIK", SReg, Imm32, None, Target, Scalar, "jump if int less than an immediate"},
+	OpJLeIK:     {"JLEIK", SReg, Imm32, None, Target, Scalar, "jump if int at most an immediate"},
+	OpJGtIK:     {"JGTIK", SReg, Imm32, None, Target, Scalar, "jump if int greater than an immediate"},
+	OpJGeIK:     {"JGEIK", SReg, Imm32, None, Target, Scalar, "jump if int at least an immediate"},
+	OpJEqIK:     {"JEQIK", SReg, Imm32, None, Target, Scalar, "jump if int equal to an immediate"},
+	OpJNeIK:     {"JNEIK", SReg, Imm32, None, Target, Scalar, "jump if int not equal to an immediate"},
 
-	OpIntToDouble: {"I2D", SReg, SReg, None, None, "int to double"},
-	OpDoubleToInt: {"D2I", SReg, SReg, None, None, "double to int, truncating"},
-	OpOrd:         {"ORD", SReg, SReg, None, None, "char to its signed code"},
-	OpChr:         {"CHR", SReg, SReg, None, None, "int to the char of its low byte"},
+	OpIntToDouble: {"I2D", SReg, SReg, None, None, Scalar, "int to double"},
+	OpDoubleToInt: {"D2I", SReg, SReg, None, None, Scalar, "double to int, truncating"},
+	OpOrd:         {"ORD", SReg, SReg, None, None, Scalar, "char to its signed code"},
+	OpChr:         {"CHR", SReg, SReg, None, None, Scalar, "int to the char of its low byte"},
 
-	OpConcat:     {"CONCAT", RReg, RReg, RReg, None, "join two strings"},
-	OpConcatChar: {"CONCATC", RReg, RReg, SReg, None, "append a char to a string"},
-	OpStrLen:     {"STRLEN", SReg, RReg, None, None, "length of a string"},
-	OpStrIndex:   {"STRINDEX", SReg, RReg, SReg, None, "char of a string at an index"},
-	OpStrI:       {"STRI", RReg, SReg, None, None, "int to text"},
-	OpStrD:       {"STRD", RReg, SReg, None, None, "double to text"},
-	OpStrB:       {"STRB", RReg, SReg, None, None, "bool to text"},
-	OpStrC:       {"STRC", RReg, SReg, None, None, "char to a string"},
-	OpReprC:      {"REPRC", RReg, SReg, None, None, "char to its repr"},
-	OpReprStr:    {"REPRSTR", RReg, RReg, None, None, "string to its repr"},
-	OpPrint:      {"PRINT", RReg, Flag, Flag, None, "write a string to stdout (or stderr)"},
+	OpConcat:     {"CONCAT", RReg, RReg, RReg, None, Loop, "join two strings"},
+	OpConcatChar: {"CONCATC", RReg, RReg, SReg, None, Loop, "append a char to a string"},
+	OpStrLen:     {"STRLEN", SReg, RReg, None, None, Loop, "length of a string"},
+	OpStrIndex:   {"STRINDEX", SReg, RReg, SReg, None, Loop, "char of a string at an index"},
+	OpStrI:       {"STRI", RReg, SReg, None, None, Loop, "int to text"},
+	OpStrD:       {"STRD", RReg, SReg, None, None, Loop, "double to text"},
+	OpStrB:       {"STRB", RReg, SReg, None, None, Loop, "bool to text"},
+	OpStrC:       {"STRC", RReg, SReg, None, None, Loop, "char to a string"},
+	OpReprC:      {"REPRC", RReg, SReg, None, None, Loop, "char to its repr"},
+	OpReprStr:    {"REPRSTR", RReg, RReg, None, None, Loop, "string to its repr"},
+	OpPrint:      {"PRINT", RReg, Flag, Flag, None, Loop, "write a string to stdout (or stderr)"},
 
-	OpTuple: {"TUPLE", RReg, SReg, RReg, LayoutIdx, "build a tuple"},
-	OpGetS:  {"GETS", SReg, RReg, Slot, None, "read a scalar slot of a tuple"},
-	OpGetR:  {"GETR", RReg, RReg, Slot, None, "read a reference slot of a tuple"},
+	OpTuple: {"TUPLE", RReg, SRun, RRun, LayoutIdx, Loop, "build a tuple"},
+	OpGetS:  {"GETS", SReg, RReg, Slot, None, Loop, "read a scalar slot of a tuple"},
+	OpGetR:  {"GETR", RReg, RReg, Slot, None, Loop, "read a reference slot of a tuple"},
 
-	OpNewEnv:  {"NEWENV", RReg, RReg, None, LayoutIdx, "make an environment"},
-	OpEnvGetS: {"ENVGETS", SReg, RReg, Slot, Depth, "read a scalar variable of an environment"},
-	OpEnvGetR: {"ENVGETR", RReg, RReg, Slot, Depth, "read a reference variable of an environment"},
-	OpEnvSetS: {"ENVSETS", SReg, RReg, Slot, Depth, "write a scalar variable of an environment"},
-	OpEnvSetR: {"ENVSETR", RReg, RReg, Slot, Depth, "write a reference variable of an environment"},
-	OpEnvUp:   {"ENVUP", RReg, RReg, None, Depth, "find an enclosing environment"},
-	OpClosure: {"CLOSURE", RReg, RReg, None, FuncIdx, "make a closure"},
+	OpNewEnv:  {"NEWENV", RReg, ROpt, None, LayoutIdx, Loop, "make an environment"},
+	OpEnvGetS: {"ENVGETS", SReg, RReg, Slot, Depth, Loop, "read a scalar variable of an environment"},
+	OpEnvGetR: {"ENVGETR", RReg, RReg, Slot, Depth, Loop, "read a reference variable of an environment"},
+	OpEnvSetS: {"ENVSETS", SReg, RReg, Slot, Depth, Loop, "write a scalar variable of an environment"},
+	OpEnvSetR: {"ENVSETR", RReg, RReg, Slot, Depth, Loop, "write a reference variable of an environment"},
+	OpEnvUp:   {"ENVUP", RReg, RReg, None, Depth, Loop, "find an enclosing environment"},
+	OpClosure: {"CLOSURE", RReg, ROpt, None, FuncIdx, Loop, "make a closure"},
 
-	OpCall:        {"CALL", Result, SBase, RBase, FuncIdx, "call a function"},
-	OpCallClosure: {"CALLC", Result, SBase, RBase, RReg, "call a closure"},
-	OpTailCall:    {"TAILCALL", None, SBase, RBase, FuncIdx, "call a function in tail position"},
-	OpTailClosure: {"TAILCALLC", None, SBase, RBase, RReg, "call a closure in tail position"},
-	OpCallBuiltin: {"BUILTIN", None, SBase, RBase, Builtin, "call a builtin"},
-	OpReturn:      {"RET", None, None, None, None, "return from a procedure"},
-	OpReturnS:     {"RETS", SReg, None, None, None, "return a scalar"},
-	OpReturnR:     {"RETR", RReg, None, None, None, "return a reference"},
-	OpFallOff:     {"FALLOFF", None, None, None, None, "error: no value returned"},
+	OpCall:        {"CALL", Result, SBase, RBase, FuncIdx, Loop, "call a function"},
+	OpCallClosure: {"CALLC", Result, SBase, RBase, RReg, Loop, "call a closure"},
+	OpTailCall:    {"TAILCALL", None, SBase, RBase, FuncIdx, Loop, "call a function in tail position"},
+	OpTailClosure: {"TAILCALLC", None, SBase, RBase, RReg, Loop, "call a closure in tail position"},
+	OpCallBuiltin: {"BUILTIN", None, SBase, RBase, Builtin, Loop, "call a builtin"},
+	OpReturn:      {"RET", None, None, None, None, Ends, "return from a procedure"},
+	OpReturnS:     {"RETS", SReg, None, None, None, Ends, "return a scalar"},
+	OpReturnR:     {"RETR", RReg, None, None, None, Ends, "return a reference"},
+	OpFallOff:     {"FALLOFF", None, None, None, None, Ends, "error: no value returned"},
 
-	OpMkChan:   {"MKCHAN", RReg, None, None, None, "make a channel"},
-	OpRead:     {"READ", None, RReg, None, None, "read a unit value"},
-	OpReadS:    {"READS", SReg, RReg, None, None, "read a scalar"},
-	OpReadR:    {"READR", RReg, RReg, None, None, "read a reference"},
-	OpWrite:    {"WRITE", None, RReg, None, None, "write a unit value"},
-	OpWriteS:   {"WRITES", SReg, RReg, None, None, "write a scalar"},
-	OpWriteR:   {"WRITER", RReg, RReg, None, None, "write a reference"},
-	OpSpawn:    {"SPAWN", RReg, None, None, None, "spawn a fibre, run it now"},
-	OpSchedule: {"SCHEDULE", RReg, None, None, None, "spawn a fibre, run it later"},
-	OpRun:      {"RUN", RReg, None, None, None, "run a nested scheduler"},
-	OpYield:    {"YIELD", None, None, None, None, "yield to the active list"},
-	OpHalt:     {"HALT", RReg, None, None, None, "stop the program"},
+	OpMkChan:   {"MKCHAN", RReg, None, None, None, Loop, "make a channel"},
+	OpRead:     {"READ", None, RReg, None, None, Loop, "read a unit value"},
+	OpReadS:    {"READS", SReg, RReg, None, None, Loop, "read a scalar"},
+	OpReadR:    {"READR", RReg, RReg, None, None, Loop, "read a reference"},
+	OpWrite:    {"WRITE", None, RReg, None, None, Loop, "write a unit value"},
+	OpWriteS:   {"WRITES", SReg, RReg, None, None, Loop, "write a scalar"},
+	OpWriteR:   {"WRITER", RReg, RReg, None, None, Loop, "write a reference"},
+	OpSpawn:    {"SPAWN", RReg, None, None, None, Loop, "spawn a fibre, run it now"},
+	OpSchedule: {"SCHEDULE", RReg, None, None, None, Loop, "spawn a fibre, run it later"},
+	OpRun:      {"RUN", RReg, None, None, None, Loop, "run a nested scheduler"},
+	OpYield:    {"YIELD", None, None, None, None, Loop, "yield to the active list"},
+	OpHalt:     {"HALT", RReg, None, None, None, Ends, "stop the program"},
 
-	OpConsS:     {"CONSS", RReg, SReg, RReg, None, "make a list cell with a scalar head"},
-	OpConsR:     {"CONSR", RReg, RReg, RReg, None, "make a list cell with a reference head"},
-	OpHeadS:     {"HEADS", SReg, RReg, None, None, "the scalar head of a list"},
-	OpHeadR:     {"HEADR", RReg, RReg, None, None, "the reference head of a list"},
-	OpTail:      {"TAIL", RReg, RReg, None, None, "the tail of a list"},
-	OpSomeS:     {"SOMES", RReg, SReg, None, None, "Some of a scalar"},
-	OpSomeR:     {"SOMER", RReg, RReg, None, None, "Some of a reference"},
-	OpOptGetS:   {"OPTGETS", SReg, RReg, None, None, "the scalar payload of a Some"},
-	OpOptGetR:   {"OPTGETR", RReg, RReg, None, None, "the reference payload of a Some"},
-	OpVariant:   {"VARIANT", RReg, SReg, RReg, LayoutIdx, "make a value of a declared variant"},
-	OpVarGetS:   {"VARGETS", SReg, RReg, Slot, None, "a scalar payload slot of a variant"},
-	OpVarGetR:   {"VARGETR", RReg, RReg, Slot, None, "a reference payload slot of a variant"},
-	OpTestTag:   {"TESTTAG", SReg, RReg, None, Imm, "test a variant's constructor"},
-	OpMatchFail: {"MATCHFAIL", None, None, None, None, "error: no arm matched"},
+	OpConsS:     {"CONSS", RReg, SReg, RReg, None, Loop, "make a list cell with a scalar head"},
+	OpConsR:     {"CONSR", RReg, RReg, RReg, None, Loop, "make a list cell with a reference head"},
+	OpHeadS:     {"HEADS", SReg, RReg, None, None, Loop, "the scalar head of a list"},
+	OpHeadR:     {"HEADR", RReg, RReg, None, None, Loop, "the reference head of a list"},
+	OpTail:      {"TAIL", RReg, RReg, None, None, Loop, "the tail of a list"},
+	OpSomeS:     {"SOMES", RReg, SReg, None, None, Loop, "Some of a scalar"},
+	OpSomeR:     {"SOMER", RReg, RReg, None, None, Loop, "Some of a reference"},
+	OpOptGetS:   {"OPTGETS", SReg, RReg, None, None, Loop, "the scalar payload of a Some"},
+	OpOptGetR:   {"OPTGETR", RReg, RReg, None, None, Loop, "the reference payload of a Some"},
+	OpVariant:   {"VARIANT", RReg, SRun, RRun, LayoutIdx, Loop, "make a value of a declared variant"},
+	OpVarGetS:   {"VARGETS", SReg, RReg, Slot, None, Loop, "a scalar payload slot of a variant"},
+	OpVarGetR:   {"VARGETR", RReg, RReg, Slot, None, Loop, "a reference payload slot of a variant"},
+	OpTestTag:   {"TESTTAG", SReg, RReg, None, Imm, Loop, "test a variant's constructor"},
+	OpMatchFail: {"MATCHFAIL", None, None, None, None, Ends, "error: no arm matched"},
 
-	OpAddrS:     {"ADDRS", RReg, RReg, Slot, Depth, "point to a scalar variable"},
-	OpAddrR:     {"ADDRR", RReg, RReg, Slot, Depth, "point to a reference variable"},
-	OpLoadPtrS:  {"LOADPTRS", SReg, RReg, None, None, "read a scalar through a pointer"},
-	OpLoadPtrR:  {"LOADPTRR", RReg, RReg, None, None, "read a reference through a pointer"},
-	OpStorePtrS: {"STOREPTRS", SReg, RReg, None, None, "write a scalar through a pointer"},
-	OpStorePtrR: {"STOREPTRR", RReg, RReg, None, None, "write a reference through a pointer"},
+	OpAddrS:     {"ADDRS", RReg, RReg, Slot, Depth, Loop, "point to a scalar variable"},
+	OpAddrR:     {"ADDRR", RReg, RReg, Slot, Depth, Loop, "point to a reference variable"},
+	OpLoadPtrS:  {"LOADPTRS", SReg, RReg, None, None, Loop, "read a scalar through a pointer"},
+	OpLoadPtrR:  {"LOADPTRR", RReg, RReg, None, None, Loop, "read a reference through a pointer"},
+	OpStorePtrS: {"STOREPTRS", SReg, RReg, None, None, Loop, "write a scalar through a pointer"},
+	OpStorePtrR: {"STOREPTRR", RReg, RReg, None, None, Loop, "write a reference through a pointer"},
 
-	OpYield0: {"YIELD0", None, None, None, None, "yield unit"},
-	OpYieldS: {"YIELDS", SReg, None, None, None, "yield a scalar"},
-	OpYieldR: {"YIELDR", RReg, None, None, None, "yield a reference"},
+	OpYield0: {"YIELD0", None, None, None, None, Loop, "yield unit"},
+	OpYieldS: {"YIELDS", SReg, None, None, None, Loop, "yield a scalar"},
+	OpYieldR: {"YIELDR", RReg, None, None, None, Loop, "yield a reference"},
 
-	OpDuplex:    {"DUPLEX", RReg, RReg, RReg, None, "make a duplex end"},
-	OpDuplexIn:  {"DUPLEXIN", RReg, RReg, None, None, "the channel a duplex end reads"},
-	OpDuplexOut: {"DUPLEXOUT", RReg, RReg, None, None, "the channel a duplex end writes"},
+	OpDuplex:    {"DUPLEX", RReg, RReg, RReg, None, Loop, "make a duplex end"},
+	OpDuplexIn:  {"DUPLEXIN", RReg, RReg, None, None, Loop, "the channel a duplex end reads"},
+	OpDuplexOut: {"DUPLEXOUT", RReg, RReg, None, None, Loop, "the channel a duplex end writes"},
 }
 
 func (op Op) String() string {
@@ -365,9 +391,16 @@ func (op Op) String() string {
 	return "OP?"
 }
 
-// Instr is one instruction.
+// Instr is one instruction. Its layout is fixed (the kernels in vm/fibre_*.s read it): Op at
+// byte 0, A at 2, B at 4, C at 6, K at 8, 12 bytes in all.
 type Instr struct {
 	Op      Op     // what to do
 	A, B, C uint16 // register operands (or small immediates and flags)
 	K       int32  // the wide operand: a constant, immediate, target, function or register
 }
+
+// Imm32 returns the 32-bit immediate an instruction keeps in B (low half) and C (high half).
+func (in *Instr) Imm32() int64 { return int64(int32(uint32(in.B) | uint32(in.C)<<16)) }
+
+// SplitImm32 returns the B and C operands that hold the 32-bit immediate v.
+func SplitImm32(v int32) (b, c int) { return int(uint16(v)), int(uint16(uint32(v) >> 16)) }

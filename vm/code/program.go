@@ -131,24 +131,24 @@ func operands(p *Program, f *Func, in Instr) string {
 		}
 	}
 	add(info.A, int64(in.A))
-	add(info.B, int64(in.B))
-	if info.C == ImmC {
-		add(Imm, int64(int16(in.C)))
+	if info.B == Imm32 {
+		add(Imm, in.Imm32())
 	} else {
-		add(info.C, int64(in.C))
+		add(info.B, int64(in.B))
 	}
+	add(info.C, int64(in.C))
 	add(info.K, int64(in.K))
 	return strings.Join(parts, " ")
 }
 
 func operand(p *Program, f *Func, kind Operand, v int64) string {
 	switch kind {
-	case SReg, SBase:
+	case SReg, SBase, SRun:
 		if v == NoReg {
 			return "-"
 		}
 		return fmt.Sprintf("s%d", v)
-	case RReg, RBase:
+	case RReg, RBase, RRun, ROpt:
 		if v == NoReg {
 			return "-"
 		}
