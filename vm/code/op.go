@@ -141,7 +141,7 @@ const (
 	OpFallOff     // error: a function reached its end without returning a value
 
 	// fibres and channels
-	OpMkChan   // rA = a new synchronous channel
+	OpMkChan // rA = a new synchronous channel
 	// A fibre that waits on a channel keeps its place just after its read or write; the
 	// partner that meets it takes the value from, or puts it in, the waiter's register A.
 	OpRead     // read a unit value from the channel rB
@@ -287,7 +287,7 @@ var Ops = [numOps]Info{
 	OpLeStr: {"LESTR", SReg, RReg, RReg, None, Loop, "string less or equal"},
 	OpNot:   {"NOT", SReg, SReg, None, None, Scalar, "bool not"},
 
-	OpJump:      {"JUMP", None, None, None, Target, Scalar|Ends, "jump"},
+	OpJump:      {"JUMP", None, None, None, Target, Scalar | Ends, "jump"},
 	OpJumpIf:    {"JUMPIF", SReg, None, None, Target, Scalar, "jump if true"},
 	OpJumpIfNot: {"JUMPIFNOT", SReg, None, None, Target, Scalar, "jump if false"},
 	OpJLtI:      {"JLTI", SReg, SReg, None, Target, Scalar, "jump if int less"},
