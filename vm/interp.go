@@ -4,6 +4,7 @@ import (
 	"math"
 	"strconv"
 	"time"
+	"unsafe"
 
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -33,85 +34,16 @@ reload:
 	S, R = f.s[sbase:], f.r[rbase:]
 
 	for {
-		in := instrs[pc]
+		in := &instrs[pc]
 		pc++
 		switch in.Op {
-		case code.OpNop:
-		case code.OpMoveS:
-			S[in.A] = S[in.B]
 		case code.OpMoveR:
 			R[in.A] = R[in.B]
-		case code.OpLoadI:
-			S[in.A] = uint64(int64(in.K))
-		case code.OpLoadKS:
-			S[in.A] = fn.KS[in.K]
 		case code.OpLoadKR:
 			R[in.A] = fn.KR[in.K]
 		case code.OpLoadNil:
 			R[in.A] = nil
 
-		case code.OpAddI:
-			S[in.A] = S[in.B] + S[in.C]
-		case code.OpAddIK:
-			S[in.A] = S[in.B] + uint64(int64(in.K))
-		case code.OpSubI:
-			S[in.A] = S[in.B] - S[in.C]
-		case code.OpMulI:
-			S[in.A] = uint64(int64(S[in.B]) * int64(S[in.C]))
-		case code.OpDivI:
-			d := int64(S[in.C])
-			if d == 0 {
-				return m.fail(f, fn, pc, sbase, "division by zero")
-			}
-			S[in.A] = uint64(int64(S[in.B]) / d)
-		case code.OpModI:
-			d := int64(S[in.C])
-			if d == 0 {
-				return m.fail(f, fn, pc, sbase, "division by zero")
-			}
-			S[in.A] = uint64(int64(S[in.B]) % d)
-		case code.OpNegI:
-			S[in.A] = -S[in.B]
-
-		case code.OpAddD:
-			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) + math.Float64frombits(S[in.C]))
-		case code.OpSubD:
-			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) - math.Float64frombits(S[in.C]))
-		case code.OpMulD:
-			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) * math.Float64frombits(S[in.C]))
-		case code.OpDivD:
-			S[in.A] = math.Float64bits(math.Float64frombits(S[in.B]) / math.Float64frombits(S[in.C]))
-		case code.OpNegD:
-			S[in.A] = math.Float64bits(-math.Float64frombits(S[in.B]))
-
-		case code.OpEqI:
-			S[in.A] = b2u(S[in.B] == S[in.C])
-		case code.OpNeI:
-			S[in.A] = b2u(S[in.B] != S[in.C])
-		case code.OpLtI:
-			S[in.A] = b2u(int64(S[in.B]) < int64(S[in.C]))
-		case code.OpLeI:
-			S[in.A] = b2u(int64(S[in.B]) <= int64(S[in.C]))
-		case code.OpEqIK:
-			S[in.A] = b2u(int64(S[in.B]) == int64(in.K))
-		case code.OpNeIK:
-			S[in.A] = b2u(int64(S[in.B]) != int64(in.K))
-		case code.OpLtIK:
-			S[in.A] = b2u(int64(S[in.B]) < int64(in.K))
-		case code.OpLeIK:
-			S[in.A] = b2u(int64(S[in.B]) <= int64(in.K))
-		case code.OpGtIK:
-			S[in.A] = b2u(int64(S[in.B]) > int64(in.K))
-		case code.OpGeIK:
-			S[in.A] = b2u(int64(S[in.B]) >= int64(in.K))
-		case code.OpEqD:
-			S[in.A] = b2u(math.Float64frombits(S[in.B]) == math.Float64frombits(S[in.C]))
-		case code.OpNeD:
-			S[in.A] = b2u(math.Float64frombits(S[in.B]) != math.Float64frombits(S[in.C]))
-		case code.OpLtD:
-			S[in.A] = b2u(math.Float64frombits(S[in.B]) < math.Float64frombits(S[in.C]))
-		case code.OpLeD:
-			S[in.A] = b2u(math.Float64frombits(S[in.B]) <= math.Float64frombits(S[in.C]))
 		case code.OpEqStr:
 			S[in.A] = b2u(str(R[in.B]) == str(R[in.C]))
 		case code.OpNeStr:
@@ -120,73 +52,6 @@ reload:
 			S[in.A] = b2u(str(R[in.B]) < str(R[in.C]))
 		case code.OpLeStr:
 			S[in.A] = b2u(str(R[in.B]) <= str(R[in.C]))
-		case code.OpNot:
-			S[in.A] = S[in.B] ^ 1
-
-		case code.OpJump:
-			goto jump
-		case code.OpJumpIf:
-			if S[in.A] != 0 {
-				goto jump
-			}
-		case code.OpJumpIfNot:
-			if S[in.A] == 0 {
-				goto jump
-			}
-		case code.OpJLtI:
-			if int64(S[in.A]) < int64(S[in.B]) {
-				goto jump
-			}
-		case code.OpJLeI:
-			if int64(S[in.A]) <= int64(S[in.B]) {
-				goto jump
-			}
-		case code.OpJEqI:
-			if S[in.A] == S[in.B] {
-				goto jump
-			}
-		case code.OpJNeI:
-			if S[in.A] != S[in.B] {
-				goto jump
-			}
-		case code.OpJLtIK:
-			if int64(S[in.A]) < in.Imm32() {
-				goto jump
-			}
-		case code.OpJLeIK:
-			if int64(S[in.A]) <= in.Imm32() {
-				goto jump
-			}
-		case code.OpJGtIK:
-			if int64(S[in.A]) > in.Imm32() {
-				goto jump
-			}
-		case code.OpJGeIK:
-			if int64(S[in.A]) >= in.Imm32() {
-				goto jump
-			}
-		case code.OpJEqIK:
-			if int64(S[in.A]) == in.Imm32() {
-				goto jump
-			}
-		case code.OpJNeIK:
-			if int64(S[in.A]) != in.Imm32() {
-				goto jump
-			}
-
-		case code.OpIntToDouble:
-			S[in.A] = math.Float64bits(float64(int64(S[in.B])))
-		case code.OpDoubleToInt:
-			x := math.Float64frombits(S[in.B])
-			if math.IsNaN(x) || x >= 0x1p63 || x < -0x1p63 {
-				return m.fail(f, fn, pc, sbase, "cannot convert %s to int", FormatDouble(x))
-			}
-			S[in.A] = uint64(int64(x))
-		case code.OpOrd:
-			S[in.A] = uint64(int64(int8(S[in.B])))
-		case code.OpChr:
-			S[in.A] = uint64(byte(S[in.B]))
-
 		case code.OpConcat:
 			R[in.A] = str(R[in.B]) + str(R[in.C])
 		case code.OpConcatChar:
@@ -559,7 +424,19 @@ reload:
 		case code.OpDuplexOut:
 			R[in.A] = R[in.B].(*Duplex).Out
 		default:
-			return m.fail(f, fn, pc, sbase, "internal error: bad opcode %d", in.Op)
+			// A scalar instruction (the verifier admits no unknown opcode): the kernel runs
+			// it and the scalar instructions after it.
+			next, rest := runScalar(&instrs[0], pc-1, unsafe.SliceData(S), unsafe.SliceData(fn.KS), left)
+			if next == pc-1 && rest == left { // it ran nothing
+				return m.scalarFault(f, fn, pc, sbase, in)
+			}
+			pc, left = next, rest
+			if left <= 0 {
+				left = budget
+				if m.checkpoint() {
+					return ErrInterrupted
+				}
+			}
 		}
 		continue
 
@@ -611,18 +488,6 @@ reload:
 		}
 		continue
 
-	jump:
-		// A taken jump. Going backwards, it counts toward the next checkpoint, so that
-		// every loop can be interrupted and its output flushed.
-		if int(in.K) < pc {
-			if left--; left <= 0 {
-				left = budget
-				if m.checkpoint() {
-					return ErrInterrupted
-				}
-			}
-		}
-		pc = int(in.K)
 	}
 
 next:
@@ -787,4 +652,17 @@ func b2u(b bool) uint64 {
 		return 1
 	}
 	return 0
+}
+
+// scalarFault reports why the kernel did not run the scalar instruction in, just before
+// pc: a division by zero, or a double that is no int.
+func (m *Machine) scalarFault(f *Fibre, fn *code.Func, pc, sbase int, in *code.Instr) error {
+	S := f.s[sbase:]
+	switch {
+	case (in.Op == code.OpDivI || in.Op == code.OpModI) && S[in.C] == 0:
+		return m.fail(f, fn, pc, sbase, "division by zero")
+	case in.Op == code.OpDoubleToInt:
+		return m.fail(f, fn, pc, sbase, "cannot convert %s to int", FormatDouble(math.Float64frombits(S[in.B])))
+	}
+	return m.fail(f, fn, pc, sbase, "internal error: no part of the machine runs %s", in.Op)
 }
