@@ -16,6 +16,7 @@ import (
 	"github.com/felixlet/felixlet/lang/diag"
 	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/lang/parse"
+	"github.com/felixlet/felixlet/lang/prelude"
 	"github.com/felixlet/felixlet/lang/types"
 	"github.com/felixlet/felixlet/stdlib"
 	"github.com/felixlet/felixlet/vm"
@@ -193,7 +194,7 @@ func (s *replSession) run(file *ast.File) {
 
 // check checks the session's inputs followed by more.
 func (s *replSession) check(more ...*ast.File) (*check.Session, diag.List) {
-	lib, _ := parsePrelude()
+	lib := prelude.File()
 	inputs := append(s.inputs[:len(s.inputs):len(s.inputs)], more...)
 	return check.CheckSession(lib, inputs, check.Config{IsPrim: isPrim})
 }

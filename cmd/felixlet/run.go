@@ -9,17 +9,17 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/pprof"
 	"strings"
-	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/compile"
 	"github.com/felixlet/felixlet/lang/diag"
 	"github.com/felixlet/felixlet/lang/parse"
+	"github.com/felixlet/felixlet/lang/prelude"
 	"github.com/felixlet/felixlet/stdlib"
 	"github.com/felixlet/felixlet/vm"
 	"github.com/felixlet/felixlet/vm/code"
@@ -56,6 +56,9 @@ Flags of run and the bare form, before the program's name:
   --stats   at exit, print on stderr the fibres spawned, ended, left waiting and
             collected, the channel transfers, the peak of live fibres and the run time
   --trace   print each scheduling event on stderr
+  --cpuprofile FILE
+            write a CPU profile of the whole command (compiling and running) to FILE,
+            for go tool pprof
 
 Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
 NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
@@ -140,6 +143,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 type runFlags struct {
 	stats   bool   // print the scheduler's counts on stderr at exit
 	trace   bool   // print each scheduling event on stderr
+	profile string // write a CPU profile here
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
 }
@@ -153,6 +157,13 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			fl.stats = true
 		case "--trace", "-trace":
 			fl.trace = true
+		case "--cpuprofile", "-cpuprofile":
+			if len(args) < 2 {
+				fmt.Fprintf(stderr, "felixlet: %s needs a file name\n%s", args[0], usage)
+				return exitUsage
+			}
+			fl.profile = args[1]
+			args = args[1:]
 		default:
 			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
 			return exitUsage
@@ -163,7 +174,31 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		fmt.Fprint(stderr, usage)
 		return exitUsage
 	}
+	if fl.profile != "" {
+		stop, err := startProfile(fl.profile)
+		if err != nil {
+			fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
+			return exitUsage
+		}
+		defer stop()
+	}
 	return runFile(args[0], args[1:], fl, stdin, stdout, stderr)
+}
+
+// startProfile starts a CPU profile written to file; the function it returns ends it.
+func startProfile(file string) (func(), error) {
+	f, err := os.Create(file)
+	if err != nil {
+		return nil, err
+	}
+	if err := pprof.StartCPUProfile(f); err != nil {
+		f.Close()
+		return nil, err
+	}
+	return func() {
+		pprof.StopCPUProfile()
+		f.Close()
+	}, nil
 }
 
 // programSource is a program's text with the name its messages use and the directory its
@@ -235,11 +270,7 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 			p, ok = nil, false
 		}
 	}()
-	lib, errs := parsePrelude()
-	if len(errs) > 0 {
-		fmt.Fprintf(stderr, "felixlet: the prelude does not parse: %v\n", errs)
-		return nil, false
-	}
+	lib := prelude.File()
 	prog, errs, sources := parse.File(ps.Name, ps.Src, parse.Config{ReadFile: ps.readFile})
 	sources[stdlib.PreludeName] = stdlib.Prelude
 	if errs.HasErrors() {
@@ -263,13 +294,6 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 	}
 	return p, true
 }
-
-// parsePrelude parses the library once per process: its tree is never modified, so every
-// program built here (the golden suite builds hundreds) can share it.
-var parsePrelude = sync.OnceValues(func() (*ast.File, diag.List) {
-	lib, errs, _ := parse.File(stdlib.PreludeName, stdlib.Prelude, parse.Config{})
-	return lib, errs
-})
 
 func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
 

@@ -1,7 +1,10 @@
 package main
 
 import (
+	"compress/gzip"
 	"errors"
+	"io"
+	"os"
 	"os/exec"
 	"strconv"
 	"testing"
@@ -20,12 +23,16 @@ func TestMain(m *testing.M) {
 //	exitcode N command [args...]
 //
 // which runs a command like exec and requires the exit status N, since exec can only
-// tell success from failure.
+// tell success from failure, and
+//
+//	gzipped FILE
+//
+// which requires FILE to be a whole gzip stream (as pprof profiles are).
 func TestScripts(t *testing.T) {
 	testscript.Run(t, testscript.Params{
 		Dir:                 "../../testdata/script",
 		RequireExplicitExec: true,
-		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"exitcode": exitcode},
+		Cmds:                map[string]func(ts *testscript.TestScript, neg bool, args []string){"exitcode": exitcode, "gzipped": gzipped},
 	})
 }
 
@@ -51,5 +58,23 @@ func exitcode(ts *testscript.TestScript, neg bool, args []string) {
 	}
 	if got != want {
 		ts.Fatalf("exit status %d, want %d", got, want)
+	}
+}
+
+// gzipped is the scripts' gzipped command.
+func gzipped(ts *testscript.TestScript, neg bool, args []string) {
+	if neg || len(args) != 1 {
+		ts.Fatalf("usage: gzipped FILE")
+	}
+	f, err := os.Open(ts.MkAbs(args[0]))
+	ts.Check(err)
+	defer f.Close()
+	z, err := gzip.NewReader(f)
+	if err != nil {
+		ts.Fatalf("%s: %v", args[0], err)
+	}
+	n, err := io.Copy(io.Discard, z)
+	if err != nil || n == 0 {
+		ts.Fatalf("%s: %d bytes, %v", args[0], n, err)
 	}
 }

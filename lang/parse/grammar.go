@@ -1,6 +1,8 @@
 package parse
 
 import (
+	"sync"
+
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
 )
@@ -13,9 +15,9 @@ const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
 	`match|endmatch|when|variant|of|yield`
 
-// lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
+// lexRules tokenise felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
-var lexDef = lexer.MustStateful(lexer.Rules{
+var lexRules = lexer.Rules{
 	"Root": {
 		{Name: "lineComment", Pattern: `//[^\n]*`},
 		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
@@ -36,11 +38,15 @@ var lexDef = lexer.MustStateful(lexer.Rules{
 		{Name: "commentClose", Pattern: `\*/`, Action: lexer.Pop()},
 		{Name: "commentText", Pattern: `[^*/]+|[*/]`},
 	},
-})
+}
 
-var parser = participle.MustBuild[cstFile](
-	participle.Lexer(lexDef),
-	participle.UseLookahead(4),
+// lexDef and parser are built the first time they are needed: building them takes
+// milliseconds, which a command that parses nothing (felixlet version) should not pay.
+var (
+	lexDef = sync.OnceValue(func() *lexer.StatefulDefinition { return lexer.MustStateful(lexRules) })
+	parser = sync.OnceValue(func() *participle.Parser[cstFile] {
+		return participle.MustBuild[cstFile](participle.Lexer(lexDef()), participle.UseLookahead(4))
+	})
 )
 
 // The concrete syntax tree. Each struct is one production; lower.go turns it into ast nodes.

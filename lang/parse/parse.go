@@ -53,7 +53,7 @@ func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 		p.errs = append(p.errs, e)
 		return nil
 	}
-	cst, err := parser.ParseBytes(name, src)
+	cst, err := parser().ParseBytes(name, src)
 	if err != nil {
 		p.errs = append(p.errs, syntaxError(name, src, err))
 		return nil

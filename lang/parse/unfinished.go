@@ -7,11 +7,11 @@ import "bytes"
 // `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
 // An input with a closer that does not match is finished (and wrong).
 func Unfinished(src []byte) bool {
-	lex, err := lexDef.Lex("", bytes.NewReader(src))
+	lex, err := lexDef().Lex("", bytes.NewReader(src))
 	if err != nil {
 		return false
 	}
-	symbols := lexDef.Symbols()
+	symbols := lexDef().Symbols()
 	keyword, ident, punct := symbols["Keyword"], symbols["Ident"], symbols["Punct"]
 	// What closes each open construct, innermost last; "if" and "match" stand for one whose
 	// closer the next do, then or with decides.
