@@ -31,10 +31,35 @@ import (
 // instrSize is the size of an instruction, by which the kernels step.
 const instrSize = unsafe.Sizeof(code.Instr{})
 
+// sreg returns scalar register i of the registers at s.
+func sreg(s unsafe.Pointer, i uint16) *uint64 { return (*uint64)(unsafe.Add(s, uintptr(i)*8)) }
+
+// The instructions that sit between calls (argument moves, small sums, tests) the loop
+// runs itself, since entering the kernel costs more than they do; these functions are
+// their one definition, for the loop and the twin alike. A jump's function says whether
+// it is taken.
+
+func moveS(s unsafe.Pointer, in *code.Instr) { *sreg(s, in.A) = *sreg(s, in.B) }
+func loadI(s unsafe.Pointer, in *code.Instr) { *sreg(s, in.A) = uint64(int64(in.K)) }
+func addI(s unsafe.Pointer, in *code.Instr)  { *sreg(s, in.A) = *sreg(s, in.B) + *sreg(s, in.C) }
+func addIK(s unsafe.Pointer, in *code.Instr) { *sreg(s, in.A) = *sreg(s, in.B) + uint64(int64(in.K)) }
+func subI(s unsafe.Pointer, in *code.Instr)  { *sreg(s, in.A) = *sreg(s, in.B) - *sreg(s, in.C) }
+
+func jLtI(s unsafe.Pointer, in *code.Instr) bool {
+	return int64(*sreg(s, in.A)) < int64(*sreg(s, in.B))
+}
+func jLeI(s unsafe.Pointer, in *code.Instr) bool {
+	return int64(*sreg(s, in.A)) <= int64(*sreg(s, in.B))
+}
+func jEqI(s unsafe.Pointer, in *code.Instr) bool  { return *sreg(s, in.A) == *sreg(s, in.B) }
+func jNeI(s unsafe.Pointer, in *code.Instr) bool  { return *sreg(s, in.A) != *sreg(s, in.B) }
+func jLtIK(s unsafe.Pointer, in *code.Instr) bool { return int64(*sreg(s, in.A)) < in.Imm32() }
+func jGeIK(s unsafe.Pointer, in *code.Instr) bool { return int64(*sreg(s, in.A)) >= in.Imm32() }
+
 // scalarGo is the kernel in Go.
 func scalarGo(codep *code.Instr, pc int, s *uint64, ks *uint64, left int) (int, int) {
 	base, sp, kp := unsafe.Pointer(codep), unsafe.Pointer(s), unsafe.Pointer(ks)
-	reg := func(i uint16) *uint64 { return (*uint64)(unsafe.Add(sp, uintptr(i)*8)) }
+	reg := func(i uint16) *uint64 { return sreg(sp, i) }
 	dbl := func(i uint16) float64 { return math.Float64frombits(*reg(i)) }
 	for {
 		in := (*code.Instr)(unsafe.Add(base, uintptr(pc)*instrSize))
@@ -42,18 +67,18 @@ func scalarGo(codep *code.Instr, pc int, s *uint64, ks *uint64, left int) (int, 
 		switch in.Op {
 		case code.OpNop:
 		case code.OpMoveS:
-			*reg(in.A) = *reg(in.B)
+			moveS(sp, in)
 		case code.OpLoadI:
-			*reg(in.A) = uint64(int64(in.K))
+			loadI(sp, in)
 		case code.OpLoadKS:
 			*reg(in.A) = *(*uint64)(unsafe.Add(kp, uintptr(in.K)*8))
 
 		case code.OpAddI:
-			*reg(in.A) = *reg(in.B) + *reg(in.C)
+			addI(sp, in)
 		case code.OpAddIK:
-			*reg(in.A) = *reg(in.B) + uint64(int64(in.K))
+			addIK(sp, in)
 		case code.OpSubI:
-			*reg(in.A) = *reg(in.B) - *reg(in.C)
+			subI(sp, in)
 		case code.OpMulI:
 			*reg(in.A) = *reg(in.B) * *reg(in.C)
 		case code.OpDivI, code.OpModI:
@@ -126,13 +151,13 @@ func scalarGo(codep *code.Instr, pc int, s *uint64, ks *uint64, left int) (int, 
 		case code.OpJNeI:
 			jump = *reg(in.A) != *reg(in.B)
 		case code.OpJLtIK:
-			jump = int64(*reg(in.A)) < in.Imm32()
+			jump = jLtIK(sp, in)
 		case code.OpJLeIK:
 			jump = int64(*reg(in.A)) <= in.Imm32()
 		case code.OpJGtIK:
 			jump = int64(*reg(in.A)) > in.Imm32()
 		case code.OpJGeIK:
-			jump = int64(*reg(in.A)) >= in.Imm32()
+			jump = jGeIK(sp, in)
 		case code.OpJEqIK:
 			jump = int64(*reg(in.A)) == in.Imm32()
 		case code.OpJNeIK:

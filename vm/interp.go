@@ -12,17 +12,30 @@ import (
 // budget is how many backward jumps and calls run between checks for an interrupt.
 const budget = 1 << 14
 
+// isScalar marks the opcodes the table marks code.Scalar: the loop hands them to the
+// kernel (fibre_generic.go).
+var isScalar = func() (t [256]bool) {
+	for op, info := range code.Ops {
+		t[op] = info.Traits&code.Scalar != 0
+	}
+	return t
+}()
+
 // loop is the interpreter: it runs fibres, switching among them as the scheduling rules
 // say, until the mainline's scheduler has nothing active.
+//
+// It is kept small, so that its few variables stay in machine registers: it runs scalar
+// instructions through the kernel, calls and returns itself, and hands every other
+// instruction to step. While a fibre runs, its sbase and rbase fields are those of the
+// running frame; its fn and pc are saved only when it stops.
 func (m *Machine) loop(f *Fibre) error {
 	var (
-		fn           *code.Func
-		instrs       []code.Instr
-		pc           int
-		sbase, rbase int
-		S            []uint64
-		R            []Value
-		left         = budget
+		fn     *code.Func   // the running function
+		instrs []code.Instr // its code
+		pc     int          // the next instruction
+		S      []uint64     // the running frame's scalar registers (and those above it)
+		R      []Value      // its reference registers (and those above it)
+		left   = budget     // backward jumps and calls before the next checkpoint
 	)
 
 reload:
@@ -30,148 +43,36 @@ reload:
 	fn = f.fn
 	instrs = fn.Code
 	pc = int(f.pc)
-	sbase, rbase = int(f.sbase), int(f.rbase)
-	S, R = f.s[sbase:], f.r[rbase:]
+	S, R = f.s[f.sbase:], f.r[f.rbase:]
 
 	for {
 		in := &instrs[pc]
 		pc++
 		switch in.Op {
-		case code.OpMoveR:
-			R[in.A] = R[in.B]
-		case code.OpLoadKR:
-			R[in.A] = fn.KR[in.K]
-		case code.OpLoadNil:
-			R[in.A] = nil
-
-		case code.OpEqStr:
-			S[in.A] = b2u(str(R[in.B]) == str(R[in.C]))
-		case code.OpNeStr:
-			S[in.A] = b2u(str(R[in.B]) != str(R[in.C]))
-		case code.OpLtStr:
-			S[in.A] = b2u(str(R[in.B]) < str(R[in.C]))
-		case code.OpLeStr:
-			S[in.A] = b2u(str(R[in.B]) <= str(R[in.C]))
-		case code.OpConcat:
-			R[in.A] = str(R[in.B]) + str(R[in.C])
-		case code.OpConcatChar:
-			R[in.A] = str(R[in.B]) + string([]byte{byte(S[in.C])})
-		case code.OpStrLen:
-			S[in.A] = uint64(len(str(R[in.B])))
-		case code.OpStrIndex:
-			s, i := str(R[in.B]), int64(S[in.C])
-			if i < 0 || i >= int64(len(s)) {
-				return m.fail(f, fn, pc, sbase, "string index %d out of range: the string has %d chars", i, len(s))
-			}
-			S[in.A] = uint64(s[i])
-		case code.OpStrI:
-			R[in.A] = strconv.FormatInt(int64(S[in.B]), 10)
-		case code.OpStrD:
-			R[in.A] = FormatDouble(math.Float64frombits(S[in.B]))
-		case code.OpStrB:
-			R[in.A] = strconv.FormatBool(S[in.B] != 0)
-		case code.OpStrC:
-			R[in.A] = string([]byte{byte(S[in.B])})
-		case code.OpReprC:
-			R[in.A] = reprChar(byte(S[in.B]))
-		case code.OpReprStr:
-			R[in.A] = ReprString(str(R[in.B]))
-		case code.OpPrint:
-			m.printString(str(R[in.A]), in.B != 0, in.C != 0)
-
-		case code.OpTuple:
-			R[in.A] = newTuple(fn.Layouts[in.K], S[in.B:], R[in.C:])
-		case code.OpGetS:
-			S[in.A] = R[in.B].(*Tuple).S[in.C]
-		case code.OpGetR:
-			R[in.A] = R[in.B].(*Tuple).R[in.C]
-
-		case code.OpNewEnv:
-			l := fn.Layouts[in.K]
-			e := &Env{}
-			if in.B != code.NoReg {
-				e.Up, _ = R[in.B].(*Env)
-			}
-			if l.NS > 0 {
-				e.S = make([]uint64, l.NS)
-			}
-			if l.NR > 0 {
-				e.R = make([]Value, l.NR)
-			}
-			R[in.A] = e
-		case code.OpEnvGetS:
-			e := R[in.B].(*Env)
-			for k := in.K; k > 0; k-- {
-				e = e.Up
-			}
-			S[in.A] = e.S[in.C]
-		case code.OpEnvGetR:
-			e := R[in.B].(*Env)
-			for k := in.K; k > 0; k-- {
-				e = e.Up
-			}
-			R[in.A] = e.R[in.C]
-		case code.OpEnvSetS:
-			e := R[in.B].(*Env)
-			for k := in.K; k > 0; k-- {
-				e = e.Up
-			}
-			e.S[in.C] = S[in.A]
-		case code.OpEnvSetR:
-			e := R[in.B].(*Env)
-			for k := in.K; k > 0; k-- {
-				e = e.Up
-			}
-			e.R[in.C] = R[in.A]
-		case code.OpEnvUp:
-			e := R[in.B].(*Env)
-			for k := in.K; k > 0; k-- {
-				e = e.Up
-			}
-			R[in.A] = e
-		case code.OpClosure:
-			c := Closure{Fn: m.funcs[in.K]}
-			if in.B != code.NoReg {
-				c.Env, _ = R[in.B].(*Env)
-			}
-			if c.Fn.Gen {
-				R[in.A] = &GenClosure{Closure: c}
-			} else {
-				R[in.A] = &c
-			}
-
 		case code.OpCall, code.OpCallClosure:
-			var callee *code.Func
-			nrb := rbase + int(in.C)
-			if in.Op == code.OpCall {
-				callee = m.funcs[in.K]
-			} else {
-				c, ok := R[in.K].(*Closure)
-				if !ok {
-					g, err := m.resumeValue(R[in.K], f, fn, pc, sbase, rbase)
-					if err != nil {
-						return err
-					}
-					f = g
-					goto reload
+			callee := m.callee(f, R, in)
+			if callee == nil {
+				g, err := m.resumeValue(R[in.K], f, fn, pc)
+				if err != nil {
+					return err
 				}
-				callee = c.Fn
-				if callee.NeedsEnv {
-					R[in.C] = c.Env
-				} else {
-					nrb++
-				}
+				f = g
+				goto reload
 			}
-			nsb := sbase + int(in.B) + 2
+			sbase, rbase := int(f.sbase), int(f.rbase)
+			nsb, nrb := sbase+int(in.B)+2, rbase+int(in.C)
+			if in.Op == code.OpCallClosure && !callee.NeedsEnv {
+				nrb++ // the arguments start after the closure's register
+			}
 			if nsb+callee.NS > len(f.s) || nrb+callee.NR > len(f.r) {
 				if !m.grow(f, nsb+callee.NS, nrb+callee.NR) {
-					return m.fail(f, fn, pc, sbase, "stack overflow: too many nested calls (runaway recursion?)")
+					return m.fail(f, fn, pc, "stack overflow: too many nested calls (runaway recursion?)")
 				}
 			}
 			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, sbase, rbase)
+			f.sbase, f.rbase = int32(nsb), int32(nrb)
 			fn, instrs, pc = callee, callee.Code, 0
-			sbase, rbase = nsb, nrb
-			S, R = f.s[sbase:], f.r[rbase:]
+			S, R = f.s[nsb:], f.r[nrb:]
 			if left--; left <= 0 {
 				left = budget
 				if m.checkpoint() {
@@ -181,54 +82,27 @@ reload:
 		case code.OpTailCall, code.OpTailClosure:
 			// The callee takes over the running frame: its arguments move down to the frame's
 			// base, the header (our caller's) stays, and our other references are dropped.
-			var callee *code.Func
-			args := int(in.C)
-			if in.Op == code.OpTailCall {
-				callee = m.funcs[in.K]
-			} else {
-				c, ok := R[in.K].(*Closure)
-				if !ok {
-					// A generator takes no frame here: it runs on its own stack and its value
-					// comes back to register A, which the return that follows returns.
-					g, err := m.resumeValue(R[in.K], f, fn, pc, sbase, rbase)
-					if err != nil {
-						return err
-					}
-					f = g
-					goto reload
+			callee := m.callee(f, R, in)
+			if callee == nil {
+				// A generator takes no frame here: it runs on its own stack and its value
+				// comes back to register A, which the return that follows returns.
+				g, err := m.resumeValue(R[in.K], f, fn, pc)
+				if err != nil {
+					return err
 				}
-				callee = c.Fn
-				if callee.NeedsEnv {
-					R[in.C] = c.Env
-				} else {
-					args++
-				}
+				f = g
+				goto reload
 			}
-			if sbase+callee.NS > len(f.s) || rbase+callee.NR > len(f.r) {
-				if !m.grow(f, sbase+callee.NS, rbase+callee.NR) {
-					return m.fail(f, fn, pc, sbase, "stack overflow: too many nested calls (runaway recursion?)")
-				}
-				S, R = f.s[sbase:], f.r[rbase:]
-			}
-			f.s[sbase-2] |= tailBit
-			copy(S, S[int(in.B)+2:int(in.B)+2+callee.NArgS])
-			copy(R, R[args:args+callee.NArgR])
-			if fn.NR > callee.NArgR {
-				clear(R[callee.NArgR:fn.NR])
+			if err := m.tailCall(f, fn, pc, in, callee); err != nil {
+				return err
 			}
 			fn, instrs, pc = callee, callee.Code, 0
+			S, R = f.s[f.sbase:], f.r[f.rbase:]
 			if left--; left <= 0 {
 				left = budget
 				if m.checkpoint() {
 					return ErrInterrupted
 				}
-			}
-		case code.OpCallBuiltin:
-			if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
-				if err := m.builtinStopped(err, f, fn, pc, sbase, rbase); err != nil {
-					return err
-				}
-				goto next // the fibre waits
 			}
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
 			var sv uint64
@@ -239,196 +113,73 @@ reload:
 			case code.OpReturnR:
 				rv = R[in.A]
 			}
+			sbase := int(f.sbase)
 			h0, h1 := f.s[sbase-2], f.s[sbase-1]
 			caller := uint32(h0 >> 32)
 			if caller == bottom && f.gen != nil {
 				// A generator's return gives its value like a yield, and the next call
 				// resumes after the last yield again: its locals stay.
-				f.fn, f.pc, f.sbase, f.rbase = fn, f.gen.resume, int32(sbase), int32(rbase)
+				f.fn, f.pc = fn, f.gen.resume
 				f = m.deliver(f, in.Op, sv, rv)
 				goto reload
 			}
-			clear(R[:fn.NR])
+			if fn.NR > 0 {
+				clear(R[:fn.NR])
+			}
 			if caller == bottom {
 				m.ended(f)
 				goto next
 			}
 			fn = m.funcs[caller]
 			instrs, pc = fn.Code, int(uint32(h0)&^tailBit)
-			sbase, rbase = int(uint32(h1)), int(h1>>32)
-			S, R = f.s[sbase:], f.r[rbase:]
+			f.sbase, f.rbase = int32(uint32(h1)), int32(h1>>32)
+			S, R = f.s[f.sbase:], f.r[f.rbase:]
 			switch in.Op {
 			case code.OpReturnS:
 				S[instrs[pc-1].A] = sv
 			case code.OpReturnR:
 				R[instrs[pc-1].A] = rv
 			}
-		case code.OpFallOff:
-			return m.fail(f, fn, pc, sbase, "function %s ended without returning a value", fn.Name)
-
-		case code.OpMkChan:
-			R[in.A] = &Chan{}
-		case code.OpRead, code.OpReadS, code.OpReadR:
-			if f.gen != nil {
-				return m.fail(f, fn, pc, sbase, "a generator cannot read a channel: it runs on the stack of whoever calls it")
+		// The scalar instructions that sit between calls, which the loop runs itself
+		// (fibre_generic.go); every other scalar instruction goes to the kernel.
+		case code.OpMoveS:
+			moveS(unsafe.Pointer(unsafe.SliceData(S)), in)
+		case code.OpLoadI:
+			loadI(unsafe.Pointer(unsafe.SliceData(S)), in)
+		case code.OpAddI:
+			addI(unsafe.Pointer(unsafe.SliceData(S)), in)
+		case code.OpAddIK:
+			addIK(unsafe.Pointer(unsafe.SliceData(S)), in)
+		case code.OpSubI:
+			subI(unsafe.Pointer(unsafe.SliceData(S)), in)
+		case code.OpJump:
+			goto jump
+		case code.OpJLtIK:
+			if jLtIK(unsafe.Pointer(unsafe.SliceData(S)), in) {
+				goto jump
 			}
-			ch, ok := R[in.B].(*Chan)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "read from an uninitialised channel")
+		case code.OpJGeIK:
+			if jGeIK(unsafe.Pointer(unsafe.SliceData(S)), in) {
+				goto jump
 			}
-			w, ok := ch.Pop(true)
-			if !ok {
-				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-				ch.Push(f, false)
-				if m.trace != nil {
-					m.traceEvent("%s waits to read", describe(f))
+		default:
+			if !isScalar[in.Op] {
+				g, err := m.step(f, fn, pc, in)
+				switch {
+				case err != nil:
+					return err
+				case g == nil:
+					goto next
+				case g != f:
+					f = g
+					goto reload
 				}
-				goto next
-			}
-			// A writer was waiting: take its value; the reader goes on, the writer is next.
-			wi := w.fn.Code[w.pc-1]
-			switch in.Op {
-			case code.OpReadS:
-				S[in.A] = w.s[int(w.sbase)+int(wi.A)]
-			case code.OpReadR:
-				R[in.A] = w.r[int(w.rbase)+int(wi.A)]
-			}
-			m.stats.Transfers++
-			if m.trace != nil {
-				m.traceEvent("%s reads from %s", describe(f), describe(w))
-			}
-			m.wake(w)
-		case code.OpWrite, code.OpWriteS, code.OpWriteR:
-			if f.gen != nil {
-				return m.fail(f, fn, pc, sbase, "a generator cannot write a channel: it runs on the stack of whoever calls it")
-			}
-			ch, ok := R[in.B].(*Chan)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "write to an uninitialised channel")
-			}
-			r, ok := ch.Pop(false)
-			if !ok {
-				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-				ch.Push(f, true)
-				if m.trace != nil {
-					m.traceEvent("%s waits to write", describe(f))
-				}
-				goto next
-			}
-			// A reader was waiting: hand it the value; it runs now, the writer is next.
-			ri := r.fn.Code[r.pc-1]
-			switch in.Op {
-			case code.OpWriteS:
-				r.s[int(r.sbase)+int(ri.A)] = S[in.A]
-			case code.OpWriteR:
-				r.r[int(r.rbase)+int(ri.A)] = R[in.A]
-			}
-			m.stats.Transfers++
-			if m.trace != nil {
-				m.traceEvent("%s writes to %s", describe(f), describe(r))
-			}
-			if r.sched != m.sched {
-				m.wake(r)
 				continue
 			}
-			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			m.sched.pushFront(f)
-			f = r
-			goto reload
-		case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
-			if f.gen != nil {
-				return m.fail(f, fn, pc, sbase, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
-			}
-			goto schedule
-		case code.OpHalt:
-			e := m.fail(f, fn, pc, sbase, "halt: %s", str(R[in.A]))
-			e.Halt = true
-			return e
-
-		case code.OpConsS:
-			tail, _ := R[in.C].(*List)
-			R[in.A] = &List{S: S[in.B], Tail: tail}
-		case code.OpConsR:
-			tail, _ := R[in.C].(*List)
-			R[in.A] = &List{R: R[in.B], Tail: tail}
-		case code.OpHeadS:
-			S[in.A] = R[in.B].(*List).S
-		case code.OpHeadR:
-			R[in.A] = R[in.B].(*List).R
-		case code.OpTail:
-			R[in.A] = listValue(R[in.B].(*List).Tail)
-		case code.OpSomeS:
-			R[in.A] = &Opt{S: S[in.B]}
-		case code.OpSomeR:
-			R[in.A] = &Opt{R: R[in.B]}
-		case code.OpOptGetS:
-			S[in.A] = R[in.B].(*Opt).S
-		case code.OpOptGetR:
-			R[in.A] = R[in.B].(*Opt).R
-		case code.OpVariant:
-			l := fn.Layouts[in.K]
-			v := &Variant{Tag: l.Tag}
-			if l.NS > 0 {
-				v.S = append(make([]uint64, 0, l.NS), S[in.B:int(in.B)+l.NS]...)
-			}
-			if l.NR > 0 {
-				v.R = append(make([]Value, 0, l.NR), R[in.C:int(in.C)+l.NR]...)
-			}
-			R[in.A] = v
-		case code.OpVarGetS:
-			S[in.A] = R[in.B].(*Variant).S[in.C]
-		case code.OpVarGetR:
-			R[in.A] = R[in.B].(*Variant).R[in.C]
-		case code.OpTestTag:
-			S[in.A] = b2u(tag(R[in.B]) == int(in.K))
-		case code.OpMatchFail:
-			return m.fail(f, fn, pc, sbase, "no arm of this match accepts the value")
-
-		case code.OpAddrS, code.OpAddrR:
-			e := R[in.B].(*Env)
-			for k := in.K; k > 0; k-- {
-				e = e.Up
-			}
-			R[in.A] = &Pointer{Env: e, Slot: int(in.C)}
-		case code.OpLoadPtrS:
-			p := R[in.B].(*Pointer)
-			S[in.A] = p.Env.S[p.Slot]
-		case code.OpLoadPtrR:
-			p := R[in.B].(*Pointer)
-			R[in.A] = p.Env.R[p.Slot]
-		case code.OpStorePtrS:
-			p := R[in.B].(*Pointer)
-			p.Env.S[p.Slot] = S[in.A]
-		case code.OpStorePtrR:
-			p := R[in.B].(*Pointer)
-			p.Env.R[p.Slot] = R[in.A]
-
-		case code.OpYield0, code.OpYieldS, code.OpYieldR:
-			var sv uint64
-			var rv Value
-			switch in.Op {
-			case code.OpYieldS:
-				sv = S[in.A]
-			case code.OpYieldR:
-				rv = R[in.A]
-			}
-			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			f.gen.resume = int32(pc)
-			f = m.deliver(f, in.Op, sv, rv)
-			goto reload
-
-		case code.OpDuplex:
-			R[in.A] = &Duplex{In: R[in.B].(*Chan), Out: R[in.C].(*Chan)}
-		case code.OpDuplexIn:
-			R[in.A] = R[in.B].(*Duplex).In
-		case code.OpDuplexOut:
-			R[in.A] = R[in.B].(*Duplex).Out
-		default:
-			// A scalar instruction (the verifier admits no unknown opcode): the kernel runs
-			// it and the scalar instructions after it.
+			// The kernel runs this scalar instruction and the scalar instructions after it.
 			next, rest := runScalar(&instrs[0], pc-1, unsafe.SliceData(S), unsafe.SliceData(fn.KS), left)
 			if next == pc-1 && rest == left { // it ran nothing
-				return m.scalarFault(f, fn, pc, sbase, in)
+				return m.scalarFault(f, fn, pc, in)
 			}
 			pc, left = next, rest
 			if left <= 0 {
@@ -440,54 +191,29 @@ reload:
 		}
 		continue
 
-	schedule:
-		switch in.Op {
-		case code.OpSpawn:
-			c, ok := R[in.A].(*Closure)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "spawn of an uninitialised procedure value")
-			}
-			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			m.sched.pushFront(f)
-			g := m.newFibre(c, m.sched)
-			if m.trace != nil {
-				m.traceEvent("%s spawns %s", describe(f), describe(g))
-			}
-			f = g
-			goto reload
-		case code.OpSchedule:
-			c, ok := R[in.A].(*Closure)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "schedule of an uninitialised procedure value")
-			}
-			g := m.newFibre(c, m.sched)
-			m.sched.pushBack(g)
-			if m.trace != nil {
-				m.traceEvent("%s schedules %s", describe(f), describe(g))
-			}
-		case code.OpRun:
-			c, ok := R[in.A].(*Closure)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "run of an uninitialised procedure value")
-			}
-			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			m.sched = &Sched{parent: m.sched, caller: f}
-			g := m.newFibre(c, m.sched)
-			if m.trace != nil {
-				m.traceEvent("%s runs %s on a nested scheduler", describe(f), describe(g))
-			}
-			f = g
-			goto reload
-		case code.OpYield:
-			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			m.sched.pushBack(f)
-			if m.trace != nil {
-				m.traceEvent("%s yields", describe(f))
-			}
-			goto next
+	jump:
+		// A taken jump. A backward one closes a loop: it counts toward the next checkpoint,
+		// and when the loop starts with a scalar instruction the kernel runs it from there.
+		if int(in.K) >= pc {
+			pc = int(in.K)
+			continue
 		}
-		continue
-
+		pc = int(in.K)
+		if left--; left <= 0 {
+			left = budget
+			if m.checkpoint() {
+				return ErrInterrupted
+			}
+		}
+		if isScalar[instrs[pc].Op] {
+			pc, left = runScalar(&instrs[0], pc, unsafe.SliceData(S), unsafe.SliceData(fn.KS), left)
+			if left <= 0 {
+				left = budget
+				if m.checkpoint() {
+					return ErrInterrupted
+				}
+			}
+		}
 	}
 
 next:
@@ -501,6 +227,374 @@ next:
 	}
 	m.cur = nil
 	return err
+}
+
+// callee returns the function a call instruction calls, putting a closure's environment
+// in its register; nil for a function value that is no closure (a generator instance, or
+// a variable never given a value).
+func (m *Machine) callee(f *Fibre, R []Value, in *code.Instr) *code.Func {
+	if in.Op == code.OpCall || in.Op == code.OpTailCall {
+		return m.funcs[in.K]
+	}
+	c, ok := R[in.K].(*Closure)
+	if !ok {
+		return nil
+	}
+	if c.Fn.NeedsEnv {
+		R[in.C] = c.Env
+	}
+	return c.Fn
+}
+
+// tailCall makes the running frame callee's, for the tail call in just before pc.
+func (m *Machine) tailCall(f *Fibre, fn *code.Func, pc int, in *code.Instr, callee *code.Func) error {
+	sbase, rbase := int(f.sbase), int(f.rbase)
+	args := int(in.C)
+	if in.Op == code.OpTailClosure && !callee.NeedsEnv {
+		args++
+	}
+	if sbase+callee.NS > len(f.s) || rbase+callee.NR > len(f.r) {
+		if !m.grow(f, sbase+callee.NS, rbase+callee.NR) {
+			return m.fail(f, fn, pc, "stack overflow: too many nested calls (runaway recursion?)")
+		}
+	}
+	S, R := f.s[sbase:], f.r[rbase:]
+	f.s[sbase-2] |= tailBit
+	copy(S, S[int(in.B)+2:int(in.B)+2+callee.NArgS])
+	copy(R, R[args:args+callee.NArgR])
+	if fn.NR > callee.NArgR {
+		clear(R[callee.NArgR:fn.NR])
+	}
+	return nil
+}
+
+// step runs one instruction that is neither scalar nor a call or return, just before pc
+// in fn, for the running fibre f. It returns f to go on, another fibre to run instead (it
+// has saved f's place where f must resume), or nil when f has stopped (ended, or waits).
+func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
+	S, R := f.s[f.sbase:], f.r[f.rbase:]
+	switch in.Op {
+	case code.OpMoveR:
+		R[in.A] = R[in.B]
+	case code.OpLoadKR:
+		R[in.A] = fn.KR[in.K]
+	case code.OpLoadNil:
+		R[in.A] = nil
+
+	case code.OpEqStr:
+		S[in.A] = b2u(str(R[in.B]) == str(R[in.C]))
+	case code.OpNeStr:
+		S[in.A] = b2u(str(R[in.B]) != str(R[in.C]))
+	case code.OpLtStr:
+		S[in.A] = b2u(str(R[in.B]) < str(R[in.C]))
+	case code.OpLeStr:
+		S[in.A] = b2u(str(R[in.B]) <= str(R[in.C]))
+	case code.OpConcat:
+		R[in.A] = str(R[in.B]) + str(R[in.C])
+	case code.OpConcatChar:
+		R[in.A] = str(R[in.B]) + string([]byte{byte(S[in.C])})
+	case code.OpStrLen:
+		S[in.A] = uint64(len(str(R[in.B])))
+	case code.OpStrIndex:
+		s, i := str(R[in.B]), int64(S[in.C])
+		if i < 0 || i >= int64(len(s)) {
+			return nil, m.fail(f, fn, pc, "string index %d out of range: the string has %d chars", i, len(s))
+		}
+		S[in.A] = uint64(s[i])
+	case code.OpStrI:
+		R[in.A] = strconv.FormatInt(int64(S[in.B]), 10)
+	case code.OpStrD:
+		R[in.A] = FormatDouble(math.Float64frombits(S[in.B]))
+	case code.OpStrB:
+		R[in.A] = strconv.FormatBool(S[in.B] != 0)
+	case code.OpStrC:
+		R[in.A] = string([]byte{byte(S[in.B])})
+	case code.OpReprC:
+		R[in.A] = reprChar(byte(S[in.B]))
+	case code.OpReprStr:
+		R[in.A] = ReprString(str(R[in.B]))
+	case code.OpPrint:
+		m.printString(str(R[in.A]), in.B != 0, in.C != 0)
+
+	case code.OpTuple:
+		R[in.A] = newTuple(fn.Layouts[in.K], S[in.B:], R[in.C:])
+	case code.OpGetS:
+		S[in.A] = R[in.B].(*Tuple).S[in.C]
+	case code.OpGetR:
+		R[in.A] = R[in.B].(*Tuple).R[in.C]
+
+	case code.OpNewEnv:
+		l := fn.Layouts[in.K]
+		e := &Env{}
+		if in.B != code.NoReg {
+			e.Up, _ = R[in.B].(*Env)
+		}
+		if l.NS > 0 {
+			e.S = make([]uint64, l.NS)
+		}
+		if l.NR > 0 {
+			e.R = make([]Value, l.NR)
+		}
+		R[in.A] = e
+	case code.OpEnvGetS:
+		e := R[in.B].(*Env)
+		for k := in.K; k > 0; k-- {
+			e = e.Up
+		}
+		S[in.A] = e.S[in.C]
+	case code.OpEnvGetR:
+		e := R[in.B].(*Env)
+		for k := in.K; k > 0; k-- {
+			e = e.Up
+		}
+		R[in.A] = e.R[in.C]
+	case code.OpEnvSetS:
+		e := R[in.B].(*Env)
+		for k := in.K; k > 0; k-- {
+			e = e.Up
+		}
+		e.S[in.C] = S[in.A]
+	case code.OpEnvSetR:
+		e := R[in.B].(*Env)
+		for k := in.K; k > 0; k-- {
+			e = e.Up
+		}
+		e.R[in.C] = R[in.A]
+	case code.OpEnvUp:
+		e := R[in.B].(*Env)
+		for k := in.K; k > 0; k-- {
+			e = e.Up
+		}
+		R[in.A] = e
+	case code.OpClosure:
+		c := Closure{Fn: m.funcs[in.K]}
+		if in.B != code.NoReg {
+			c.Env, _ = R[in.B].(*Env)
+		}
+		if c.Fn.Gen {
+			R[in.A] = &GenClosure{Closure: c}
+		} else {
+			R[in.A] = &c
+		}
+
+	case code.OpCallBuiltin:
+		if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
+			if err := m.builtinStopped(err, f, fn, pc); err != nil {
+				return nil, err
+			}
+			return nil, nil // the fibre waits
+		}
+	case code.OpFallOff:
+		return nil, m.fail(f, fn, pc, "function %s ended without returning a value", fn.Name)
+
+	case code.OpMkChan:
+		R[in.A] = &Chan{}
+	case code.OpRead, code.OpReadS, code.OpReadR:
+		if f.gen != nil {
+			return nil, m.fail(f, fn, pc, "a generator cannot read a channel: it runs on the stack of whoever calls it")
+		}
+		ch, ok := R[in.B].(*Chan)
+		if !ok {
+			return nil, m.fail(f, fn, pc, "read from an uninitialised channel")
+		}
+		w, ok := ch.Pop(true)
+		if !ok {
+			f.fn, f.pc = fn, int32(pc)
+			ch.Push(f, false)
+			if m.trace != nil {
+				m.traceEvent("%s waits to read", describe(f))
+			}
+			return nil, nil
+		}
+		// A writer was waiting: take its value; the reader goes on, the writer is next.
+		wi := w.fn.Code[w.pc-1]
+		switch in.Op {
+		case code.OpReadS:
+			S[in.A] = w.s[int(w.sbase)+int(wi.A)]
+		case code.OpReadR:
+			R[in.A] = w.r[int(w.rbase)+int(wi.A)]
+		}
+		m.stats.Transfers++
+		if m.trace != nil {
+			m.traceEvent("%s reads from %s", describe(f), describe(w))
+		}
+		m.wake(w)
+	case code.OpWrite, code.OpWriteS, code.OpWriteR:
+		if f.gen != nil {
+			return nil, m.fail(f, fn, pc, "a generator cannot write a channel: it runs on the stack of whoever calls it")
+		}
+		ch, ok := R[in.B].(*Chan)
+		if !ok {
+			return nil, m.fail(f, fn, pc, "write to an uninitialised channel")
+		}
+		r, ok := ch.Pop(false)
+		if !ok {
+			f.fn, f.pc = fn, int32(pc)
+			ch.Push(f, true)
+			if m.trace != nil {
+				m.traceEvent("%s waits to write", describe(f))
+			}
+			return nil, nil
+		}
+		// A reader was waiting: hand it the value; it runs now, the writer is next.
+		ri := r.fn.Code[r.pc-1]
+		switch in.Op {
+		case code.OpWriteS:
+			r.s[int(r.sbase)+int(ri.A)] = S[in.A]
+		case code.OpWriteR:
+			r.r[int(r.rbase)+int(ri.A)] = R[in.A]
+		}
+		m.stats.Transfers++
+		if m.trace != nil {
+			m.traceEvent("%s writes to %s", describe(f), describe(r))
+		}
+		if r.sched != m.sched {
+			m.wake(r)
+			return f, nil
+		}
+		f.fn, f.pc = fn, int32(pc)
+		m.sched.pushFront(f)
+		return r, nil
+	case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
+		if f.gen != nil {
+			return nil, m.fail(f, fn, pc, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
+		}
+		return m.schedule(f, fn, pc, in)
+	case code.OpHalt:
+		e := m.fail(f, fn, pc, "halt: %s", str(R[in.A]))
+		e.Halt = true
+		return nil, e
+
+	case code.OpConsS:
+		tail, _ := R[in.C].(*List)
+		R[in.A] = &List{S: S[in.B], Tail: tail}
+	case code.OpConsR:
+		tail, _ := R[in.C].(*List)
+		R[in.A] = &List{R: R[in.B], Tail: tail}
+	case code.OpHeadS:
+		S[in.A] = R[in.B].(*List).S
+	case code.OpHeadR:
+		R[in.A] = R[in.B].(*List).R
+	case code.OpTail:
+		R[in.A] = listValue(R[in.B].(*List).Tail)
+	case code.OpSomeS:
+		R[in.A] = &Opt{S: S[in.B]}
+	case code.OpSomeR:
+		R[in.A] = &Opt{R: R[in.B]}
+	case code.OpOptGetS:
+		S[in.A] = R[in.B].(*Opt).S
+	case code.OpOptGetR:
+		R[in.A] = R[in.B].(*Opt).R
+	case code.OpVariant:
+		l := fn.Layouts[in.K]
+		v := &Variant{Tag: l.Tag}
+		if l.NS > 0 {
+			v.S = append(make([]uint64, 0, l.NS), S[in.B:int(in.B)+l.NS]...)
+		}
+		if l.NR > 0 {
+			v.R = append(make([]Value, 0, l.NR), R[in.C:int(in.C)+l.NR]...)
+		}
+		R[in.A] = v
+	case code.OpVarGetS:
+		S[in.A] = R[in.B].(*Variant).S[in.C]
+	case code.OpVarGetR:
+		R[in.A] = R[in.B].(*Variant).R[in.C]
+	case code.OpTestTag:
+		S[in.A] = b2u(tag(R[in.B]) == int(in.K))
+	case code.OpMatchFail:
+		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
+
+	case code.OpAddrS, code.OpAddrR:
+		e := R[in.B].(*Env)
+		for k := in.K; k > 0; k-- {
+			e = e.Up
+		}
+		R[in.A] = &Pointer{Env: e, Slot: int(in.C)}
+	case code.OpLoadPtrS:
+		p := R[in.B].(*Pointer)
+		S[in.A] = p.Env.S[p.Slot]
+	case code.OpLoadPtrR:
+		p := R[in.B].(*Pointer)
+		R[in.A] = p.Env.R[p.Slot]
+	case code.OpStorePtrS:
+		p := R[in.B].(*Pointer)
+		p.Env.S[p.Slot] = S[in.A]
+	case code.OpStorePtrR:
+		p := R[in.B].(*Pointer)
+		p.Env.R[p.Slot] = R[in.A]
+
+	case code.OpYield0, code.OpYieldS, code.OpYieldR:
+		var sv uint64
+		var rv Value
+		switch in.Op {
+		case code.OpYieldS:
+			sv = S[in.A]
+		case code.OpYieldR:
+			rv = R[in.A]
+		}
+		f.fn, f.pc = fn, int32(pc)
+		f.gen.resume = int32(pc)
+		return m.deliver(f, in.Op, sv, rv), nil
+
+	case code.OpDuplex:
+		R[in.A] = &Duplex{In: R[in.B].(*Chan), Out: R[in.C].(*Chan)}
+	case code.OpDuplexIn:
+		R[in.A] = R[in.B].(*Duplex).In
+	case code.OpDuplexOut:
+		R[in.A] = R[in.B].(*Duplex).Out
+	default:
+		return nil, m.fail(f, fn, pc, "internal error: no part of the machine runs %s", in.Op)
+	}
+	return f, nil
+}
+
+// schedule runs a spawn, schedule, run or yield.
+func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
+	R := f.r[f.rbase:]
+	switch in.Op {
+	case code.OpSpawn:
+		c, ok := R[in.A].(*Closure)
+		if !ok {
+			return nil, m.fail(f, fn, pc, "spawn of an uninitialised procedure value")
+		}
+		f.fn, f.pc = fn, int32(pc)
+		m.sched.pushFront(f)
+		g := m.newFibre(c, m.sched)
+		if m.trace != nil {
+			m.traceEvent("%s spawns %s", describe(f), describe(g))
+		}
+		return g, nil
+	case code.OpSchedule:
+		c, ok := R[in.A].(*Closure)
+		if !ok {
+			return nil, m.fail(f, fn, pc, "schedule of an uninitialised procedure value")
+		}
+		g := m.newFibre(c, m.sched)
+		m.sched.pushBack(g)
+		if m.trace != nil {
+			m.traceEvent("%s schedules %s", describe(f), describe(g))
+		}
+	case code.OpRun:
+		c, ok := R[in.A].(*Closure)
+		if !ok {
+			return nil, m.fail(f, fn, pc, "run of an uninitialised procedure value")
+		}
+		f.fn, f.pc = fn, int32(pc)
+		m.sched = &Sched{parent: m.sched, caller: f}
+		g := m.newFibre(c, m.sched)
+		if m.trace != nil {
+			m.traceEvent("%s runs %s on a nested scheduler", describe(f), describe(g))
+		}
+		return g, nil
+	case code.OpYield:
+		f.fn, f.pc = fn, int32(pc)
+		m.sched.pushBack(f)
+		if m.trace != nil {
+			m.traceEvent("%s yields", describe(f))
+		}
+		return nil, nil
+	}
+	return f, nil
 }
 
 // idle finds the fibre to run when the active list is empty. While some of the
@@ -534,17 +628,17 @@ func (m *Machine) idle() (*Fibre, error) {
 
 // builtinStopped handles a builtin that returned an error: a Wait parks the fibre to run
 // the builtin again later (and builtinStopped returns nil); anything else fails the fibre.
-func (m *Machine) builtinStopped(err error, f *Fibre, fn *code.Func, pc, sbase, rbase int) error {
+func (m *Machine) builtinStopped(err error, f *Fibre, fn *code.Func, pc int) error {
 	w, ok := err.(*Wait)
 	switch {
 	case !ok:
-		return m.fail(f, fn, pc, sbase, "%v", err)
+		return m.fail(f, fn, pc, "%v", err)
 	case f.gen != nil:
-		return m.fail(f, fn, pc, sbase, "a generator cannot wait for input, output or time: it runs on the stack of whoever calls it")
+		return m.fail(f, fn, pc, "a generator cannot wait for input, output or time: it runs on the stack of whoever calls it")
 	}
-	f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc-1), int32(sbase), int32(rbase)
+	f.fn, f.pc = fn, int32(pc-1)
 	if err := m.park(f, w); err != nil {
-		return m.fail(f, fn, pc, sbase, "%v", err)
+		return m.fail(f, fn, pc, "%v", err)
 	}
 	return nil
 }
@@ -585,39 +679,39 @@ const flushEvery = 20 * time.Millisecond
 
 // resumeValue calls a function value that is not a closure: a generator instance, which
 // resume runs; anything else is a function variable never given a value.
-func (m *Machine) resumeValue(v Value, f *Fibre, fn *code.Func, pc, sbase, rbase int) (*Fibre, error) {
+func (m *Machine) resumeValue(v Value, f *Fibre, fn *code.Func, pc int) (*Fibre, error) {
 	gc, ok := v.(*GenClosure)
 	if !ok {
-		return nil, m.fail(f, fn, pc, sbase, "call of an uninitialised function value")
+		return nil, m.fail(f, fn, pc, "call of an uninitialised function value")
 	}
-	return m.resume(gc, f, fn, pc, sbase, rbase)
+	return m.resume(gc, f, fn, pc)
 }
 
 // resume calls a generator instance from the fibre f (running fn, just after the call at
 // pc): it returns the generator's stack, to run until it yields or returns.
-func (m *Machine) resume(gc *GenClosure, f *Fibre, fn *code.Func, pc, sbase, rbase int) (*Fibre, error) {
+func (m *Machine) resume(gc *GenClosure, f *Fibre, fn *code.Func, pc int) (*Fibre, error) {
 	g := gc.gen
 	if g == nil {
 		g = m.newGenerator(gc)
 		gc.gen = g
 	}
 	if g.gen.caller != nil {
-		return nil, m.fail(f, fn, pc, sbase, "a generator was called while it was running")
+		return nil, m.fail(f, fn, pc, "a generator was called while it was running")
 	}
 	// Every call binds the generator's parameters to its arguments again (Felix's rule): the
 	// body sees them from its start on the first call, and just after the yield it resumes
 	// at on later ones. The generator's frame is the bottom one of its stack, where it
 	// yields; the call's arguments are where a closure call puts them.
 	in, callee := fn.Code[pc-1], gc.Fn
-	args := sbase + int(in.B) + 2
+	args := int(f.sbase) + int(in.B) + 2
 	copy(g.s[g.sbase:int(g.sbase)+callee.NArgS], f.s[args:args+callee.NArgS])
 	env := 0
 	if callee.NeedsEnv {
 		env = 1
 	}
-	args = rbase + int(in.C) + 1
+	args = int(f.rbase) + int(in.C) + 1
 	copy(g.r[int(g.rbase)+env:int(g.rbase)+callee.NArgR], f.r[args:args+callee.NArgR-env])
-	f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+	f.fn, f.pc = fn, int32(pc)
 	g.gen.caller = f
 	return g, nil
 }
@@ -656,13 +750,13 @@ func b2u(b bool) uint64 {
 
 // scalarFault reports why the kernel did not run the scalar instruction in, just before
 // pc: a division by zero, or a double that is no int.
-func (m *Machine) scalarFault(f *Fibre, fn *code.Func, pc, sbase int, in *code.Instr) error {
-	S := f.s[sbase:]
+func (m *Machine) scalarFault(f *Fibre, fn *code.Func, pc int, in *code.Instr) error {
+	S := f.s[f.sbase:]
 	switch {
 	case (in.Op == code.OpDivI || in.Op == code.OpModI) && S[in.C] == 0:
-		return m.fail(f, fn, pc, sbase, "division by zero")
+		return m.fail(f, fn, pc, "division by zero")
 	case in.Op == code.OpDoubleToInt:
-		return m.fail(f, fn, pc, sbase, "cannot convert %s to int", FormatDouble(math.Float64frombits(S[in.B])))
+		return m.fail(f, fn, pc, "cannot convert %s to int", FormatDouble(math.Float64frombits(S[in.B])))
 	}
-	return m.fail(f, fn, pc, sbase, "internal error: no part of the machine runs %s", in.Op)
+	return m.fail(f, fn, pc, "internal error: no part of the machine runs %s", in.Op)
 }

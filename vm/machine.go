@@ -228,12 +228,12 @@ func (e *Error) Report(w io.Writer) {
 
 // fail builds a runtime error at pc (the instruction after the failing one) of the running
 // frame, with the fibre's backtrace.
-func (m *Machine) fail(f *Fibre, fn *code.Func, pc, sbase int, format string, args ...any) *Error {
+func (m *Machine) fail(f *Fibre, fn *code.Func, pc int, format string, args ...any) *Error {
 	e := &Error{Msg: fmt.Sprintf(format, args...), Fibre: f.id}
 	for g := f; g.gen != nil && g.gen.caller != nil; g = g.gen.caller {
 		e.Fibre = g.gen.caller.id // a generator fails on behalf of the fibre that called it
 	}
-	e.Trace = backtrace(m.funcs, f, fn, pc-1, sbase)
+	e.Trace = backtrace(m.funcs, f, fn, pc-1, int(f.sbase))
 	return e
 }
 
