@@ -1,14 +1,23 @@
 // Command bench measures felixlet on the benchmark workloads (the .flx programs beside
-// this file) against the same workloads written in Go with goroutines and channels,
-// measured in the same run on the same machine.
+// this file) against the same workloads in other systems, all in one run on one machine:
+// Go with goroutines and channels (peers/goroutines), and Lua 5.4 and LuaJIT with
+// coroutines (peers/lua, run only if lua5.4 or luajit is installed).
 //
 //	go run ./bench [-runs 5] [-only fib,loop,echo]
 //
-// Each program runs as a whole process several times; the median wall time, minus the
-// median start-up time of an empty program, divided by the workload's operation count
-// gives the per-operation figure. Memory figures come from the peak resident set size
-// reported by the kernel, minus the empty program's. The echo workload (echo.go) drives two
-// servers with TCP clients instead.
+// The harness is meant to be fair on a noisy machine:
+//   - runs are interleaved: every round runs each system once on the workload (A B C A B
+//     C ...), so that a burst of load from elsewhere hits all of them alike;
+//   - each system's own start-up (the median of its empty program, measured the same way)
+//     is subtracted from its time before dividing by the operation count;
+//   - every figure is given from CPU time (user + system, from the kernel's accounting of
+//     the child) as well as from wall time, medians of the rounds;
+//   - the operation counts are those of PEERS.md for every system; the sieve's is the
+//     2,042,625 values passed up to the answer;
+//   - memory figures come from the peak resident set size, minus the empty program's.
+//
+// Compare the ratios of one run, not figures across runs. The echo workload (echo.go)
+// drives two servers with TCP clients instead.
 package main
 
 import (
@@ -19,8 +28,7 @@ import (
 	"os/exec"
 	"path/filepath"
 	"runtime"
-	"sort"
-	"strconv"
+	"slices"
 	"strings"
 	"syscall"
 	"time"
@@ -28,27 +36,35 @@ import (
 
 // workload is one benchmark: its program, how many operations it does, and what one is.
 type workload struct {
-	name   string  // the .flx file and the Go peer's argument
+	name   string  // the .flx file, the Go peer's argument, the Lua file
 	label  string  // as PEERS.md names it
 	ops    float64 // operations per run
 	unit   string  // what one operation is
 	memory bool    // report bytes per operation from peak RSS instead of time
-	want   string  // the output both must print
+	want   string  // the output every system must print
+	lua    bool    // the Lua peers have it
 }
 
 var workloads = []workload{
-	{"fib", "W1 fib(30)", 2692537, "call", false, "832040"},
-	{"loop", "W2 loop 10M", 10000000, "iter", false, "49999995000000"},
-	{"pingpong", "W3 pingpong 1M", 1000000, "round trip", false, "1000000"},
-	{"chain", "W4 chain 10k x 100", 1000000, "hop", false, "1000000"},
-	{"spawn", "W5 spawn 1M", 1000000, "spawn", false, "1000000"},
-	{"park", "W5b park 1M", 1000000, "parked fibre", true, "1000000"},
-	{"sieve", "W6 sieve 2000th prime", 0, "transfer", false, "17389"},
+	{"fib", "W1 fib(30)", 2692537, "call", false, "832040", true},
+	{"loop", "W2 loop 10M", 10000000, "iter", false, "49999995000000", true},
+	{"pingpong", "W3 pingpong 1M", 1000000, "round trip", false, "1000000", true},
+	{"chain", "W4 chain 10k x 100", 1000000, "hop", false, "1000000", true},
+	{"spawn", "W5 spawn 1M", 1000000, "spawn", false, "1000000", true},
+	{"park", "W5b park 1M", 1000000, "parked fibre", true, "1000000", false},
+	{"sieve", "W6 sieve 2000th prime", 2042625, "transfer", false, "17389", true},
+}
+
+// system is one implementation of the workloads.
+type system struct {
+	name  string
+	cmd   func(w string) *exec.Cmd // the command running workload w ("empty": start-up only)
+	skips func(w workload) bool    // workloads it has no program for
 }
 
 func main() {
-	runs := flag.Int("runs", 5, "runs of each program; the median counts")
-	only := flag.String("only", "", "comma-separated workloads to run (default all)")
+	runs := flag.Int("runs", 5, "rounds of each workload; the median counts")
+	only := flag.String("only", "", "comma-separated workloads to run (default all, and echo)")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "felixlet-bench")
@@ -59,103 +75,159 @@ func main() {
 	peer := filepath.Join(dir, "goroutines")
 	build(root, felixlet, "./cmd/felixlet")
 	build(root, peer, "./bench/peers/goroutines")
-	empty := filepath.Join(dir, "empty.flx")
-	check(os.WriteFile(empty, []byte("\n"), 0o644))
+	check(os.WriteFile(filepath.Join(dir, "empty.flx"), []byte("\n"), 0o644))
+	check(os.WriteFile(filepath.Join(dir, "hello.flx"), []byte("println \"hello\";\n"), 0o644))
 
-	fmt.Printf("felixlet benchmarks: %s/%s, %d CPUs, median of %d runs, %s\n\n",
-		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), *runs, time.Now().Format("2006-01-02"))
-	base := measure(*runs, felixlet, empty)
-	peerBase := measure(*runs, peer, "empty")
-	fmt.Printf("%-24s %-30s %-30s %s\n", "workload", "felixlet", "Go goroutines", "felixlet/Go")
-	for _, w := range workloads {
-		if *only != "" && !contains(strings.Split(*only, ","), w.name) {
+	systems := []system{
+		{name: "felixlet", cmd: func(w string) *exec.Cmd {
+			switch w {
+			case "empty", "hello":
+				return exec.Command(felixlet, "run", filepath.Join(dir, w+".flx"))
+			case "version":
+				return exec.Command(felixlet, "version")
+			}
+			return exec.Command(felixlet, "run", filepath.Join(root, "bench", w+".flx"))
+		}},
+		{name: "Go", cmd: func(w string) *exec.Cmd { return exec.Command(peer, w) }},
+	}
+	for _, lua := range []string{"lua5.4", "luajit"} {
+		path, err := exec.LookPath(lua)
+		if err != nil {
 			continue
 		}
-		prog := filepath.Join(root, "bench", w.name+".flx")
-		f := measure(*runs, felixlet, prog)
-		g := measure(*runs, peer, w.name)
-		if f.out != w.want || g.out != w.want {
-			fmt.Fprintf(os.Stderr, "%s: printed %q (felixlet) and %q (Go), want %q\n", w.name, f.out, g.out, w.want)
-			os.Exit(1)
+		systems = append(systems, system{name: lua, cmd: func(w string) *exec.Cmd {
+			c := exec.Command(path, w+".lua")
+			c.Dir = filepath.Join(root, "bench", "peers", "lua")
+			return c
+		}, skips: func(w workload) bool { return !w.lua }})
+	}
+
+	fmt.Printf("felixlet benchmarks: %s/%s, %d CPUs, %d interleaved rounds, medians, %s\n\n",
+		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), *runs, time.Now().Format("2006-01-02"))
+	empty := map[string]sample{}
+	results := interleave(*runs, systems, "empty", "")
+	for i, s := range systems {
+		empty[s.name] = results[i]
+	}
+	startup(*runs, systems, empty, dir)
+
+	fmt.Printf("| workload | system | per op (CPU) | per op (wall) | felixlet / it (CPU) | felixlet / it (wall) |\n")
+	fmt.Printf("|---|---|---|---|---|---|\n")
+	for _, w := range workloads {
+		if *only != "" && !slices.Contains(strings.Split(*only, ","), w.name) {
+			continue
 		}
-		ops := w.ops
-		if ops == 0 {
-			ops = transfers(felixlet, prog)
+		var active []system
+		for _, s := range systems {
+			if s.skips == nil || !s.skips(w) {
+				active = append(active, s)
+			}
 		}
-		var fs, gs string
-		var ratio float64
-		if w.memory {
-			fb := float64(f.rss-base.rss) / ops
-			gb := float64(g.rss-peerBase.rss) / ops
-			fs = fmt.Sprintf("%.0f B/%s (%.2f s)", fb, w.unit, f.wall.Seconds())
-			gs = fmt.Sprintf("%.0f B/%s (%.2f s)", gb, w.unit, g.wall.Seconds())
-			ratio = fb / gb
-		} else {
-			fn := float64(f.wall-base.wall) / ops
-			gn := float64(g.wall-peerBase.wall) / ops
-			fs = fmt.Sprintf("%s/%s", nanos(fn), w.unit)
-			gs = fmt.Sprintf("%s/%s", nanos(gn), w.unit)
-			ratio = fn / gn
+		res := interleave(*runs, active, w.name, w.want)
+		per := make([]perOp, len(active))
+		for i, s := range active {
+			per[i] = res[i].per(empty[s.name], w.ops)
 		}
-		fmt.Printf("%-24s %-30s %-30s %.2fx\n", w.label, fs, gs, ratio)
-		if w.name == "spawn" || w.name == "sieve" {
-			fmt.Printf("%-24s %-30s %s\n", "", fmt.Sprintf("peak RSS %.1f MiB", mib(f.rss)), fmt.Sprintf("peak RSS %.1f MiB", mib(g.rss)))
+		for i, s := range active {
+			if w.memory {
+				fmt.Printf("| %s | %s | %.0f B/%s | peak RSS %.1f MiB | %s | |\n", w.label, s.name, per[i].bytes, w.unit,
+					mib(res[i].rss), ratio(per[0].bytes, per[i].bytes, i))
+				continue
+			}
+			fmt.Printf("| %s | %s | %s/%s | %s/%s | %s | %s |\n", w.label, s.name, nanos(per[i].cpu), w.unit,
+				nanos(per[i].wall), w.unit, ratio(per[0].cpu, per[i].cpu, i), ratio(per[0].wall, per[i].wall, i))
 		}
 	}
-	if *only == "" || contains(strings.Split(*only, ","), "echo") {
+	if *only == "" || slices.Contains(strings.Split(*only, ","), "echo") {
+		fmt.Println()
 		benchEcho(*runs, felixlet, peer, root)
 	}
 }
 
-// result is the median of several runs of one program.
-type result struct {
-	wall time.Duration
-	rss  int64 // peak resident set, bytes
-	out  string
-}
-
-func measure(runs int, prog string, arg string) result {
-	var walls []time.Duration
-	var rsss []int64
-	var out string
-	for i := 0; i < runs; i++ {
-		cmd := exec.Command(prog, arg)
-		var stdout bytes.Buffer
-		cmd.Stdout = &stdout
-		cmd.Stderr = os.Stderr
-		start := time.Now()
-		check(cmd.Run())
-		walls = append(walls, time.Since(start))
-		rsss = append(rsss, cmd.ProcessState.SysUsage().(*syscall.Rusage).Maxrss*1024)
-		out = strings.TrimSpace(stdout.String())
+// startup prints each system's start-up, and felixlet's for hello world and for its
+// version command.
+func startup(runs int, systems []system, empty map[string]sample, dir string) {
+	fmt.Printf("| start-up | CPU | wall | peak RSS |\n|---|---|---|---|\n")
+	for _, s := range systems {
+		e := empty[s.name]
+		fmt.Printf("| %s, empty program | %s | %s | %.1f MiB |\n", s.name, millis(e.cpu), millis(e.wall), mib(e.rss))
 	}
-	sort.Slice(walls, func(i, j int) bool { return walls[i] < walls[j] })
-	sort.Slice(rsss, func(i, j int) bool { return rsss[i] < rsss[j] })
-	return result{wall: walls[len(walls)/2], rss: rsss[len(rsss)/2], out: out}
+	f := systems[0]
+	res := interleave(runs, []system{f, f}, "hello", "hello")
+	fmt.Printf("| felixlet run hello.flx | %s | %s | %.1f MiB |\n", millis(res[0].cpu), millis(res[0].wall), mib(res[0].rss))
+	res = interleave(runs, []system{f, f}, "version", "")
+	fmt.Printf("| felixlet version | %s | %s | %.1f MiB |\n\n", millis(res[0].cpu), millis(res[0].wall), mib(res[0].rss))
 }
 
-// transfers asks felixlet how many values a program passes over channels.
-func transfers(felixlet, prog string) float64 {
-	cmd := exec.Command(felixlet, "--stats", prog)
-	var stderr bytes.Buffer
-	cmd.Stdout = nil
-	cmd.Stderr = &stderr
-	check(cmd.Run())
-	for _, line := range strings.Split(stderr.String(), "\n") {
-		if n, ok := strings.CutPrefix(line, "channel transfers: "); ok {
-			v, err := strconv.ParseFloat(n, 64)
-			check(err)
-			return v
+// sample is the median of several runs of one program.
+type sample struct {
+	wall, cpu time.Duration
+	rss       int64 // peak resident set, bytes
+}
+
+// perOp is a workload's cost per operation, start-up subtracted.
+type perOp struct {
+	wall, cpu float64 // nanoseconds
+	bytes     float64 // peak resident bytes
+}
+
+func (s sample) per(empty sample, ops float64) perOp {
+	return perOp{
+		wall:  float64(s.wall-empty.wall) / ops,
+		cpu:   float64(s.cpu-empty.cpu) / ops,
+		bytes: float64(s.rss-empty.rss) / ops,
+	}
+}
+
+// interleave runs workload w on each system in turn, rounds times over, and returns each
+// system's medians. A system that does not print want fails the harness.
+func interleave(rounds int, systems []system, w, want string) []sample {
+	walls := make([][]time.Duration, len(systems))
+	cpus := make([][]time.Duration, len(systems))
+	rsss := make([][]int64, len(systems))
+	for range rounds {
+		for i, s := range systems {
+			cmd := s.cmd(w)
+			var stdout bytes.Buffer
+			cmd.Stdout = &stdout
+			cmd.Stderr = os.Stderr
+			start := time.Now()
+			check(cmd.Run())
+			walls[i] = append(walls[i], time.Since(start))
+			ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+			cpus[i] = append(cpus[i], time.Duration(ru.Utime.Nano()+ru.Stime.Nano()))
+			rsss[i] = append(rsss[i], ru.Maxrss*1024)
+			if out := strings.TrimSpace(stdout.String()); want != "" && out != want {
+				fmt.Fprintf(os.Stderr, "bench: %s on %s printed %q, want %q\n", s.name, w, out, want)
+				os.Exit(1)
+			}
 		}
 	}
-	fmt.Fprintln(os.Stderr, "no transfer count from --stats")
-	os.Exit(1)
-	return 0
+	out := make([]sample, len(systems))
+	for i := range systems {
+		out[i] = sample{wall: medianOf(walls[i]), cpu: medianOf(cpus[i]), rss: medianOf(rsss[i])}
+	}
+	return out
+}
+
+func medianOf[T int64 | time.Duration](xs []T) T {
+	xs = slices.Clone(xs)
+	slices.Sort(xs)
+	return xs[len(xs)/2]
+}
+
+// ratio is felixlet's figure over the i-th system's, "—" for felixlet itself.
+func ratio(felixlet, other float64, i int) string {
+	if i == 0 {
+		return "—"
+	}
+	return fmt.Sprintf("%.2fx", felixlet/other)
 }
 
 func build(root, out, pkg string) {
 	cmd := exec.Command("go", "build", "-o", out, pkg)
 	cmd.Dir = root
+	cmd.Env = append(os.Environ(), "CGO_ENABLED=0")
 	cmd.Stderr = os.Stderr
 	check(cmd.Run())
 }
@@ -173,16 +245,9 @@ func nanos(ns float64) string {
 	return fmt.Sprintf("%.1f ns", ns)
 }
 
-func mib(b int64) float64 { return float64(b) / (1 << 20) }
+func millis(d time.Duration) string { return fmt.Sprintf("%.1f ms", float64(d)/1e6) }
 
-func contains(list []string, s string) bool {
-	for _, x := range list {
-		if x == s {
-			return true
-		}
-	}
-	return false
-}
+func mib(b int64) float64 { return float64(b) / (1 << 20) }
 
 func check(err error) {
 	if err != nil {

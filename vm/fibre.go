@@ -3,6 +3,7 @@ package vm
 import (
 	"runtime"
 	"sync"
+	"unsafe"
 
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -116,14 +117,56 @@ func (c *collectCounter) counts() (total, waiting uint64) {
 // stack makes a fibre whose one frame will run clo with no arguments.
 func (m *Machine) stack(clo *Closure) *Fibre {
 	fn := clo.Fn
-	f := &Fibre{fn: fn, sbase: 2}
-	f.s = make([]uint64, 2+fn.NS)
+	f := allocFibre(2+fn.NS, max(fn.NR, 1))
+	f.fn, f.sbase = fn, 2
 	f.s[0], f.s[1] = header(0, bottom, 0, 0)
-	f.r = make([]Value, max(fn.NR, 1))
 	if fn.NeedsEnv {
 		f.r[0] = clo.Env
 	}
 	return f
+}
+
+// allocFibre makes a fibre with room for ns scalar and nr reference registers. A fibre and
+// the registers of its first frame are one object when they are few, as they are for most
+// fibres, so that a spawn makes one object rather than three and a parked fibre costs the
+// collector one; a frame that needs more moves them out (grow).
+func allocFibre(ns, nr int) *Fibre {
+	for i, sn := range fibreS {
+		for j, rn := range fibreR {
+			if ns <= sn && nr <= rn {
+				return fibreMakers[i][j]()
+			}
+		}
+	}
+	return &Fibre{s: make([]uint64, ns), r: make([]Value, nr)}
+}
+
+// The register room of the one-object fibres (fibreMakers[i][j] has fibreS[i] scalar and
+// fibreR[j] reference registers): the sizes that fill Go's size classes well.
+var (
+	fibreS      = [...]int{4, 6, 8}
+	fibreR      = [...]int{1, 2, 3, 4}
+	fibreMakers = [len(fibreS)][len(fibreR)]func() *Fibre{
+		{withRoom[[4]uint64, [1]Value], withRoom[[4]uint64, [2]Value], withRoom[[4]uint64, [3]Value], withRoom[[4]uint64, [4]Value]},
+		{withRoom[[6]uint64, [1]Value], withRoom[[6]uint64, [2]Value], withRoom[[6]uint64, [3]Value], withRoom[[6]uint64, [4]Value]},
+		{withRoom[[8]uint64, [1]Value], withRoom[[8]uint64, [2]Value], withRoom[[8]uint64, [3]Value], withRoom[[8]uint64, [4]Value]},
+	}
+)
+
+// fibreWith is a fibre and room for its first registers: S and R are arrays of scalars and
+// of Values.
+type fibreWith[S, R any] struct {
+	f Fibre
+	s S
+	r R
+}
+
+// withRoom makes a fibre whose registers are the room after it.
+func withRoom[S, R any]() *Fibre {
+	b := &fibreWith[S, R]{}
+	b.f.s = unsafe.Slice((*uint64)(unsafe.Pointer(&b.s)), unsafe.Sizeof(b.s)/8)
+	b.f.r = unsafe.Slice((*Value)(unsafe.Pointer(&b.r)), unsafe.Sizeof(b.r)/unsafe.Sizeof(Value(nil)))
+	return &b.f
 }
 
 // newGenerator makes the stack of a generator instance; it is not a scheduled fibre.

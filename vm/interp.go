@@ -325,17 +325,11 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 
 	case code.OpNewEnv:
 		l := fn.Layouts[in.K]
-		e := &Env{}
+		var up *Env
 		if in.B != code.NoReg {
-			e.Up, _ = R[in.B].(*Env)
+			up, _ = R[in.B].(*Env)
 		}
-		if l.NS > 0 {
-			e.S = make([]uint64, l.NS)
-		}
-		if l.NR > 0 {
-			e.R = make([]Value, l.NR)
-		}
-		R[in.A] = e
+		R[in.A] = newEnv(up, l.NS, l.NR)
 	case code.OpEnvGetS:
 		e := R[in.B].(*Env)
 		for k := in.K; k > 0; k-- {
@@ -390,71 +384,9 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 	case code.OpMkChan:
 		R[in.A] = &Chan{}
 	case code.OpRead, code.OpReadS, code.OpReadR:
-		if f.gen != nil {
-			return nil, m.fail(f, fn, pc, "a generator cannot read a channel: it runs on the stack of whoever calls it")
-		}
-		ch, ok := R[in.B].(*Chan)
-		if !ok {
-			return nil, m.fail(f, fn, pc, "read from an uninitialised channel")
-		}
-		w, ok := ch.Pop(true)
-		if !ok {
-			f.fn, f.pc = fn, int32(pc)
-			ch.Push(f, false)
-			if m.trace != nil {
-				m.traceEvent("%s waits to read", describe(f))
-			}
-			return nil, nil
-		}
-		// A writer was waiting: take its value; the reader goes on, the writer is next.
-		wi := w.fn.Code[w.pc-1]
-		switch in.Op {
-		case code.OpReadS:
-			S[in.A] = w.s[int(w.sbase)+int(wi.A)]
-		case code.OpReadR:
-			R[in.A] = w.r[int(w.rbase)+int(wi.A)]
-		}
-		m.stats.Transfers++
-		if m.trace != nil {
-			m.traceEvent("%s reads from %s", describe(f), describe(w))
-		}
-		m.wake(w)
+		return m.read(f, fn, pc, in)
 	case code.OpWrite, code.OpWriteS, code.OpWriteR:
-		if f.gen != nil {
-			return nil, m.fail(f, fn, pc, "a generator cannot write a channel: it runs on the stack of whoever calls it")
-		}
-		ch, ok := R[in.B].(*Chan)
-		if !ok {
-			return nil, m.fail(f, fn, pc, "write to an uninitialised channel")
-		}
-		r, ok := ch.Pop(false)
-		if !ok {
-			f.fn, f.pc = fn, int32(pc)
-			ch.Push(f, true)
-			if m.trace != nil {
-				m.traceEvent("%s waits to write", describe(f))
-			}
-			return nil, nil
-		}
-		// A reader was waiting: hand it the value; it runs now, the writer is next.
-		ri := r.fn.Code[r.pc-1]
-		switch in.Op {
-		case code.OpWriteS:
-			r.s[int(r.sbase)+int(ri.A)] = S[in.A]
-		case code.OpWriteR:
-			r.r[int(r.rbase)+int(ri.A)] = R[in.A]
-		}
-		m.stats.Transfers++
-		if m.trace != nil {
-			m.traceEvent("%s writes to %s", describe(f), describe(r))
-		}
-		if r.sched != m.sched {
-			m.wake(r)
-			return f, nil
-		}
-		f.fn, f.pc = fn, int32(pc)
-		m.sched.pushFront(f)
-		return r, nil
+		return m.write(f, fn, pc, in)
 	case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
 		if f.gen != nil {
 			return nil, m.fail(f, fn, pc, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")

@@ -1,6 +1,8 @@
 package vm
 
 import (
+	"unsafe"
+
 	"github.com/felixlet/felixlet/runtime/schan"
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -28,6 +30,46 @@ type Env struct {
 	Up *Env     // the environment of the nearest enclosing function that has one
 	S  []uint64 // scalar variables
 	R  []Value  // reference variables
+}
+
+// newEnv makes an environment with ns scalar and nr reference slots below up. When it is
+// small, as most are, its slots are in the same object.
+func newEnv(up *Env, ns, nr int) *Env {
+	var e *Env
+	if ns < len(envMakers) && nr < len(envMakers[0]) {
+		e = envMakers[ns][nr]()
+	} else {
+		e = &Env{S: make([]uint64, ns), R: make([]Value, nr)}
+	}
+	e.Up, e.S, e.R = up, e.S[:ns:ns], e.R[:nr:nr]
+	return e
+}
+
+// envMakers[ns][nr] makes an environment with room for ns scalar and nr reference slots.
+var envMakers = [...][5]func() *Env{
+	{envWith[[0]uint64, [0]Value], envWith[[0]uint64, [1]Value], envWith[[0]uint64, [2]Value], envWith[[0]uint64, [3]Value], envWith[[0]uint64, [4]Value]},
+	{envWith[[1]uint64, [0]Value], envWith[[1]uint64, [1]Value], envWith[[1]uint64, [2]Value], envWith[[1]uint64, [3]Value], envWith[[1]uint64, [4]Value]},
+	{envWith[[2]uint64, [0]Value], envWith[[2]uint64, [1]Value], envWith[[2]uint64, [2]Value], envWith[[2]uint64, [3]Value], envWith[[2]uint64, [4]Value]},
+}
+
+// envRoom is an environment and room for its slots: S and R are arrays of scalars and of
+// Values.
+type envRoom[S, R any] struct {
+	e Env
+	s S
+	r R
+}
+
+// envWith makes an environment whose slots are the room after it.
+func envWith[S, R any]() *Env {
+	b := &envRoom[S, R]{}
+	if n := unsafe.Sizeof(b.s) / 8; n > 0 {
+		b.e.S = unsafe.Slice((*uint64)(unsafe.Pointer(&b.s)), n)
+	}
+	if n := unsafe.Sizeof(b.r) / unsafe.Sizeof(Value(nil)); n > 0 {
+		b.e.R = unsafe.Slice((*Value)(unsafe.Pointer(&b.r)), n)
+	}
+	return &b.e
 }
 
 // Chan is a synchronous channel; every end of a channel is the same *Chan.
