@@ -19,10 +19,10 @@ func (m *Machine) read(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 	if !ok {
 		return nil, m.fail(f, fn, pc, "read from an uninitialised channel")
 	}
-	w, ok := ch.Pop(true)
-	if !ok {
+	w := fibreOf(ch.Pop(true))
+	if w == nil {
 		f.fn, f.pc = fn, int32(pc)
-		ch.Push(f, false)
+		ch.Push(&f.link, false)
 		if m.trace != nil {
 			m.traceEvent("%s waits to read", describe(f))
 		}
@@ -53,10 +53,10 @@ func (m *Machine) write(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre
 	if !ok {
 		return nil, m.fail(f, fn, pc, "write to an uninitialised channel")
 	}
-	r, ok := ch.Pop(false)
-	if !ok {
+	r := fibreOf(ch.Pop(false))
+	if r == nil {
 		f.fn, f.pc = fn, int32(pc)
-		ch.Push(f, true)
+		ch.Push(&f.link, true)
 		if m.trace != nil {
 			m.traceEvent("%s waits to write", describe(f))
 		}

@@ -5,6 +5,7 @@ import (
 	"sync"
 	"unsafe"
 
+	"github.com/felixlet/felixlet/runtime/schan"
 	"github.com/felixlet/felixlet/vm/code"
 )
 
@@ -16,9 +17,10 @@ import (
 // The frames live in the scalar stack: the registers of a frame start at sbase (scalar) and
 // rbase (reference), and the two scalar slots below sbase hold the frame header: the
 // caller's resume pc and function index, and the caller's register bases. The running
-// frame's own position is kept in the fibre while it is not running.
+// frame's own position is kept in the fibre while it is not running; the bases sbase and
+// rbase also while it runs.
 type Fibre struct {
-	next  *Fibre     // the next fibre in the active list, or below this one on a wait stack
+	link  schan.Link // first: its place in the one list it is on (see next)
 	s     []uint64   // the scalar register stack (with frame headers)
 	r     []Value    // the reference register stack
 	fn    *code.Func // the function of the top frame
@@ -36,11 +38,21 @@ type genState struct {
 	resume int32  // where the next call starts: just after the last yield, or 0
 }
 
-// NextWaiter implements schan.Waiter.
-func (f *Fibre) NextWaiter() *Fibre { return f.next }
+// A fibre is on one list at a time, linked through its link: a channel's wait stack, a
+// scheduler's active list, or the list of the fibres waiting on a descriptor. The link is
+// the fibre's first field, so a link and its fibre have one address.
 
-// SetNextWaiter implements schan.Waiter.
-func (f *Fibre) SetNextWaiter(n *Fibre) { f.next = n }
+// fibreOf returns the fibre whose link l is (nil for nil).
+func fibreOf(l *schan.Link) *Fibre { return (*Fibre)(unsafe.Pointer(l)) }
+
+// linkOf returns f's link (nil for nil).
+func linkOf(f *Fibre) *schan.Link { return (*schan.Link)(unsafe.Pointer(f)) }
+
+// next returns the fibre after f in its list.
+func (f *Fibre) next() *Fibre { return fibreOf(f.link.Below) }
+
+// setNext makes g the fibre after f in its list.
+func (f *Fibre) setNext(g *Fibre) { f.link.Below = linkOf(g) }
 
 // ID returns the fibre's number: the mainline is 1, others count up as they are made.
 func (f *Fibre) ID() uint32 { return f.id }

@@ -200,10 +200,10 @@ func (m *Machine) park(f *Fibre, w *Wait) error {
 	case w.timer:
 		st.timers.Add(w.until, f)
 	case w.write:
-		f.next = st.writers[w.fd]
+		f.setNext(st.writers[w.fd])
 		st.writers[w.fd] = f
 	default:
-		f.next = st.readers[w.fd]
+		f.setNext(st.readers[w.fd])
 		st.readers[w.fd] = f
 	}
 	return nil
@@ -252,8 +252,8 @@ func (m *Machine) wakeList(list map[int]*Fibre, fd int) {
 	f := list[fd]
 	delete(list, fd)
 	for f != nil {
-		next := f.next
-		f.next = nil
+		next := f.next()
+		f.setNext(nil)
 		m.wakeOne(f)
 		f = next
 	}

@@ -72,8 +72,9 @@ func envWith[S, R any]() *Env {
 	return &b.e
 }
 
-// Chan is a synchronous channel; every end of a channel is the same *Chan.
-type Chan = schan.Chan[*Fibre]
+// Chan is a synchronous channel; every end of a channel is the same *Chan. Its waiters
+// are fibres, pushed by their links (linkOf) and found again by fibreOf.
+type Chan = schan.Chan
 
 // newTuple makes a tuple of the given layout from the registers s and r.
 func newTuple(l code.Layout, s []uint64, r []Value) *Tuple {

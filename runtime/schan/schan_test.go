@@ -2,46 +2,43 @@ package schan
 
 import "testing"
 
-// waiter is a minimal Waiter for the tests.
+// waiter is a minimal waiter for the tests: its Link comes first.
 type waiter struct {
+	Link
 	name string
-	next *waiter
 }
 
-func (w *waiter) NextWaiter() *waiter     { return w.next }
-func (w *waiter) SetNextWaiter(n *waiter) { w.next = n }
-
 func TestWaitersAreServedLastInFirstOut(t *testing.T) {
-	c := New[*waiter]()
+	c := New()
 	a, b, d := &waiter{name: "a"}, &waiter{name: "b"}, &waiter{name: "d"}
-	c.Push(a, false)
-	c.Push(b, false)
-	c.Push(d, false)
+	c.Push(&a.Link, false)
+	c.Push(&b.Link, false)
+	c.Push(&d.Link, false)
 	if n, writers := c.Waiting(); n != 3 || writers {
 		t.Fatalf("Waiting() = %d, %v; want 3 readers", n, writers)
 	}
 	for _, want := range []*waiter{d, b, a} {
-		got, ok := c.Pop(false)
-		if !ok || got != want {
-			t.Fatalf("Pop = %v, %v; want %s", got, ok, want.name)
+		got := c.Pop(false)
+		if got != &want.Link {
+			t.Fatalf("Pop = %v; want %s", got, want.name)
 		}
-		if got.next != nil {
-			t.Errorf("%s still links to %s after leaving the stack", got.name, got.next.name)
+		if got.Below != nil {
+			t.Errorf("%s still links to a waiter after leaving the stack", want.name)
 		}
 	}
-	if _, ok := c.Pop(false); ok {
-		t.Error("Pop on an empty channel succeeded")
+	if got := c.Pop(false); got != nil {
+		t.Error("Pop on an empty channel returned a waiter")
 	}
 }
 
 func TestPopTakesOnlyTheWaitingSide(t *testing.T) {
-	c := New[*waiter]()
+	c := New()
 	w := &waiter{name: "writer"}
-	c.Push(w, true)
-	if _, ok := c.Pop(false); ok {
+	c.Push(&w.Link, true)
+	if got := c.Pop(false); got != nil {
 		t.Error("a reader was popped from a channel where a writer waits")
 	}
-	if got, ok := c.Pop(true); !ok || got != w {
-		t.Errorf("Pop(true) = %v, %v; want the writer", got, ok)
+	if got := c.Pop(true); got != &w.Link {
+		t.Errorf("Pop(true) = %v; want the writer", got)
 	}
 }
