@@ -49,6 +49,9 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 			if ce, ok := ents[0].(*ctorEnt); ok {
 				return rest(c.applyCtor(pos, n, ce, arg))
 			}
+			if se, ok := ents[0].(*structEnt); ok {
+				return rest(c.makeStruct(pos, n, se, arg))
+			}
 			if name == "iterator" && homogeneous(arg.Type()) {
 				arg = c.tupleToList(pos, arg)
 				args = append([]ir.Expr{arg}, args[1:]...)
@@ -58,7 +61,10 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 					return rest(c.applyValue(pos, c.varRef(n.P, ve), arg))
 				}
 			} else {
-				fes := funcEnts(ents)
+				fes := c.overloadOf(n, funcEnts(ents))
+				if fes == nil {
+					return invalid(pos)
+				}
 				if len(fes) == 1 && fes[0].decl.Kind == ast.Const {
 					return rest(c.applyValue(pos, c.funcValue(n, fes[0]), arg))
 				}

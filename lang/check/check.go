@@ -195,6 +195,7 @@ type typeEnt struct {
 	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
 	chanDir   types.ChanDir
 	isDuplex  bool // duplex_schannel[R, W]
+	strct     *ast.StructDecl // a struct: t is its record type, over params
 }
 
 // ctorEnt is a constructor of a variant: Some, None, Cons, Empty, or a declared one.
@@ -330,7 +331,7 @@ func (c *Checker) library(f *ast.File) {
 	c.sc = c.lib
 	for _, s := range f.Stmts {
 		switch s.(type) {
-		case *ast.FuncDecl, *ast.TypeDecl, *ast.Module, *ast.Open:
+		case *ast.FuncDecl, *ast.TypeDecl, *ast.StructDecl, *ast.VariantDecl, *ast.Module, *ast.Open:
 		default:
 			c.errorf(s.Position(), "the library may contain only definitions")
 		}

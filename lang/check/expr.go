@@ -228,7 +228,14 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 	if ce, ok := ents[0].(*ctorEnt); ok {
 		return c.ctorValue(n, ce)
 	}
-	fes := funcEnts(ents)
+	if _, ok := ents[0].(*structEnt); ok {
+		c.errorf(n.P, "%s is a struct: build one by applying it to its fields, as in %s (...)", displayName(n), displayName(n))
+		return invalid(n.P)
+	}
+	fes := c.overloadOf(n, funcEnts(ents))
+	if fes == nil {
+		return invalid(n.P)
+	}
 	if len(fes) > 1 {
 		var sigs []string
 		for _, fe := range fes {
@@ -238,6 +245,28 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 		return invalid(n.P)
 	}
 	return c.funcValue(n, fes[0])
+}
+
+// overloadOf keeps, for a name written `f of (T)`, the overloads whose domain is T; it
+// reports an error and returns nil when there is none.
+func (c *Checker) overloadOf(n *ast.Name, fes []*funcEnt) []*funcEnt {
+	if n.Of == nil || len(fes) == 0 {
+		return fes
+	}
+	dom := c.resolveType(n.Of)
+	var out []*funcEnt
+	var sigs []string
+	for _, fe := range fes {
+		d := c.funcDom(fe)
+		if types.Identical(d, dom) {
+			out = append(out, fe)
+		}
+		sigs = append(sigs, d.String())
+	}
+	if len(out) == 0 && !types.ContainsInvalid(dom) {
+		c.errorf(n.P, "no %s is defined for %s (there is one for %s)", displayName(n), dom, strings.Join(sigs, "; "))
+	}
+	return out
 }
 
 // funcValue makes a function usable as a value: a closure, or for a library constant its

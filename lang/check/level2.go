@@ -293,7 +293,7 @@ func (c *Checker) pattern(p ast.Pattern, val func() ir.Expr, t types.Type, sc *s
 				return
 			}
 		}
-		if len(p.Name.Path) > 1 || len(p.Name.TypeArgs) > 0 || c.isCtor(name) {
+		if p.Const || len(p.Name.Path) > 1 || len(p.Name.TypeArgs) > 0 || c.isCtor(name) {
 			c.errorf(p.P, "%s", noSuchCtor(t, displayName(p.Name)))
 			c.bindInvalid(p, sc, at)
 			return

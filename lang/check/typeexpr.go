@@ -133,6 +133,10 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 
 // resolveTypedef resolves a `typedef` or opaque `type` declaration.
 func (c *Checker) resolveTypedef(te *typeEnt) {
+	if te.strct != nil {
+		c.resolveStruct(te)
+		return
+	}
 	d := te.decl
 	if d.Prim != "" {
 		te.t = &types.Opaque{Name: d.Name, Prim: d.Prim}
@@ -235,7 +239,7 @@ func (m *matcher) match(param, arg types.Type) bool {
 		return true
 	case *types.Record:
 		a, ok := arg.(*types.Record)
-		if !ok || len(a.Fields) != len(p.Fields) {
+		if !ok || a.Name != p.Name || len(a.Fields) != len(p.Fields) {
 			return false
 		}
 		for i := range p.Fields {

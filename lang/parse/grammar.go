@@ -11,7 +11,7 @@ import (
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield`
+	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline`
 
 // lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
@@ -52,7 +52,10 @@ type cstFile struct {
 type cstStmt struct {
 	Pos      lexer.Position
 	Include  *string       `parser:"  \"include\" @(String | TripleString) \";\""`
-	Open     *cstQualName  `parser:"| \"open\" @@ \";\""`
+	Open     *cstOpen      `parser:"| @@"`
+	Export   *cstExport    `parser:"| @@"`
+	Macro    *cstMacro     `parser:"| @@"`
+	Struct   *cstStruct    `parser:"| @@"`
 	Var      *cstVar       `parser:"| @@"`
 	Def      *cstDef       `parser:"| @@"`
 	Func     *cstFuncDef   `parser:"| @@"`
@@ -80,6 +83,46 @@ type cstStmt struct {
 	PreIncr  *cstPreIncr   `parser:"| @@"`
 	Expr     *cstExprStmt  `parser:"| @@"`
 	Empty    bool          `parser:"| @\";\""`
+}
+
+// cstOpen is `open M;` or `open syntax chips;`, which opens a Felix grammar extension.
+type cstOpen struct {
+	Pos    lexer.Position
+	Syntax bool         `parser:"\"open\" @\"syntax\"?"`
+	Name   *cstQualName `parser:"@@ \";\""`
+}
+
+// cstExport is Felix's `export`: a definition exported under its own name, or an existing
+// procedure or function given a C name (`export proc p of (int) as "cp";`).
+type cstExport struct {
+	Pos  lexer.Position
+	Def  *cstFuncDef `parser:"\"export\" ( @@"`
+	Kind string      `parser:"| @(\"fun\" | \"proc\" | \"gen\")"`
+	Name *cstNameRef `parser:"  @@"`
+	Of   *cstType    `parser:"  \"of\" \"(\" @@ \")\""`
+	As   string      `parser:"  \"as\" @(String | TripleString) \";\" )"`
+}
+
+// cstMacro is `macro val NAME = expr;`, a name standing for an expression, or
+// `macro val a, b;`, names standing for themselves.
+type cstMacro struct {
+	Pos   lexer.Position
+	Names []string `parser:"\"macro\" \"val\" @Ident (\",\" @Ident)*"`
+	Value *cstExpr `parser:"(\"=\" @@)? \";\""`
+}
+
+// cstStruct is `struct Name[T] { field: T; ... }`.
+type cstStruct struct {
+	Pos     lexer.Position
+	Name    string         `parser:"\"struct\" @Ident"`
+	TParams *cstTParams    `parser:"@@?"`
+	Fields  []*cstFieldDef `parser:"\"{\" @@* \"}\" \";\"?"`
+}
+
+type cstFieldDef struct {
+	Pos  lexer.Position
+	Name string   `parser:"@Ident \":\""`
+	Type *cstType `parser:"@@ \";\""`
 }
 
 type cstQualName struct {
@@ -114,6 +157,7 @@ type cstDefTarget struct {
 
 type cstFuncDef struct {
 	Pos     lexer.Position
+	Inline  []string     `parser:"@(\"inline\" | \"noinline\")*"` // optimisation hints, which change nothing
 	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\")"`
 	Name    string       `parser:"@Ident"`
 	TParams *cstTParams  `parser:"@@?"`
@@ -131,10 +175,12 @@ type cstConstraint struct {
 	Args  []*cstType `parser:"\"[\" @@ (\",\" @@)* \"]\""`
 }
 
-// cstPrimBind is a library binding: `fun name : T = "prim";`.
+// cstPrimBind is a library binding, `fun name : T = "prim";`, or a definition by cases,
+// `fun name : D -> C = | pat => e | ...;`.
 type cstPrimBind struct {
-	Type *cstType `parser:"\":\" @@"`
-	Prim string   `parser:"\"=\" @(String | TripleString) \";\""`
+	Type *cstType      `parser:"\":\" @@ \"=\""`
+	Prim *string       `parser:"( @(String | TripleString) \";\""`
+	Arms []*cstExprArm `parser:"| @@+ \";\" )"`
 }
 
 // cstFuncRest is everything after a function's name: parameter lists, return type, body.
@@ -293,8 +339,17 @@ type cstExprStmt struct {
 // cstExpr is the `$` level: `f$ x` applies f to everything to its right.
 type cstExpr struct {
 	Pos    lexer.Position
-	Head   *cstTuple `parser:"@@"`
-	Dollar *cstExpr  `parser:"(\"$\" @@)?"`
+	Let    *cstLet   `parser:"  @@"`
+	Head   *cstTuple `parser:"| @@"`
+	Dollar *cstExpr  `parser:"  (\"$\" @@)?"`
+}
+
+// cstLet is `let pat = e in body`; the body reaches as far as an expression can.
+type cstLet struct {
+	Pos  lexer.Position
+	Pat  *cstPattern `parser:"\"let\" @@"`
+	Init *cstExpr    `parser:"\"=\" @@"`
+	Body *cstExpr    `parser:"\"in\" @@"`
 }
 
 type cstTuple struct {
@@ -400,6 +455,7 @@ type cstSuffix struct {
 	Index *cstIndex   `parser:"  \".\" \"[\" @@ \"]\""`
 	Proj  *string     `parser:"| \".\" @Int"`
 	Name  *cstNameRef `parser:"| \".\" @@"`
+	Addr  *cstNameRef `parser:"| \"&\" \".\" @@"` // x&.f is f &x
 	Incr  string      `parser:"| @(\"++\" | \"--\")"`
 }
 
@@ -437,13 +493,14 @@ type cstAtom struct {
 	Record *cstRecord    `parser:"| @@"`
 	Paren  *cstExpr      `parser:"| \"(\" @@ \")\""`
 	Name   *cstNameRef   `parser:"| @@"`
+	Of     *cstType      `parser:"  (\"of\" \"(\" @@ \")\")?"` // the overload whose domain this is
 }
 
 type cstCondExpr struct {
 	Cond  *cstExpr    `parser:"\"if\" @@"`
 	Then  *cstExpr    `parser:"\"then\" @@"`
 	Elifs []*cstElifE `parser:"@@*"`
-	Else  *cstExpr    `parser:"\"else\" @@ \"endif\""`
+	Else  *cstExpr    `parser:"\"else\" @@ \"endif\"?"` // Felix accepts the conditional without endif
 }
 
 type cstElifE struct {
@@ -566,10 +623,11 @@ type cstPattern struct {
 }
 
 type cstPatApp struct {
-	Pos  lexer.Position
-	Ctor *cstNameRef `parser:"(  @@"`
-	Arg  *cstPatAtom `parser:"   @@? )"`
-	Atom *cstPatAtom `parser:"| @@"`
+	Pos   lexer.Position
+	Const *cstNameRef `parser:"  \"#\" @@"` // #Ctor: a constant constructor
+	Ctor  *cstNameRef `parser:"| (  @@"`
+	Arg   *cstPatAtom `parser:"     @@? )"`
+	Atom  *cstPatAtom `parser:"| @@"`
 }
 
 type cstPatAtom struct {

@@ -84,9 +84,25 @@ type Field struct {
 
 // Record is `(x:A, y:B)`. Fields are kept sorted by name, so field order in the source does
 // not matter, as in Felix.
-type Record struct{ Fields []Field }
+type Record struct {
+	Fields []Field
+	// Name, for a struct, is the struct's name: a struct is its own type, never identical
+	// to a record or another struct with the same fields. Args are its type arguments.
+	Name string
+	Args []Type
+}
 
 func (r *Record) String() string {
+	if r.Name != "" {
+		if len(r.Args) == 0 {
+			return r.Name
+		}
+		args := make([]string, len(r.Args))
+		for i, a := range r.Args {
+			args[i] = a.String()
+		}
+		return r.Name + "[" + strings.Join(args, ", ") + "]"
+	}
 	parts := make([]string, len(r.Fields))
 	for i, f := range r.Fields {
 		parts[i] = f.Name + ":" + f.Type.String()
@@ -251,7 +267,7 @@ func Identical(a, b Type) bool {
 		return ok && identicalList(a.Elems, b.Elems)
 	case *Record:
 		b, ok := b.(*Record)
-		if !ok || len(a.Fields) != len(b.Fields) {
+		if !ok || a.Name != b.Name || len(a.Fields) != len(b.Fields) {
 			return false
 		}
 		for i := range a.Fields {
@@ -321,7 +337,7 @@ func AssignableTo(from, to Type) bool {
 		return true
 	case *Record:
 		t, ok := to.(*Record)
-		if !ok || len(f.Fields) != len(t.Fields) {
+		if !ok || f.Name != t.Name || len(f.Fields) != len(t.Fields) {
 			return false
 		}
 		for i := range f.Fields {
@@ -521,7 +537,11 @@ func Map(t Type, f func(*Var) Type) Type {
 		for i, fd := range t.Fields {
 			fields[i] = Field{Name: fd.Name, Type: Map(fd.Type, f)}
 		}
-		return &Record{Fields: fields}
+		var args []Type
+		for _, a := range t.Args {
+			args = append(args, Map(a, f))
+		}
+		return &Record{Fields: fields, Name: t.Name, Args: args}
 	case *Func:
 		return &Func{Dom: Map(t.Dom, f), Cod: Map(t.Cod, f)}
 	case *Chan:
