@@ -194,7 +194,7 @@ type typeEnt struct {
 	resolving bool // the typedef is being resolved (to catch cycles)
 	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
 	chanDir   types.ChanDir
-	isDuplex  bool // duplex_schannel[R, W]
+	isDuplex  bool            // duplex_schannel[R, W]
 	strct     *ast.StructDecl // a struct: t is its record type, over params
 }
 
