@@ -432,6 +432,23 @@ type Label struct {
 	Name string
 }
 
+// GotoLabel is `goto *p;`: a jump to the label a LABEL value holds.
+type GotoLabel struct {
+	P      Pos
+	Target Expr
+}
+
+// LabelAddr is `label_address name`: the LABEL value of a label of this procedure.
+type LabelAddr struct {
+	P    Pos
+	Name string
+}
+
+func (s *GotoLabel) Position() Pos { return s.P }
+func (*GotoLabel) stmtNode()       {}
+func (e *LabelAddr) Position() Pos { return e.P }
+func (*LabelAddr) exprNode()       {}
+
 // Goto is `goto name;`.
 type Goto struct {
 	P    Pos

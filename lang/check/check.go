@@ -104,7 +104,7 @@ var universe = map[string]types.Type{
 	"uvlong": types.IntType, "int8": types.IntType, "int16": types.IntType, "int32": types.IntType,
 	"int64": types.IntType, "uint8": types.IntType, "uint16": types.IntType, "uint32": types.IntType,
 	"uint64": types.IntType, "size": types.IntType, "ssize": types.IntType, "intptr": types.IntType,
-	"uintptr": types.IntType,
+	"uintptr": types.IntType, "LABEL": types.LabelType,
 }
 
 // chanTypeNames are the bracketed channel type constructors.

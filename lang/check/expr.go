@@ -159,6 +159,13 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.deref(e)
 	case *ast.AddrOf:
 		return c.addrOf(e)
+	case *ast.LabelAddr:
+		l := c.ctx.labels[e.Name]
+		if l == nil {
+			c.errorf(e.P, "undefined label %s%s", e.Name, suggest(e.Name, sortedKeys(c.ctx.labels)))
+			return invalid(e.P)
+		}
+		return &ir.LabelAddr{P: e.P, Label: l}
 	}
 	c.errorf(e.Position(), "unsupported expression")
 	return invalid(e.Position())

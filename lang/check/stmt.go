@@ -73,6 +73,8 @@ func (c *Checker) stmt(s ast.Stmt) []ir.Stmt {
 		return append(init, loop)
 	case *ast.Label:
 		return []ir.Stmt{c.ctx.labels[s.Name]}
+	case *ast.GotoLabel:
+		return []ir.Stmt{&ir.GotoLabel{P: s.P, Target: c.typedExpr(s.Target, types.LabelType, "the target of goto *")}}
 	case *ast.Goto:
 		g := &ir.Goto{P: s.P}
 		c.ctx.gotos = append(c.ctx.gotos, &pendingGoto{g: g, name: s.Name})

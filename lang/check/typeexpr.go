@@ -293,6 +293,8 @@ func inClass(class string, t types.Type) bool {
 		case "Ord":
 			return t.Kind == types.Int || t.Kind == types.Double || t.Kind == types.Char ||
 				t.Kind == types.String || t.Kind == types.Bool || t.Kind == types.Invalid
+		case "Str":
+			return t.Kind != types.Void && t.Kind != types.Label
 		default:
 			return t.Kind != types.Void
 		}

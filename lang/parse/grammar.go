@@ -28,7 +28,8 @@ var lexDef = lexer.MustStateful(lexer.Rules{
 		// so that 0xFG is one malformed literal rather than 0xF applied to G.
 		{Name: "Int", Pattern: `[0-9][0-9A-Za-z_]*`},
 		{Name: "Keyword", Pattern: `\b(?:` + keywords + `)\b`},
-		{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_']*`},
+		// branch-and-link is the one Felix name with hyphens that felixlet knows.
+		{Name: "Ident", Pattern: `branch-and-link|[A-Za-z_][A-Za-z0-9_']*`},
 		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
 	},
 	"Comment": {
@@ -74,6 +75,7 @@ type cstStmt struct {
 	Labelled *cstLabelled  `parser:"| @@"`
 	Label    *string       `parser:"| @Ident \":>\""`
 	Goto     *string       `parser:"| \"goto\" @Ident \";\""`
+	GotoPtr  *cstExpr      `parser:"| \"goto\" \"*\" @@ \";\""` // goto *p: to the label p holds
 	Break    *cstJump      `parser:"| \"break\" @@"`
 	Continue *cstJump      `parser:"| \"continue\" @@"`
 	Return   *cstReturn    `parser:"| @@"`

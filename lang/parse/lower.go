@@ -129,6 +129,8 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		return one(&ast.Label{P: pos, Name: *s.Label})
 	case s.Goto != nil:
 		return one(&ast.Goto{P: pos, Name: *s.Goto})
+	case s.GotoPtr != nil:
+		return one(&ast.GotoLabel{P: pos, Target: l.expr(s.GotoPtr)})
 	case s.Break != nil:
 		return one(&ast.Break{P: pos, Label: l.jumpLabel(pos, "break", s.Break)})
 	case s.Continue != nil:
@@ -568,7 +570,14 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 	}
 	x := l.post(p.App.Fn)
 	for _, a := range p.App.Args {
-		x = &ast.Apply{P: x.Position(), Fn: x, Arg: l.post(a)}
+		arg := l.post(a)
+		if f, ok := x.(*ast.Name); ok && len(f.Path) == 1 && f.Path[0] == "label_address" {
+			if n, ok := arg.(*ast.Name); ok && len(n.Path) == 1 {
+				x = &ast.LabelAddr{P: f.P, Name: n.Path[0]}
+				continue
+			}
+		}
+		x = &ast.Apply{P: x.Position(), Fn: x, Arg: arg}
 	}
 	return x
 }

@@ -24,6 +24,7 @@ const (
 	Double                   // IEEE binary64
 	Bool                     // true / false
 	Char                     // one byte, signed when converted with ord
+	Label                    // LABEL: a position in a procedure, for goto *p
 	String                   // immutable bytes
 	Void                     // 0: the codomain of a procedure; no values
 	Invalid                  // the type of an expression that had an error; matches anything
@@ -32,7 +33,7 @@ const (
 // Basic is a built-in type.
 type Basic struct{ Kind BasicKind }
 
-var basicNames = [...]string{Int: "int", Double: "double", Bool: "bool", Char: "char", String: "string", Void: "0", Invalid: "invalid"}
+var basicNames = [...]string{Int: "int", Double: "double", Bool: "bool", Char: "char", Label: "LABEL", String: "string", Void: "0", Invalid: "invalid"}
 
 func (b *Basic) String() string { return basicNames[b.Kind] }
 
@@ -42,6 +43,7 @@ var (
 	DoubleType = &Basic{Double}
 	BoolType   = &Basic{Bool}
 	CharType   = &Basic{Char}
+	LabelType  = &Basic{Label}
 	StringType = &Basic{String}
 	VoidType   = &Basic{Void}
 	// InvalidType stands for the type of an erroneous expression, so that one mistake
@@ -250,7 +252,7 @@ func IsBasic(t Type, k BasicKind) bool {
 // IsScalar reports whether values of t are held unboxed: int, double, bool, char.
 func IsScalar(t Type) bool {
 	b, ok := t.(*Basic)
-	return ok && b.Kind <= Char
+	return ok && b.Kind <= Label
 }
 
 // Identical reports whether a and b are the same type.
