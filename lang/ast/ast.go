@@ -432,6 +432,16 @@ type Label struct {
 	Name string
 }
 
+// Coerce is `e :>> T`: e as a value of type T, which its own type must be assignable to.
+type Coerce struct {
+	P    Pos
+	X    Expr
+	Type Type
+}
+
+func (e *Coerce) Position() Pos { return e.P }
+func (*Coerce) exprNode()       {}
+
 // GotoLabel is `goto *p;`: a jump to the label a LABEL value holds.
 type GotoLabel struct {
 	P      Pos

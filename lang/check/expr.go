@@ -159,6 +159,14 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.deref(e)
 	case *ast.AddrOf:
 		return c.addrOf(e)
+	case *ast.Coerce:
+		x := c.valueExpr(e.X)
+		t := c.resolveType(e.Type)
+		if !types.AssignableTo(x.Type(), t) {
+			c.errorf(e.P, "cannot coerce a value of type %s to %s", x.Type(), t)
+			return invalid(e.P)
+		}
+		return c.asType(e.P, x, t)
 	case *ast.LabelAddr:
 		l := c.ctx.labels[e.Name]
 		if l == nil {

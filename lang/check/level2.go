@@ -60,6 +60,9 @@ func (c *Checker) applyCtor(pos ast.Pos, n *ast.Name, ce *ctorEnt, arg ir.Expr) 
 	def := c.variantDef(ce.te)
 	cs := def.Cases[ce.index]
 	if cs.Payload == nil {
+		if types.IsUnit(arg.Type()) {
+			return c.ctorValue(n, ce) // #C
+		}
 		c.errorf(pos, "constructor %s takes no argument", cs.Name)
 		return invalid(pos)
 	}

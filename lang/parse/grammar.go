@@ -30,7 +30,9 @@ var lexDef = lexer.MustStateful(lexer.Rules{
 		{Name: "Keyword", Pattern: `\b(?:` + keywords + `)\b`},
 		// branch-and-link is the one Felix name with hyphens that felixlet knows.
 		{Name: "Ident", Pattern: `branch-and-link|[A-Za-z_][A-Za-z0-9_']*`},
-		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
+		// `A is a constructor of a polymorphic variant.
+		{Name: "Tag", Pattern: "`[A-Za-z_][A-Za-z0-9_']*"},
+		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>>|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
 	},
 	"Comment": {
 		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
@@ -343,6 +345,7 @@ type cstExpr struct {
 	Pos    lexer.Position
 	Let    *cstLet   `parser:"  @@"`
 	Head   *cstTuple `parser:"| @@"`
+	Coerce *cstType  `parser:"  (\":>>\" @@)?"` // e :>> T, looser than the tuple comma
 	Dollar *cstExpr  `parser:"  (\"$\" @@)?"`
 }
 
@@ -474,8 +477,12 @@ type cstHash struct {
 }
 
 type cstNameRef struct {
-	Pos      lexer.Position
-	Parts    []string   `parser:"@Ident (\"::\" @Ident)*"`
+	Pos   lexer.Position
+	First string `parser:"@(Ident | Tag)"`
+	// Args are the type arguments after the first part: the name's own, or, when more parts
+	// follow, a generic class's, as in Grammars[recog_t]::closure.
+	Args     []*cstType `parser:"(\"[\" @@ (\",\" @@)* \"]\")?"`
+	Rest     []string   `parser:"(\"::\" @Ident)*"`
 	TypeArgs []*cstType `parser:"(\"[\" @@ (\",\" @@)* \"]\")?"`
 }
 
@@ -558,10 +565,11 @@ type cstTypePrefix struct {
 
 type cstTypeAtom struct {
 	Pos    lexer.Position
-	Num    *string      `parser:"  @Int"`
-	Record *cstRecordTy `parser:"| @@"`
-	Paren  *cstType     `parser:"| \"(\" @@ \")\""`
-	Name   *cstNameRef  `parser:"| @@"`
+	Num    *string        `parser:"  @Int"`
+	Poly   []*cstPolyCase `parser:"| \"(\" \"|\"? @@ (\"|\" @@)* \")\""` // ( | `A of T | `B ): a polymorphic variant
+	Record *cstRecordTy   `parser:"| @@"`
+	Paren  *cstType       `parser:"| \"(\" @@ \")\""`
+	Name   *cstNameRef    `parser:"| @@"`
 }
 
 type cstRecordTy struct {
@@ -584,7 +592,14 @@ type cstVariant struct {
 
 type cstVariantCase struct {
 	Pos     lexer.Position
-	Name    string   `parser:"@Ident"`
+	Name    string   `parser:"@(Ident | Tag)"`
+	Payload *cstType `parser:"(\"of\" @@)?"`
+}
+
+// cstPolyCase is a constructor of a polymorphic variant type: `A of T.
+type cstPolyCase struct {
+	Pos     lexer.Position
+	Name    string   `parser:"@Tag"`
 	Payload *cstType `parser:"(\"of\" @@)?"`
 }
 

@@ -90,6 +90,9 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Func != nil:
 		return one(l.funcDef(s.Func))
 	case s.Typedef != nil:
+		if cases := polyCases(s.Typedef.Type); cases != nil {
+			return one(l.polyVariant(pos, s.Typedef, cases))
+		}
 		return one(&ast.TypeDecl{P: pos, Name: s.Typedef.Name, TypeParams: l.typeParams(pos, s.Typedef.TParams), Def: l.typ(s.Typedef.Type)})
 	case s.Variant != nil:
 		return one(l.variant(s.Variant))
@@ -459,6 +462,9 @@ func (l *lowerer) expr(e *cstExpr) ast.Expr {
 			Arms: []*ast.Arm{{P: pos, Pat: l.pattern(e.Let.Pat), Value: l.expr(e.Let.Body)}}}
 	}
 	head := l.tuple(e.Head)
+	if e.Coerce != nil {
+		head = &ast.Coerce{P: head.Position(), X: head, Type: l.typ(e.Coerce)}
+	}
 	if e.Dollar == nil {
 		return head
 	}
@@ -623,7 +629,14 @@ func (l *lowerer) hash(h *cstHash) ast.Expr {
 }
 
 func (l *lowerer) name(n *cstNameRef) *ast.Name {
-	out := &ast.Name{P: toPos(n.Pos), Path: n.Parts}
+	out := &ast.Name{P: toPos(n.Pos), Path: append([]string{n.First}, n.Rest...)}
+	// A generic class's type arguments come first, as Felix's class parameters do.
+	for _, t := range n.Args {
+		out.TypeArgs = append(out.TypeArgs, l.typ(t))
+	}
+	if len(n.Rest) == 0 && len(n.TypeArgs) > 0 {
+		l.errorf(out.P, "syntax error: type arguments written twice")
+	}
 	for _, t := range n.TypeArgs {
 		out.TypeArgs = append(out.TypeArgs, l.typ(t))
 	}
@@ -916,6 +929,9 @@ func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
 		}
 		l.errorf(pos, "%s is not a type (only 0 and 1 are)", *a.Num)
 		return &ast.UnitType{P: pos}
+	case a.Poly != nil:
+		l.errorf(pos, "a polymorphic variant type must be named: typedef t = ( | `A | `B of int );")
+		return &ast.UnitType{P: pos}
 	case a.Record != nil:
 		r := &ast.RecordType{P: pos}
 		for _, f := range a.Record.Fields {
@@ -936,6 +952,26 @@ func (l *lowerer) variant(v *cstVariant) *ast.VariantDecl {
 	pos := toPos(v.Pos)
 	d := &ast.VariantDecl{P: pos, Name: v.Name, TypeParams: l.typeParams(pos, v.TParams)}
 	for _, c := range v.Cases {
+		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
+	}
+	return d
+}
+
+// polyCases returns the constructors of a type written as a polymorphic variant,
+// ( | `A of T | `B ), or nil.
+func polyCases(t *cstType) []*cstPolyCase {
+	if t.Cod != nil || len(t.Dom.Elems) != 1 || t.Dom.Elems[0].Atom == nil {
+		return nil
+	}
+	return t.Dom.Elems[0].Atom.Poly
+}
+
+// polyVariant lowers `typedef t = ( | `A of T | `B );` to a variant whose constructors are
+// `A and `B. felixlet's polymorphic variants are closed and named: each is the type its
+// typedef names.
+func (l *lowerer) polyVariant(pos ast.Pos, t *cstTypedef, cases []*cstPolyCase) *ast.VariantDecl {
+	d := &ast.VariantDecl{P: pos, Name: t.Name, TypeParams: l.typeParams(pos, t.TParams)}
+	for _, c := range cases {
 		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
 	}
 	return d
