@@ -362,10 +362,11 @@ type Module struct {
 	Body []Stmt
 }
 
-// Open is `open M;`.
+// Open is `open M;`, or `inherit M;`, which makes M's names a module's own.
 type Open struct {
-	P    Pos
-	Path []string
+	P       Pos
+	Path    []string
+	Inherit bool
 }
 
 // If is a conditional statement; elif chains nest in Else.

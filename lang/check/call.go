@@ -544,7 +544,7 @@ func (c *Checker) castType(n *ast.Name) types.Type {
 	name := n.Path[len(n.Path)-1]
 	var te *typeEnt
 	if only {
-		te = sc.types[name]
+		te = sc.ownType(name)
 	} else {
 		te = sc.lookupType(name)
 	}

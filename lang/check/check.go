@@ -66,6 +66,8 @@ type Checker struct {
 	temps int        // counter for hidden temporaries
 	// primWrappers caches the functions made to use a primitive as a value.
 	primWrappers map[string]*ir.Func
+	// pendingTypes are the written types of variables declared but not yet resolved.
+	pendingTypes []pendingType
 	// freshGens marks calls that return a new instance of a yielding generator (a curried
 	// gen applied to all but its last argument list), which must be bound before use.
 	freshGens map[ir.Expr]string
@@ -133,6 +135,9 @@ type scope struct {
 	types   map[string]*typeEnt
 	modules map[string]*scope
 	opened  []*scope // modules opened here, searched after the scope's own names
+	// inherits are the modules whose names this module takes as its own (inherit M;): they
+	// are found wherever its own names are, from outside too.
+	inherits []*scope
 }
 
 func newScope(parent *scope, fn *ir.Func, kind scopeKind) *scope {
@@ -210,11 +215,11 @@ func (c *ctorEnt) declPos() ast.Pos { return c.pos }
 // lookupValue finds the innermost entities named name, with the scope that holds them.
 func (s *scope) lookupValue(name string) ([]entity, *scope) {
 	for ; s != nil; s = s.parent {
-		if ents := s.values[name]; len(ents) > 0 {
+		if ents := s.own(name); len(ents) > 0 {
 			return ents, s
 		}
 		for _, m := range s.opened {
-			if ents := m.values[name]; len(ents) > 0 {
+			if ents := m.own(name); len(ents) > 0 {
 				return ents, s
 			}
 		}
@@ -222,14 +227,49 @@ func (s *scope) lookupValue(name string) ([]entity, *scope) {
 	return nil, nil
 }
 
+// own returns the value entities a scope declares or inherits.
+func (s *scope) own(name string) []entity {
+	ents := s.values[name]
+	for _, m := range s.inherits {
+		ents = append(ents[:len(ents):len(ents)], m.own(name)...)
+	}
+	return ents
+}
+
+// ownType returns a type a scope declares or inherits.
+func (s *scope) ownType(name string) *typeEnt {
+	if t := s.types[name]; t != nil {
+		return t
+	}
+	for _, m := range s.inherits {
+		if t := m.ownType(name); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// inheritsFrom reports whether s is m or takes names from it, directly or not.
+func (s *scope) inheritsFrom(m *scope) bool {
+	if s == m {
+		return true
+	}
+	for _, i := range s.inherits {
+		if i.inheritsFrom(m) {
+			return true
+		}
+	}
+	return false
+}
+
 // lookupType finds a named type.
 func (s *scope) lookupType(name string) *typeEnt {
 	for ; s != nil; s = s.parent {
-		if t := s.types[name]; t != nil {
+		if t := s.ownType(name); t != nil {
 			return t
 		}
 		for _, m := range s.opened {
-			if t := m.types[name]; t != nil {
+			if t := m.ownType(name); t != nil {
 				return t
 			}
 		}
@@ -363,8 +403,16 @@ func (c *Checker) opens(sc *scope, stmts []ast.Stmt) {
 		c.sc = sc
 		m, _ := c.qualified(o.P, append(append([]string{}, o.Path...), ""))
 		c.sc = saved
-		if m != nil {
+		switch {
+		case m == nil:
+		case !o.Inherit:
 			sc.opened = append(sc.opened, m)
+		case sc.kind != scopeModule:
+			c.errorf(o.P, "only a module can inherit another's names; to use them here, write open %s;", strings.Join(o.Path, "::"))
+		case m.inheritsFrom(sc):
+			c.errorf(o.P, "%s cannot inherit from itself", strings.Join(o.Path, "::"))
+		default:
+			sc.inherits = append(sc.inherits, m)
 		}
 	}
 }

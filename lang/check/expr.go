@@ -387,9 +387,9 @@ func (c *Checker) undefined(n *ast.Name, sc *scope) {
 
 // valuesAt returns the value entities a scope itself (with its opened modules) holds.
 func (s *scope) valuesAt(name string) []entity {
-	ents := s.values[name]
+	ents := s.own(name)
 	for _, m := range s.opened {
-		ents = append(ents[:len(ents):len(ents)], m.values[name]...)
+		ents = append(ents[:len(ents):len(ents)], m.own(name)...)
 	}
 	return ents
 }

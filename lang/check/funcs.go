@@ -157,6 +157,21 @@ func (c *Checker) variantDef(te *typeEnt) *types.VariantDef {
 	return te.variant
 }
 
+// pendingType is a variable's written type, to resolve once its scope's opens are known.
+type pendingType struct {
+	sc *scope
+	b  *ast.Binder
+	ve *varEnt
+}
+
+// resolveVarTypes resolves the written types of the variables collected so far.
+func (c *Checker) resolveVarTypes() {
+	for _, p := range c.pendingTypes {
+		p.ve.v.Type = c.resolveTypeIn(p.sc, p.b.Type, nil)
+	}
+	c.pendingTypes = nil
+}
+
 // declareVar enters a variable; untyped means its type comes from its initialiser.
 func (c *Checker) declareVar(sc *scope, b *ast.Binder, untyped bool) *varEnt {
 	if prev := sc.values[b.Name]; len(prev) > 0 {
@@ -166,7 +181,8 @@ func (c *Checker) declareVar(sc *scope, b *ast.Binder, untyped bool) *varEnt {
 	v := &ir.Var{Name: b.Name, Pos: b.P, Owner: sc.fn, Mutable: b.Mutable}
 	ve := &varEnt{v: v}
 	if b.Type != nil {
-		v.Type = c.resolveTypeIn(sc, b.Type, nil)
+		// The written type is resolved once the scope's opens are known (resolveVarTypes).
+		c.pendingTypes = append(c.pendingTypes, pendingType{sc: sc, b: b, ve: ve})
 		ve.typed = true
 	} else if !untyped {
 		ve.typed = true
@@ -499,6 +515,7 @@ func (c *Checker) bodyWith(fn *ir.Func, sc *scope, ctx *fnCtx, stmts []ast.Stmt)
 	c.sc, c.ctx = sc, ctx
 	c.collect(sc, stmts)
 	c.opens(sc, stmts)
+	c.resolveVarTypes()
 	ctx.labels = map[string]*ir.Label{}
 	c.collectLabels(stmts)
 	fn.Body = append(fn.Body, c.stmts(stmts)...)

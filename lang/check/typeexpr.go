@@ -87,7 +87,7 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 		if m == nil {
 			return types.InvalidType
 		}
-		te = m.types[name]
+		te = m.ownType(name)
 	}
 	if te == nil {
 		c.errorf(t.P, "undefined type %s%s", strings.Join(t.Path, "::"), suggest(name, sc.visibleTypes()))

@@ -11,7 +11,7 @@ import (
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance`
+	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance|ctor`
 
 // lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
@@ -93,7 +93,8 @@ type cstStmt struct {
 // cstOpen is `open M;` or `open syntax chips;`, which opens a Felix grammar extension.
 type cstOpen struct {
 	Pos    lexer.Position
-	Syntax bool         `parser:"\"open\" @\"syntax\"?"`
+	Kind   string       `parser:"@(\"open\" | \"inherit\")"` // inherit: a module takes M's names as its own
+	Syntax bool         `parser:"@\"syntax\"?"`
 	Name   *cstQualName `parser:"@@ \";\""`
 }
 
@@ -171,8 +172,8 @@ type cstDefTarget struct {
 
 type cstFuncDef struct {
 	Pos     lexer.Position
-	Inline  []string     `parser:"@(\"inline\" | \"noinline\")*"` // optimisation hints, which change nothing
-	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\")"`
+	Inline  []string     `parser:"@(\"inline\" | \"noinline\")*"`                                                                        // optimisation hints, which change nothing
+	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\" | \"ctor\")"`                                               // ctor T defines a fun T giving a T
 	Name    string       `parser:"@(Ident | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"` // an operator names the function it stands for
 	TParams *cstTParams  `parser:"@@?"`
 	Prim    *cstPrimBind `parser:"( @@"`

@@ -63,7 +63,7 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 			}
 			return nil
 		}
-		return one(&ast.Open{P: pos, Path: s.Open.Name.Parts})
+		return one(&ast.Open{P: pos, Path: s.Open.Name.Parts, Inherit: s.Open.Kind == "inherit"})
 	case s.Export != nil:
 		return one(l.export(s.Export))
 	case s.Macro != nil:
@@ -357,6 +357,9 @@ func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
 		l.errorf(d.P, "const must be bound to a primitive: const name : T = \"prim\";")
 	}
 	l.funcRest(d, f.Def)
+	if f.Kind == "ctor" && d.Ret == nil {
+		d.Ret = &ast.NamedType{P: d.P, Path: []string{f.Name}}
+	}
 	return d
 }
 
