@@ -503,6 +503,8 @@ func (l *lowerer) post(p *cstPost) ast.Expr {
 				l.errorf(pos, "malformed tuple index %s", *s.Proj)
 			}
 			x = &ast.Proj{P: pos, X: x, Index: i}
+		case s.Paren != nil:
+			x = &ast.Apply{P: pos, Fn: l.expr(s.Paren), Arg: x}
 		case s.Incr != "":
 			if l.incrs == nil {
 				l.incrs = map[ast.Expr]incr{}
