@@ -48,16 +48,16 @@ type home struct {
 
 // fnCompiler compiles one function.
 type fnCompiler struct {
-	c      *compiler
-	inst   *instance // the instance being compiled
-	fn     *ir.Func  // its function
-	out    *code.Func
-	homes  map[*ir.Var]home
+	c     *compiler
+	inst  *instance // the instance being compiled
+	fn    *ir.Func  // its function
+	out   *code.Func
+	homes map[*ir.Var]home
 	// incoming lists, for each parameter, the registers its arguments arrive in; packed
 	// marks a single tuple parameter that arrives as its elements.
 	incoming map[*ir.Var][]reg
 	packed   map[*ir.Var]bool
-	ownEnv int // the register holding the function's own environment, or -1
+	ownEnv   int // the register holding the function's own environment, or -1
 	// The temporaries: the next free scalar and reference registers, and the high-water
 	// marks that become the frame size.
 	stop, rtop int
@@ -399,6 +399,12 @@ func describe(t types.Type) *code.Type {
 		}
 	case *types.Ptr:
 		d.Kind = code.KPtr
+	case *types.Array:
+		d.Kind = code.KVarray
+		if t.Growable {
+			d.Kind = code.KDarray
+		}
+		d.Elems = []*code.Type{describe(t.Elem)}
 	default:
 		d.Kind = code.KOpaque
 	}
