@@ -81,6 +81,8 @@ func newChecker(cfg Config) *Checker {
 		c.lib.types[name] = &typeEnt{name: name, chanDir: k, isChan: true}
 	}
 	c.lib.types["duplex_schannel"] = &typeEnt{name: "duplex_schannel", isDuplex: true}
+	c.lib.types["varray"] = &typeEnt{name: "varray", isArray: true}
+	c.lib.types["darray"] = &typeEnt{name: "darray", isArray: true, growable: true}
 	for _, def := range []*types.VariantDef{types.ListDef, types.OptDef} {
 		te := &typeEnt{name: def.Name, variant: def}
 		c.lib.types[def.Name] = te
@@ -195,6 +197,8 @@ type typeEnt struct {
 	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
 	chanDir   types.ChanDir
 	isDuplex  bool // duplex_schannel[R, W]
+	isArray   bool // varray[T], or with growable darray[T]
+	growable  bool
 }
 
 // ctorEnt is a constructor of a variant: Some, None, Cons, Empty, or a declared one.

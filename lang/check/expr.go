@@ -117,6 +117,9 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		if types.IsInvalid(x.Type()) {
 			return invalid(e.P)
 		}
+		if _, ok := x.Type().(*types.Array); ok {
+			return c.index(e.P, x, intConst(e.P, int64(e.Index)))
+		}
 		t, ok := x.Type().(*types.Tuple)
 		if !ok || len(t.Elems) == 0 {
 			c.errorf(e.P, "cannot take .%d of %s: it is not a tuple", e.Index, x.Type())
