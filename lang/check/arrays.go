@@ -47,6 +47,19 @@ func (c *Checker) builtType(n *ast.Name) types.Type {
 // array, which these accept.
 var tupleAsArray = map[string]bool{"iterator": true, "varray": true, "darray": true}
 
+// intPairIsArray reports whether an argument of an array constructor, a pair of ints, is
+// the two-element array rather than a length and a default. In Felix only a size is a
+// length; felixlet's size is int, so a plain integer literal first (3, not 3uz) marks the
+// array, as it does in Felix.
+func (c *Checker) intPairIsArray(arg ir.Expr) bool {
+	t, ok := arg.(*ir.Tuple)
+	if !ok || len(t.Elems) != 2 || !types.IsBasic(t.Elems[0].Type(), types.Int) || !types.IsBasic(t.Elems[1].Type(), types.Int) {
+		return false
+	}
+	_, lit := t.Elems[0].(*ir.Const)
+	return lit && !c.sizeLits[t.Elems[0]]
+}
+
 // forInArray visits the elements of an array by index. The length is read before each
 // element, so the loop sees what its body pushes or erases.
 func (c *Checker) forInArray(s *ast.ForIn, iter ir.Expr) (types.Type, []ir.Stmt, *ir.Loop, func(*ir.Var) []ir.Stmt) {

@@ -62,7 +62,14 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 				for i, a := range args {
 					argTypes[i] = a.Type()
 				}
-				fe, s, ok := c.pickOverload(pos, n, fes, argTypes)
+				var (
+					fe *funcEnt
+					s  subst
+					ok bool
+				)
+				if !tupleAsArray[name] || !c.intPairIsArray(arg) {
+					fe, s, ok = c.pickOverload(pos, n, fes, argTypes)
+				}
 				if !ok && fe == nil && tupleAsArray[name] && homogeneous(arg.Type()) {
 					argTypes[0] = types.List(arg.Type().(*types.Tuple).Elems[0])
 					if fe, s, ok = c.pickOverload(pos, n, fes, argTypes); ok {

@@ -69,10 +69,12 @@ type Checker struct {
 	// freshGens marks calls that return a new instance of a yielding generator (a curried
 	// gen applied to all but its last argument list), which must be bound before use.
 	freshGens map[ir.Expr]string
+	// sizeLits marks the integer literals written with a size suffix (5uz).
+	sizeLits map[ir.Expr]bool
 }
 
 func newChecker(cfg Config) *Checker {
-	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}}
+	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}, sizeLits: map[ir.Expr]bool{}}
 	c.lib = newScope(nil, nil, scopeLibrary)
 	for name, t := range universe {
 		c.lib.types[name] = &typeEnt{name: name, t: t}

@@ -52,7 +52,11 @@ func describeExpr(e ast.Expr) string {
 func (c *Checker) expr(e ast.Expr) ir.Expr {
 	switch e := e.(type) {
 	case *ast.IntLit:
-		return &ir.Const{P: e.P, T: types.IntType, Value: e.Value}
+		x := &ir.Const{P: e.P, T: types.IntType, Value: e.Value}
+		if e.Size {
+			c.sizeLits[x] = true
+		}
+		return x
 	case *ast.FloatLit:
 		return &ir.Const{P: e.P, T: types.DoubleType, Value: e.Value}
 	case *ast.StringLit:
