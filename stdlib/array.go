@@ -123,12 +123,14 @@ func elements(n int) string {
 	return fmt.Sprintf("%d elements", n)
 }
 
-// index checks that i is the index of an element in use.
-func index(t *code.Type, a *vm.Array, i int64) (int, error) {
+// indexed returns the array type, the array r[1] and the index s[0], which must be that of
+// an element in use.
+func indexed(s []uint64, r []vm.Value) (*code.Type, *vm.Array, int, error) {
+	t, a, i := r[0].(*code.Type), arrayArg(r), int64(s[0])
 	if i < 0 || i >= int64(a.Len()) {
-		return 0, fmt.Errorf("%s index %d out of range: the %s has %s", kindName(t), i, kindName(t), elements(a.Len()))
+		return t, a, 0, fmt.Errorf("%s index %d out of range: the %s has %s", kindName(t), i, kindName(t), elements(a.Len()))
 	}
-	return int(i), nil
+	return t, a, int(i), nil
 }
 
 // arrayMake is varray[T] n, an empty varray of capacity n, or darray[T] (), an empty darray.
@@ -249,9 +251,7 @@ func arrayMaxlen(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 // arrayGet is v.i: the element at index s[0].
 func arrayGet(m *vm.Machine, s []uint64, r []vm.Value) error {
-	t := r[0].(*code.Type)
-	a := arrayArg(r)
-	i, err := index(t, a, int64(s[0]))
+	t, a, i, err := indexed(s, r)
 	if err != nil {
 		return err
 	}
@@ -262,9 +262,7 @@ func arrayGet(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 // arraySet is set (v, i, x).
 func arraySet(m *vm.Machine, s []uint64, r []vm.Value) error {
-	t := r[0].(*code.Type)
-	a := arrayArg(r)
-	i, err := index(t, a, int64(s[0]))
+	t, a, i, err := indexed(s, r)
 	if err != nil {
 		return err
 	}
