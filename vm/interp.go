@@ -174,6 +174,20 @@ reload:
 				goto jump
 			}
 
+		case code.OpJumpLabel:
+			// A LABEL value names its function, so that a label of another procedure (or
+			// a LABEL variable never set, 0) cannot send the code astray.
+			v := S[in.A]
+			if int64(v>>32) != int64(fn.Index)+1 || int(uint32(v)) >= len(instrs) {
+				return m.fail(f, fn, pc, sbase, "goto *: the LABEL value is not a label of %s", fn.Name)
+			}
+			if target := int(uint32(v)); target >= pc {
+				pc = target
+				continue
+			}
+			in.K = int32(uint32(v))
+			goto jump
+
 		case code.OpIntToDouble:
 			S[in.A] = math.Float64bits(float64(int64(S[in.B])))
 		case code.OpDoubleToInt:

@@ -49,12 +49,18 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 			if ce, ok := ents[0].(*ctorEnt); ok {
 				return rest(c.applyCtor(pos, n, ce, arg))
 			}
+			if se, ok := ents[0].(*structEnt); ok {
+				return rest(c.makeStruct(pos, n, se, arg))
+			}
 			if ve, ok := ents[0].(*varEnt); ok {
 				if !funcsOnly {
 					return rest(c.applyValue(pos, c.varRef(n.P, ve), arg))
 				}
 			} else {
-				fes := funcEnts(ents)
+				fes := c.overloadOf(n, funcEnts(ents))
+				if fes == nil {
+					return invalid(pos)
+				}
 				if len(fes) == 1 && fes[0].decl.Kind == ast.Const {
 					return rest(c.applyValue(pos, c.funcValue(n, fes[0]), arg))
 				}
@@ -101,8 +107,33 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 	if types.ContainsInvalid(arg.Type()) {
 		return invalid(pos)
 	}
+	if len(tried) == 1 && len(tried[0].tparams) == 0 && op == "" {
+		if ft := c.funcType(tried[0], pos); ft != nil && isServerProc(ft) {
+			return rest(c.subcallServer(pos, c.funcValue(n, tried[0]), arg))
+		}
+	}
 	c.noOverload(pos, n, op, arg.Type(), tried)
 	return invalid(pos)
+}
+
+// isServerProc reports whether a function of type t is a procedure over the server end of
+// a duplex channel, duplex_schannel[R, W] -> 1 -> 0, which Felix lets a program apply to an
+// R like a function giving a W.
+func isServerProc(t types.Type) bool {
+	ft, ok := t.(*types.Func)
+	if !ok {
+		return false
+	}
+	if _, ok := ft.Dom.(*types.Duplex); !ok {
+		return false
+	}
+	next, ok := ft.Cod.(*types.Func)
+	return ok && types.IsUnit(next.Dom) && next.IsProc()
+}
+
+// subcallServer applies a server procedure to a value: subcall server arg.
+func (c *Checker) subcallServer(pos ast.Pos, server, arg ir.Expr) ir.Expr {
+	return c.resolveCall([]ast.Pos{pos, pos}, &ast.Name{P: pos, Path: []string{"subcall"}}, "", []ir.Expr{server, arg}, true)
 }
 
 // noOverload reports that no candidate accepts an argument type.
@@ -454,6 +485,9 @@ func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
 	if !ok {
 		c.errorf(pos, "cannot apply a value of type %s: it is not a function", fn.Type())
 		return invalid(pos)
+	}
+	if !types.AssignableTo(arg.Type(), ft.Dom) && isServerProc(ft) && !types.ContainsInvalid(arg.Type()) {
+		return c.subcallServer(pos, fn, arg)
 	}
 	if !types.AssignableTo(arg.Type(), ft.Dom) {
 		c.errorf(pos, "this function expects %s, not %s", ft.Dom, arg.Type())

@@ -108,7 +108,7 @@ var universe = map[string]types.Type{
 	"uvlong": types.IntType, "int8": types.IntType, "int16": types.IntType, "int32": types.IntType,
 	"int64": types.IntType, "uint8": types.IntType, "uint16": types.IntType, "uint32": types.IntType,
 	"uint64": types.IntType, "size": types.IntType, "ssize": types.IntType, "intptr": types.IntType,
-	"uintptr": types.IntType,
+	"uintptr": types.IntType, "LABEL": types.LabelType,
 }
 
 // chanTypeNames are the bracketed channel type constructors.
@@ -198,8 +198,9 @@ type typeEnt struct {
 	resolving bool // the typedef is being resolved (to catch cycles)
 	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
 	chanDir   types.ChanDir
-	isDuplex  bool // duplex_schannel[R, W]
-	isArray   bool // varray[T], or with growable darray[T]
+	isDuplex  bool            // duplex_schannel[R, W]
+	strct     *ast.StructDecl // a struct: t is its record type, over params
+	isArray   bool            // varray[T], or with growable darray[T]
 	growable  bool
 }
 
@@ -336,7 +337,7 @@ func (c *Checker) library(f *ast.File) {
 	c.sc = c.lib
 	for _, s := range f.Stmts {
 		switch s.(type) {
-		case *ast.FuncDecl, *ast.TypeDecl, *ast.Module, *ast.Open:
+		case *ast.FuncDecl, *ast.TypeDecl, *ast.StructDecl, *ast.VariantDecl, *ast.Module, *ast.Open:
 		default:
 			c.errorf(s.Position(), "the library may contain only definitions")
 		}

@@ -166,6 +166,21 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.deref(e)
 	case *ast.AddrOf:
 		return c.addrOf(e)
+	case *ast.Coerce:
+		x := c.valueExpr(e.X)
+		t := c.resolveType(e.Type)
+		if !types.AssignableTo(x.Type(), t) {
+			c.errorf(e.P, "cannot coerce a value of type %s to %s", x.Type(), t)
+			return invalid(e.P)
+		}
+		return c.asType(e.P, x, t)
+	case *ast.LabelAddr:
+		l := c.ctx.labels[e.Name]
+		if l == nil {
+			c.errorf(e.P, "undefined label %s%s", e.Name, suggest(e.Name, sortedKeys(c.ctx.labels)))
+			return invalid(e.P)
+		}
+		return &ir.LabelAddr{P: e.P, Label: l}
 	}
 	c.errorf(e.Position(), "unsupported expression")
 	return invalid(e.Position())
@@ -235,7 +250,14 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 	if ce, ok := ents[0].(*ctorEnt); ok {
 		return c.ctorValue(n, ce)
 	}
-	fes := funcEnts(ents)
+	if _, ok := ents[0].(*structEnt); ok {
+		c.errorf(n.P, "%s is a struct: build one by applying it to its fields, as in %s (...)", displayName(n), displayName(n))
+		return invalid(n.P)
+	}
+	fes := c.overloadOf(n, funcEnts(ents))
+	if fes == nil {
+		return invalid(n.P)
+	}
 	if len(fes) > 1 {
 		var sigs []string
 		for _, fe := range fes {
@@ -245,6 +267,28 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 		return invalid(n.P)
 	}
 	return c.funcValue(n, fes[0])
+}
+
+// overloadOf keeps, for a name written `f of (T)`, the overloads whose domain is T; it
+// reports an error and returns nil when there is none.
+func (c *Checker) overloadOf(n *ast.Name, fes []*funcEnt) []*funcEnt {
+	if n.Of == nil || len(fes) == 0 {
+		return fes
+	}
+	dom := c.resolveType(n.Of)
+	var out []*funcEnt
+	var sigs []string
+	for _, fe := range fes {
+		d := c.funcDom(fe)
+		if types.Identical(d, dom) {
+			out = append(out, fe)
+		}
+		sigs = append(sigs, d.String())
+	}
+	if len(out) == 0 && !types.ContainsInvalid(dom) {
+		c.errorf(n.P, "no %s is defined for %s (there is one for %s)", displayName(n), dom, strings.Join(sigs, "; "))
+	}
+	return out
 }
 
 // funcValue makes a function usable as a value: a closure, or for a library constant its

@@ -52,13 +52,15 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 		case *ast.FuncDecl:
 			c.declareFunc(sc, s)
 		case *ast.TypeDecl:
-			if prev := sc.types[s.Name]; prev != nil && (prev.decl != nil || prev.vdecl != nil) {
-				c.errorf(s.P, "type %s is already defined at line %d", s.Name, typeDeclLine(prev))
+			if prev := sc.types[s.Name]; prev != nil && prev.declared() {
+				c.errorf(s.P, "type %s is already defined at line %d", s.Name, prev.declPos().Line)
 				continue
 			}
 			sc.types[s.Name] = &typeEnt{name: s.Name, decl: s, defined: sc}
 		case *ast.VariantDecl:
 			c.declareVariant(sc, s)
+		case *ast.StructDecl:
+			c.declareStruct(sc, s)
 		case *ast.MatchStmt:
 			for _, a := range s.Arms {
 				c.collect(sc, a.Body)
@@ -71,7 +73,7 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 			}
 			for _, st := range s.Body {
 				switch st.(type) {
-				case *ast.FuncDecl, *ast.TypeDecl, *ast.Module, *ast.Open:
+				case *ast.FuncDecl, *ast.TypeDecl, *ast.StructDecl, *ast.VariantDecl, *ast.Module, *ast.Open:
 				default:
 					c.errorf(st.Position(), "a module may contain only definitions")
 				}
@@ -93,18 +95,26 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 	}
 }
 
-func typeDeclLine(te *typeEnt) int {
-	if te.vdecl != nil {
-		return te.vdecl.P.Line
+// declared reports whether the program (or library) declares the type, rather than it
+// being built in.
+func (te *typeEnt) declared() bool { return te.decl != nil || te.vdecl != nil || te.strct != nil }
+
+// declPos is where a declared type is declared.
+func (te *typeEnt) declPos() ast.Pos {
+	switch {
+	case te.vdecl != nil:
+		return te.vdecl.P
+	case te.strct != nil:
+		return te.strct.P
 	}
-	return te.decl.P.Line
+	return te.decl.P
 }
 
 // declareVariant enters a variant type and its constructors; the constructors' payload
 // types are resolved when first needed, since they may mention types declared later.
 func (c *Checker) declareVariant(sc *scope, d *ast.VariantDecl) {
-	if prev := sc.types[d.Name]; prev != nil && (prev.decl != nil || prev.vdecl != nil) {
-		c.errorf(d.P, "type %s is already defined at line %d", d.Name, typeDeclLine(prev))
+	if prev := sc.types[d.Name]; prev != nil && prev.declared() {
+		c.errorf(d.P, "type %s is already defined at line %d", d.Name, prev.declPos().Line)
 		return
 	}
 	def := &types.VariantDef{Name: d.Name}
@@ -432,7 +442,7 @@ func (c *Checker) funcBody(fn *ir.Func, sc *scope, d *ast.FuncDecl, declared typ
 				c.errorf(p.P, "parameter %s is declared twice", p.Name)
 				continue
 			}
-			v := &ir.Var{Name: p.Name, Pos: p.P, Type: t, Owner: level}
+			v := &ir.Var{Name: p.Name, Pos: p.P, Type: t, Owner: level, Mutable: p.Mutable}
 			inner.values[p.Name] = []entity{&varEnt{v: v, declared: true, typed: true}}
 			level.Params = append(level.Params, v)
 			level.Vars = append(level.Vars, v)

@@ -60,6 +60,9 @@ func (c *Checker) applyCtor(pos ast.Pos, n *ast.Name, ce *ctorEnt, arg ir.Expr) 
 	def := c.variantDef(ce.te)
 	cs := def.Cases[ce.index]
 	if cs.Payload == nil {
+		if types.IsUnit(arg.Type()) {
+			return c.ctorValue(n, ce) // #C
+		}
 		c.errorf(pos, "constructor %s takes no argument", cs.Name)
 		return invalid(pos)
 	}
@@ -293,7 +296,7 @@ func (c *Checker) pattern(p ast.Pattern, val func() ir.Expr, t types.Type, sc *s
 				return
 			}
 		}
-		if len(p.Name.Path) > 1 || len(p.Name.TypeArgs) > 0 || c.isCtor(name) {
+		if p.Const || len(p.Name.Path) > 1 || len(p.Name.TypeArgs) > 0 || c.isCtor(name) {
 			c.errorf(p.P, "%s", noSuchCtor(t, displayName(p.Name)))
 			c.bindInvalid(p, sc, at)
 			return
@@ -653,16 +656,26 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 		}
 		return i
 	}
-	wires := map[int]ir.Expr{} // group root -> wired channel
-	wirePin := map[int]int{}   // group root -> the pin the wire named
+	var out []ir.Stmt             // the statements the circuit becomes
+	named := map[string]*varEnt{} // device name -> its variable
+	wires := map[int]ir.Expr{}    // group root -> wired channel
+	wirePin := map[int]int{}      // group root -> the pin the wire named
 	lookup := func(r *ast.PinRef) int {
 		key := r.Device + "." + r.Pin
 		if i, ok := pins[key]; ok {
 			return i
 		}
-		ve := c.device(r)
+		ve := named[r.Device]
 		if ve == nil {
-			return -1
+			var init ir.Stmt
+			ve, init = c.device(r)
+			if ve == nil {
+				return -1
+			}
+			named[r.Device] = ve
+			if init != nil {
+				out = append(out, init)
+			}
 		}
 		recs, ok := connectors[ve]
 		if !ok {
@@ -742,7 +755,6 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 		}
 	}
 	// One channel per group, of the group's value type.
-	var out []ir.Stmt
 	chans := map[int]*ir.Var{}
 	elem := map[int]*pin{}
 	for i, p := range all {
@@ -804,22 +816,37 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 	return out
 }
 
-// device finds the device a pin reference names.
-func (c *Checker) device(r *ast.PinRef) *varEnt {
+// device finds the device a pin reference names: a device (any variable), or, as in Felix,
+// a chip with no arguments but its connectors, which is its own device. For a chip it
+// returns a hidden variable holding it, with the statement that declares it.
+func (c *Checker) device(r *ast.PinRef) (*varEnt, ir.Stmt) {
 	n := &ast.Name{P: r.P, Path: []string{r.Device}}
 	ents, found := c.lookupName(n)
 	if !found {
-		return nil
+		return nil, nil
+	}
+	if fes := funcEnts(ents); len(fes) == 1 {
+		chip := c.funcValue(n, fes[0])
+		if types.IsInvalid(chip.Type()) {
+			return nil, nil
+		}
+		if deviceConnectors(chip.Type()) == nil {
+			c.errorf(r.P, "%s is not a device: it takes arguments before its connectors; name an instance with device d = %s ...;", r.Device, r.Device)
+			return nil, nil
+		}
+		v := c.newTemp(r.P, chip.Type())
+		v.Name = r.Device
+		return &varEnt{v: v, declared: true, typed: true}, &ir.Decl{P: r.P, Var: v, Init: chip}
 	}
 	ve, ok := ents[0].(*varEnt)
 	if !ok {
 		c.errorf(r.P, "%s is not a device: name a chip instance with device %s = ...;", r.Device, r.Device)
-		return nil
+		return nil, nil
 	}
 	if c.varRef(r.P, ve).Type() == types.InvalidType {
-		return nil
+		return nil, nil
 	}
-	return ve
+	return ve, nil
 }
 
 // deviceConnectors returns the connector records of a device's type R1 -> ... -> 1 -> 0, or

@@ -135,6 +135,10 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 
 // resolveTypedef resolves a `typedef` or opaque `type` declaration.
 func (c *Checker) resolveTypedef(te *typeEnt) {
+	if te.strct != nil {
+		c.resolveStruct(te)
+		return
+	}
 	d := te.decl
 	if d.Prim != "" {
 		te.t = &types.Opaque{Name: d.Name, Prim: d.Prim}
@@ -237,7 +241,7 @@ func (m *matcher) match(param, arg types.Type) bool {
 		return true
 	case *types.Record:
 		a, ok := arg.(*types.Record)
-		if !ok || len(a.Fields) != len(p.Fields) {
+		if !ok || a.Name != p.Name || len(a.Fields) != len(p.Fields) {
 			return false
 		}
 		for i := range p.Fields {
@@ -294,6 +298,8 @@ func inClass(class string, t types.Type) bool {
 		case "Ord":
 			return t.Kind == types.Int || t.Kind == types.Double || t.Kind == types.Char ||
 				t.Kind == types.String || t.Kind == types.Bool || t.Kind == types.Invalid
+		case "Str":
+			return t.Kind != types.Void && t.Kind != types.Label
 		default:
 			return t.Kind != types.Void
 		}

@@ -362,6 +362,8 @@ func walkStmts(ss []ir.Stmt, visit func(ir.Expr)) {
 			walkExpr(s.Value, visit)
 		case *ir.Yield:
 			walkExpr(s.Value, visit)
+		case *ir.GotoLabel:
+			walkExpr(s.Target, visit)
 		}
 	}
 }

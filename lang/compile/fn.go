@@ -65,6 +65,7 @@ type fnCompiler struct {
 	loops      map[*ir.Loop]*loopJumps
 	labels     map[*ir.Label]int     // label -> pc
 	gotos      map[*ir.Label][]int   // pending gotos to patch
+	labelVals  map[*ir.Label][]int   // pending loads of LABEL values to patch
 	pos        ast.Pos               // the source position of what is being compiled
 	kstr       map[string]int        // reference constants already in KR
 	kscalar    map[uint64]int        // scalar constants already in KS
@@ -80,7 +81,7 @@ type loopJumps struct {
 func (c *compiler) function(inst *instance) error {
 	f := inst.fn
 	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1,
-		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{},
+		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{}, labelVals: map[*ir.Label][]int{},
 		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.out.Gen = f.Yields
@@ -99,6 +100,15 @@ func (c *compiler) function(inst *instance) error {
 		}
 		for _, pc := range jumps {
 			fc.out.Code[pc].K = int32(target)
+		}
+	}
+	for l, loads := range fc.labelVals {
+		target, ok := fc.labels[l]
+		if !ok {
+			return &diag.Error{Pos: l.P, Msg: fmt.Sprintf("label %s was never placed", l.Name)}
+		}
+		for _, pc := range loads {
+			fc.out.Code[pc].K = int32(fc.kScalar(fc.labelValue(target)))
 		}
 	}
 	fc.out.NS, fc.out.NR = fc.maxS, fc.maxR
@@ -188,6 +198,12 @@ func argTypes(dom types.Type) []types.Type {
 		return t.Elems
 	}
 	return []types.Type{dom}
+}
+
+// labelValue is the LABEL value of position pc of the function: it names the function, so
+// that OpJumpLabel can refuse a label of another one.
+func (fc *fnCompiler) labelValue(pc int) uint64 {
+	return uint64(fc.out.Index+1)<<32 | uint64(uint32(pc))
 }
 
 // ---- registers -------------------------------------------------------------------------------
@@ -368,7 +384,7 @@ func describe(t types.Type) *code.Type {
 	switch t := t.(type) {
 	case *types.Basic:
 		d.Kind = map[types.BasicKind]code.Kind{types.Int: code.KInt, types.Double: code.KDouble,
-			types.Bool: code.KBool, types.Char: code.KChar, types.String: code.KString}[t.Kind]
+			types.Bool: code.KBool, types.Char: code.KChar, types.Label: code.KInt, types.String: code.KString}[t.Kind]
 	case *types.Tuple:
 		d.Kind = code.KTuple
 		if len(t.Elems) == 0 {

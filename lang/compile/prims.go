@@ -72,9 +72,10 @@ func init() {
 			v := fc.expr(e.Args[1])
 			fc.emit(byKind(fc.typ(e.Args[1].Type()), code.OpWriteS, code.OpWriteR, code.OpWrite), v.i, ch.i, 0, 0)
 		},
-		"spawn":    fibreOp(code.OpSpawn),
-		"schedule": fibreOp(code.OpSchedule),
-		"run":      fibreOp(code.OpRun),
+		"spawn":           fibreOp(code.OpSpawn),
+		"schedule":        fibreOp(code.OpSchedule),
+		"run":             fibreOp(code.OpRun),
+		"branch_and_link": (*fnCompiler).branchAndLink,
 		"svc_yield": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			fc.emit(code.OpLoadNil, dst.i, 0, 0, 0)
 		},
@@ -308,6 +309,19 @@ func printer(nl, err int) emitter {
 		}
 		fc.emit(code.OpPrint, s.i, nl, err, 0)
 	}
+}
+
+// branchAndLink compiles branch-and-link (&target, &save): it stores in *save the LABEL
+// value of the point just after it, then jumps to the label *target holds. Two calls that
+// swap their roles pass control back and forth between two parts of one procedure.
+func (fc *fnCompiler) branchAndLink(e *ir.CallPrim, dst reg) {
+	target, save := fc.expr(e.Args[0]), fc.expr(e.Args[1])
+	to, back := fc.newReg(kS), fc.newReg(kS)
+	fc.emit(code.OpLoadPtrS, to.i, target.i, 0, 0)
+	load := fc.emit(code.OpLoadKS, back.i, 0, 0, 0)
+	fc.emit(code.OpStorePtrS, back.i, save.i, 0, 0)
+	fc.emit(code.OpJumpLabel, to.i, 0, 0, 0)
+	fc.out.Code[load].K = int32(fc.kScalar(fc.labelValue(fc.pc())))
 }
 
 // fibreOp emits a scheduling instruction on a closure.

@@ -257,6 +257,23 @@ type Goto struct {
 	Label *Label
 }
 
+// GotoLabel jumps to the label the LABEL value Target holds, which must be one of this
+// function's.
+type GotoLabel struct {
+	P      ast.Pos
+	Target Expr
+}
+
+// LabelAddr is the LABEL value of a label of the function.
+type LabelAddr struct {
+	P     ast.Pos
+	Label *Label
+}
+
+func (s *GotoLabel) Pos() ast.Pos     { return s.P }
+func (e *LabelAddr) Pos() ast.Pos     { return e.P }
+func (e *LabelAddr) Type() types.Type { return types.LabelType }
+
 // Return leaves the function, with Value unless it is a procedure.
 type Return struct {
 	P     ast.Pos

@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"maps"
 	"math"
 	"regexp"
 	"strconv"
@@ -16,6 +17,10 @@ type lowerer struct {
 	// incrs holds the operands of `x++` suffixes lowered but not yet claimed by the
 	// statement `x++;`; any left over were used inside an expression.
 	incrs map[ast.Expr]incr
+	// macros holds the `macro val` names in scope with the expressions they stand for (nil
+	// for a name that stands for itself); expanding marks those being expanded.
+	macros    map[string]*cstExpr
+	expanding map[string]bool
 }
 
 // incr is a pending `x++` or `x--`.
@@ -29,6 +34,10 @@ func (l *lowerer) errorf(pos ast.Pos, format string, args ...any) {
 }
 
 func (l *lowerer) stmts(in []*cstStmt) []ast.Stmt {
+	// A macro is visible from its definition to the end of the statements it is in.
+	saved := l.macros
+	l.macros = maps.Clone(saved)
+	defer func() { l.macros = saved }()
 	var out []ast.Stmt
 	for _, s := range in {
 		out = append(out, l.stmt(s)...)
@@ -47,7 +56,29 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Include != nil:
 		return l.p.include(l.file, pos, l.stringLit(pos, *s.Include))
 	case s.Open != nil:
-		return one(&ast.Open{P: pos, Path: s.Open.Parts})
+		if s.Open.Syntax {
+			// Felix's grammar extensions: the chips syntax is built in.
+			if name := strings.Join(s.Open.Name.Parts, "::"); name != "chips" {
+				l.errorf(pos, "open syntax %s: felixlet has no syntax extension %s (only chips, which is always on)", name, name)
+			}
+			return nil
+		}
+		return one(&ast.Open{P: pos, Path: s.Open.Name.Parts})
+	case s.Export != nil:
+		return one(l.export(s.Export))
+	case s.Macro != nil:
+		if l.macros == nil {
+			l.macros = map[string]*cstExpr{}
+		}
+		for _, n := range s.Macro.Names {
+			l.macros[n] = s.Macro.Value
+		}
+		if s.Macro.Value != nil && len(s.Macro.Names) > 1 {
+			l.errorf(pos, "macro val with a value defines one name")
+		}
+		return nil
+	case s.Struct != nil:
+		return one(l.structDecl(s.Struct))
 	case s.Var != nil:
 		return one(l.varDecl(s.Var))
 	case s.Def != nil:
@@ -59,6 +90,9 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Func != nil:
 		return one(l.funcDef(s.Func))
 	case s.Typedef != nil:
+		if cases := polyCases(s.Typedef.Type); cases != nil {
+			return one(l.polyVariant(pos, s.Typedef, cases))
+		}
 		return one(&ast.TypeDecl{P: pos, Name: s.Typedef.Name, TypeParams: l.typeParams(pos, s.Typedef.TParams), Def: l.typ(s.Typedef.Type)})
 	case s.Variant != nil:
 		return one(l.variant(s.Variant))
@@ -98,6 +132,8 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		return one(&ast.Label{P: pos, Name: *s.Label})
 	case s.Goto != nil:
 		return one(&ast.Goto{P: pos, Name: *s.Goto})
+	case s.GotoPtr != nil:
+		return one(&ast.GotoLabel{P: pos, Target: l.expr(s.GotoPtr)})
 	case s.Break != nil:
 		return one(&ast.Break{P: pos, Label: l.jumpLabel(pos, "break", s.Break)})
 	case s.Continue != nil:
@@ -285,8 +321,12 @@ func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
 func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
 	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: f.Name}
 	d.TypeParams = l.typeParams(d.P, f.TParams)
+	if f.Prim != nil && f.Prim.Arms != nil {
+		l.byCases(d, f.Prim)
+		return d
+	}
 	if f.Prim != nil {
-		d.Prim = l.stringLit(d.P, f.Prim.Prim)
+		d.Prim = l.stringLit(d.P, *f.Prim.Prim)
 		d.PrimType = l.typ(f.Prim.Type)
 		return d
 	}
@@ -294,6 +334,53 @@ func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
 		l.errorf(d.P, "const must be bound to a primitive: const name : T = \"prim\";")
 	}
 	l.funcRest(d, f.Def)
+	return d
+}
+
+// byCases lowers a definition by cases, `fun f : D -> C = | p1 => e1 | ...;`, to
+// `fun f (x: D) : C => match x with | p1 => e1 | ... endmatch;`.
+func (l *lowerer) byCases(d *ast.FuncDecl, b *cstPrimBind) {
+	ft, ok := l.typ(b.Type).(*ast.FuncType)
+	if !ok {
+		l.errorf(d.P, "a definition by cases needs a function type, as in fun %s : int -> int = | 0 => 1 | n => n;", d.Name)
+		return
+	}
+	if d.Kind != ast.Fun {
+		l.errorf(d.P, "only a fun can be defined by cases")
+	}
+	arg := &ast.Name{P: d.P, Path: []string{"$arg"}}
+	d.Params = [][]*ast.Param{{{P: d.P, Name: "$arg", Type: ft.Dom}}}
+	d.Ret = ft.Cod
+	m := &ast.Match{P: d.P, Scrut: arg}
+	for _, a := range b.Arms {
+		m.Arms = append(m.Arms, &ast.Arm{P: toPos(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Value: l.expr(a.Body)})
+	}
+	d.ExprBody, d.End = m, m.Arms[len(m.Arms)-1].Value.Position()
+}
+
+// export lowers `export proc f of (T) as "c";` and `export proc f () {...}`.
+func (l *lowerer) export(e *cstExport) ast.Stmt {
+	if e.Def != nil {
+		d := l.funcDef(e.Def)
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			fd.Exported = true
+		}
+		return d
+	}
+	return &ast.ExportDecl{P: toPos(e.Pos), Kind: funcKind(e.Kind), Name: l.name(e.Name), Of: l.typ(e.Of), CName: l.stringLit(toPos(e.Pos), e.As)}
+}
+
+// structDecl lowers `struct name { f: T; ... }`.
+func (l *lowerer) structDecl(s *cstStruct) ast.Stmt {
+	pos := toPos(s.Pos)
+	d := &ast.StructDecl{P: pos, Name: s.Name, TypeParams: l.typeParams(pos, s.TParams)}
+	for _, f := range s.Fields {
+		d.Names = append(d.Names, f.Name)
+		d.Fields = append(d.Fields, l.typ(f.Type))
+	}
+	if len(d.Names) == 0 {
+		l.errorf(pos, "struct %s needs at least one field", s.Name)
+	}
 	return d
 }
 
@@ -341,10 +428,7 @@ func (l *lowerer) funcRest(d *ast.FuncDecl, r *cstFuncRest) {
 	for _, ps := range r.Params {
 		list := []*ast.Param{}
 		for _, p := range ps.Params {
-			if p.Kind == "var" {
-				l.errorf(toPos(p.Pos), "var parameters are not supported; declare a var in the body")
-			}
-			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type)})
+			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type), Mutable: p.Kind == "var"})
 		}
 		d.Params = append(d.Params, list)
 	}
@@ -371,7 +455,16 @@ func (l *lowerer) optExpr(e *cstExpr) ast.Expr {
 }
 
 func (l *lowerer) expr(e *cstExpr) ast.Expr {
+	if e.Let != nil {
+		// let p = e in body is a match of one arm.
+		pos := toPos(e.Let.Pos)
+		return &ast.Match{P: pos, Scrut: l.expr(e.Let.Init),
+			Arms: []*ast.Arm{{P: pos, Pat: l.pattern(e.Let.Pat), Value: l.expr(e.Let.Body)}}}
+	}
 	head := l.tuple(e.Head)
+	if e.Coerce != nil {
+		head = &ast.Coerce{P: head.Position(), X: head, Type: l.typ(e.Coerce)}
+	}
 	if e.Dollar == nil {
 		return head
 	}
@@ -483,7 +576,14 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 	}
 	x := l.post(p.App.Fn)
 	for _, a := range p.App.Args {
-		x = &ast.Apply{P: x.Position(), Fn: x, Arg: l.post(a)}
+		arg := l.post(a)
+		if f, ok := x.(*ast.Name); ok && len(f.Path) == 1 && f.Path[0] == "label_address" {
+			if n, ok := arg.(*ast.Name); ok && len(n.Path) == 1 {
+				x = &ast.LabelAddr{P: f.P, Name: n.Path[0]}
+				continue
+			}
+		}
+		x = &ast.Apply{P: x.Position(), Fn: x, Arg: arg}
 	}
 	return x
 }
@@ -505,6 +605,8 @@ func (l *lowerer) post(p *cstPost) ast.Expr {
 			x = &ast.Proj{P: pos, X: x, Index: i}
 		case s.Paren != nil:
 			x = &ast.Apply{P: pos, Fn: l.expr(s.Paren), Arg: x}
+		case s.Addr != nil:
+			x = &ast.Apply{P: pos, Fn: l.name(s.Addr), Arg: &ast.AddrOf{P: pos, X: x}}
 		case s.Incr != "":
 			if l.incrs == nil {
 				l.incrs = map[ast.Expr]incr{}
@@ -529,7 +631,14 @@ func (l *lowerer) hash(h *cstHash) ast.Expr {
 }
 
 func (l *lowerer) name(n *cstNameRef) *ast.Name {
-	out := &ast.Name{P: toPos(n.Pos), Path: n.Parts}
+	out := &ast.Name{P: toPos(n.Pos), Path: append([]string{n.First}, n.Rest...)}
+	// A generic class's type arguments come first, as Felix's class parameters do.
+	for _, t := range n.Args {
+		out.TypeArgs = append(out.TypeArgs, l.typ(t))
+	}
+	if len(n.Rest) == 0 && len(n.TypeArgs) > 0 {
+		l.errorf(out.P, "syntax error: type arguments written twice")
+	}
 	for _, t := range n.TypeArgs {
 		out.TypeArgs = append(out.TypeArgs, l.typ(t))
 	}
@@ -558,7 +667,11 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		l.funcRest(d, a.Lambda.Rest)
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Block != nil:
+		// A block is a procedure of no argument, or a function if it returns a value.
 		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts), End: toPos(a.Block.Close.Pos)}
+		if returnsValue(d.Body) {
+			d.Kind = ast.Fun
+		}
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Unit:
 		return &ast.UnitLit{P: pos}
@@ -584,7 +697,74 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 	case a.Paren != nil:
 		return l.expr(a.Paren)
 	}
-	return l.name(a.Name)
+	n := l.name(a.Name)
+	if a.Of != nil {
+		n.Of = l.typ(a.Of)
+	} else if x, ok := l.macro(n); ok {
+		return x
+	}
+	return n
+}
+
+// macro expands a use of a `macro val` name: a fresh copy of its expression each time.
+func (l *lowerer) macro(n *ast.Name) (ast.Expr, bool) {
+	if len(n.Path) != 1 || n.TypeArgs != nil {
+		return nil, false
+	}
+	name := n.Path[0]
+	def, ok := l.macros[name]
+	if !ok || def == nil {
+		return nil, false
+	}
+	if l.expanding[name] {
+		l.errorf(n.P, "macro %s refers to itself", name)
+		return n, true
+	}
+	if l.expanding == nil {
+		l.expanding = map[string]bool{}
+	}
+	l.expanding[name] = true
+	defer delete(l.expanding, name)
+	return l.expr(def), true
+}
+
+// returnsValue reports whether statements (not counting nested functions) return a value.
+func returnsValue(stmts []ast.Stmt) bool {
+	for _, s := range stmts {
+		switch s := s.(type) {
+		case *ast.Return:
+			if s.Value != nil {
+				return true
+			}
+		case *ast.If:
+			if returnsValue(s.Then) || returnsValue(s.Else) {
+				return true
+			}
+		case *ast.While:
+			if returnsValue(s.Body) {
+				return true
+			}
+		case *ast.ForRange:
+			if returnsValue(s.Body) {
+				return true
+			}
+		case *ast.ForIn:
+			if returnsValue(s.Body) {
+				return true
+			}
+		case *ast.CFor:
+			if returnsValue(s.Body) {
+				return true
+			}
+		case *ast.MatchStmt:
+			for _, a := range s.Arms {
+				if returnsValue(a.Body) {
+					return true
+				}
+			}
+		}
+	}
+	return false
 }
 
 func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
@@ -757,6 +937,9 @@ func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
 		}
 		l.errorf(pos, "%s is not a type (only 0 and 1 are)", *a.Num)
 		return &ast.UnitType{P: pos}
+	case a.Poly != nil:
+		l.errorf(pos, "a polymorphic variant type must be named: typedef t = ( | `A | `B of int );")
+		return &ast.UnitType{P: pos}
 	case a.Record != nil:
 		r := &ast.RecordType{P: pos}
 		for _, f := range a.Record.Fields {
@@ -777,6 +960,26 @@ func (l *lowerer) variant(v *cstVariant) *ast.VariantDecl {
 	pos := toPos(v.Pos)
 	d := &ast.VariantDecl{P: pos, Name: v.Name, TypeParams: l.typeParams(pos, v.TParams)}
 	for _, c := range v.Cases {
+		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
+	}
+	return d
+}
+
+// polyCases returns the constructors of a type written as a polymorphic variant,
+// ( | `A of T | `B ), or nil.
+func polyCases(t *cstType) []*cstPolyCase {
+	if t.Cod != nil || len(t.Dom.Elems) != 1 || t.Dom.Elems[0].Atom == nil {
+		return nil
+	}
+	return t.Dom.Elems[0].Atom.Poly
+}
+
+// polyVariant lowers `typedef t = ( | `A of T | `B );` to a variant whose constructors are
+// `A and `B. felixlet's polymorphic variants are closed and named: each is the type its
+// typedef names.
+func (l *lowerer) polyVariant(pos ast.Pos, t *cstTypedef, cases []*cstPolyCase) *ast.VariantDecl {
+	d := &ast.VariantDecl{P: pos, Name: t.Name, TypeParams: l.typeParams(pos, t.TParams)}
+	for _, c := range cases {
 		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
 	}
 	return d
@@ -837,6 +1040,9 @@ func (l *lowerer) pattern(p *cstPattern) ast.Pattern {
 }
 
 func (l *lowerer) patApp(p *cstPatApp) ast.Pattern {
+	if p.Const != nil {
+		return &ast.PName{P: toPos(p.Pos), Name: l.name(p.Const), Const: true}
+	}
 	if p.Ctor != nil {
 		n := l.name(p.Ctor)
 		if p.Arg == nil {

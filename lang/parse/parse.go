@@ -36,8 +36,20 @@ func File(name string, src []byte, cfg Config) (*ast.File, diag.List, diag.Sourc
 	p := &fileParser{cfg: cfg, sources: diag.Sources{}, seen: map[string]bool{}}
 	p.seen[filepath.Clean(name)] = true
 	stmts := p.parseFile(name, src)
+	stmts = append(stmts, flxMain(stmts)...)
 	p.errs.Sort()
 	return &ast.File{Name: name, Stmts: stmts}, p.errs, p.sources
+}
+
+// flxMain returns the call of an exported procedure flx_main, which Felix runs once the
+// top-level code has finished.
+func flxMain(stmts []ast.Stmt) []ast.Stmt {
+	for _, s := range stmts {
+		if d, ok := s.(*ast.FuncDecl); ok && d.Exported && d.Name == "flx_main" {
+			return []ast.Stmt{&ast.ExprStmt{P: d.P, X: &ast.Apply{P: d.P, Fn: &ast.Name{P: d.P, Path: []string{"flx_main"}}, Arg: &ast.UnitLit{P: d.P}}}}
+		}
+	}
+	return nil
 }
 
 type fileParser struct {

@@ -24,6 +24,7 @@ const (
 	Double                   // IEEE binary64
 	Bool                     // true / false
 	Char                     // one byte, signed when converted with ord
+	Label                    // LABEL: a position in a procedure, for goto *p
 	String                   // immutable bytes
 	Void                     // 0: the codomain of a procedure; no values
 	Invalid                  // the type of an expression that had an error; matches anything
@@ -32,7 +33,7 @@ const (
 // Basic is a built-in type.
 type Basic struct{ Kind BasicKind }
 
-var basicNames = [...]string{Int: "int", Double: "double", Bool: "bool", Char: "char", String: "string", Void: "0", Invalid: "invalid"}
+var basicNames = [...]string{Int: "int", Double: "double", Bool: "bool", Char: "char", Label: "LABEL", String: "string", Void: "0", Invalid: "invalid"}
 
 func (b *Basic) String() string { return basicNames[b.Kind] }
 
@@ -42,6 +43,7 @@ var (
 	DoubleType = &Basic{Double}
 	BoolType   = &Basic{Bool}
 	CharType   = &Basic{Char}
+	LabelType  = &Basic{Label}
 	StringType = &Basic{String}
 	VoidType   = &Basic{Void}
 	// InvalidType stands for the type of an erroneous expression, so that one mistake
@@ -84,9 +86,25 @@ type Field struct {
 
 // Record is `(x:A, y:B)`. Fields are kept sorted by name, so field order in the source does
 // not matter, as in Felix.
-type Record struct{ Fields []Field }
+type Record struct {
+	Fields []Field
+	// Name, for a struct, is the struct's name: a struct is its own type, never identical
+	// to a record or another struct with the same fields. Args are its type arguments.
+	Name string
+	Args []Type
+}
 
 func (r *Record) String() string {
+	if r.Name != "" {
+		if len(r.Args) == 0 {
+			return r.Name
+		}
+		args := make([]string, len(r.Args))
+		for i, a := range r.Args {
+			args[i] = a.String()
+		}
+		return r.Name + "[" + strings.Join(args, ", ") + "]"
+	}
 	parts := make([]string, len(r.Fields))
 	for i, f := range r.Fields {
 		parts[i] = f.Name + ":" + f.Type.String()
@@ -236,7 +254,7 @@ func IsBasic(t Type, k BasicKind) bool {
 // IsScalar reports whether values of t are held unboxed: int, double, bool, char.
 func IsScalar(t Type) bool {
 	b, ok := t.(*Basic)
-	return ok && b.Kind <= Char
+	return ok && b.Kind <= Label
 }
 
 // Identical reports whether a and b are the same type.
@@ -253,7 +271,7 @@ func Identical(a, b Type) bool {
 		return ok && identicalList(a.Elems, b.Elems)
 	case *Record:
 		b, ok := b.(*Record)
-		if !ok || len(a.Fields) != len(b.Fields) {
+		if !ok || a.Name != b.Name || len(a.Fields) != len(b.Fields) {
 			return false
 		}
 		for i := range a.Fields {
@@ -326,7 +344,7 @@ func AssignableTo(from, to Type) bool {
 		return true
 	case *Record:
 		t, ok := to.(*Record)
-		if !ok || len(f.Fields) != len(t.Fields) {
+		if !ok || f.Name != t.Name || len(f.Fields) != len(t.Fields) {
 			return false
 		}
 		for i := range f.Fields {
@@ -541,7 +559,11 @@ func Map(t Type, f func(*Var) Type) Type {
 		for i, fd := range t.Fields {
 			fields[i] = Field{Name: fd.Name, Type: Map(fd.Type, f)}
 		}
-		return &Record{Fields: fields}
+		var args []Type
+		for _, a := range t.Args {
+			args = append(args, Map(a, f))
+		}
+		return &Record{Fields: fields, Name: t.Name, Args: args}
 	case *Func:
 		return &Func{Dom: Map(t.Dom, f), Cod: Map(t.Cod, f)}
 	case *Chan:

@@ -89,6 +89,7 @@ const (
 	OpJGeIK     // if sA >= int16(C) { pc = K }
 	OpJEqIK     // if sA == int16(C) { pc = K }
 	OpJNeIK     // if sA != int16(C) { pc = K }
+	OpJumpLabel // pc = the label sA holds, a LABEL value: (function index + 1) << 32 | pc; a label of another function (or none) is an error
 
 	// conversions
 	OpIntToDouble // sA = double(sB)
@@ -274,6 +275,7 @@ var Ops = [numOps]Info{
 	OpJGeIK:     {"JGEIK", SReg, None, ImmC, Target, "jump if int at least an immediate"},
 	OpJEqIK:     {"JEQIK", SReg, None, ImmC, Target, "jump if int equal to an immediate"},
 	OpJNeIK:     {"JNEIK", SReg, None, ImmC, Target, "jump if int not equal to an immediate"},
+	OpJumpLabel: {"JUMPLABEL", SReg, None, None, None, "jump to a LABEL value"},
 
 	OpIntToDouble: {"I2D", SReg, SReg, None, None, "int to double"},
 	OpDoubleToInt: {"D2I", SReg, SReg, None, None, "double to int, truncating"},
