@@ -12,7 +12,7 @@ import (
 // which says whether elements live in scalar or reference slots; its arguments follow, the
 // scalars from s[0] and the references from r[1]. Felix leaves an index out of range, a
 // push onto a full varray and a pop from an empty one undefined: here each is a runtime
-// error.
+// error. An erase, as in Felix, is cut to the elements in use and cannot fail.
 
 func init() {
 	for name, b := range map[string]vm.Builtin{
@@ -100,19 +100,6 @@ func appendElem(a *vm.Array, t *code.Type, sv uint64, rv vm.Value) {
 	} else {
 		a.R = append(a.R, rv)
 	}
-}
-
-// mutable returns the array r[1] for a change, failing for a darray never given one: a nil
-// varray is an empty one of capacity 0, but a nil darray has nowhere to grow.
-func mutable(t *code.Type, r []vm.Value) (*vm.Array, error) {
-	a := arrayArg(r)
-	if a == nil {
-		if t.Kind == code.KDarray {
-			return nil, fmt.Errorf("this darray was never made: give the variable a value, as in darray[int] ()")
-		}
-		return &vm.Array{}, nil
-	}
-	return a, nil
 }
 
 // elements says how many elements there are.
@@ -275,22 +262,27 @@ func arraySet(m *vm.Machine, s []uint64, r []vm.Value) error {
 	return nil
 }
 
-// full reports the error of adding an element to a full varray, in Felix's words.
-func full(a *vm.Array, what string) error {
-	if a.Max != vm.Growable && a.Len() >= a.Max {
-		return fmt.Errorf("attempt to %s full varray size %d", what, a.Max)
+// room returns the array type and the array r[1], to add an element to. It fails for a
+// full varray, in Felix's words (what names the operation), and for a darray never given
+// one: a nil varray is an empty one of capacity 0, but a nil darray has nowhere to grow.
+func room(r []vm.Value, what string) (*code.Type, *vm.Array, error) {
+	t, a := r[0].(*code.Type), arrayArg(r)
+	switch {
+	case a == nil && t.Kind == code.KDarray:
+		return t, nil, fmt.Errorf("this darray was never made: give the variable a value, as in darray[int] ()")
+	case a == nil:
+		a = &vm.Array{}
 	}
-	return nil
+	if a.Max != vm.Growable && a.Len() >= a.Max {
+		return t, a, fmt.Errorf("attempt to %s full varray size %d", what, a.Max)
+	}
+	return t, a, nil
 }
 
 // arrayPushBack is push_back (v, x).
 func arrayPushBack(m *vm.Machine, s []uint64, r []vm.Value) error {
-	t := r[0].(*code.Type)
-	a, err := mutable(t, r)
+	t, a, err := room(r, "push_back on")
 	if err != nil {
-		return err
-	}
-	if err := full(a, "push_back on"); err != nil {
 		return err
 	}
 	sv, rv := elemArg(t, s, r, 0, 2)
@@ -318,17 +310,13 @@ func arrayPopBack(m *vm.Machine, s []uint64, r []vm.Value) error {
 // arrayInsert is insert (v, i, x): x goes before the element at i (at the end when i is
 // the length), and the rest move up.
 func arrayInsert(m *vm.Machine, s []uint64, r []vm.Value) error {
-	t := r[0].(*code.Type)
-	a, err := mutable(t, r)
+	t, a, err := room(r, "insert into")
 	if err != nil {
 		return err
 	}
 	i := int64(s[0])
 	if i < 0 || i > int64(a.Len()) {
 		return fmt.Errorf("insert position %d out of range: the %s has %s", i, kindName(t), elements(a.Len()))
-	}
-	if err := full(a, "insert into"); err != nil {
-		return err
 	}
 	sv, rv := elemArg(t, s, r, 1, 2)
 	if t.Elems[0].IsScalar() {
