@@ -116,6 +116,31 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 	return invalid(pos)
 }
 
+// userStr returns the call of the str the program defines for the type of arg, a struct or
+// a declared variant, or nil if it defines none. Such a type is printable: printing it
+// calls that str (lang/compile does it, in generic code too), as Felix's print uses the Str
+// instance of the type.
+func (c *Checker) userStr(pos ast.Pos, arg ir.Expr) ir.Expr {
+	switch t := arg.Type().(type) {
+	case *types.Record:
+		if t.Name == "" {
+			return nil
+		}
+	case *types.Variant:
+		if t.Def.Kind != types.UserVariant {
+			return nil
+		}
+	default:
+		return nil
+	}
+	errs := len(c.errs)
+	if s, ok := c.applyOperator(pos, "str", "", arg).(*ir.CallFunc); ok {
+		return s
+	}
+	c.errs = c.errs[:errs]
+	return nil
+}
+
 // isServerProc reports whether a function of type t is a procedure over the server end of
 // a duplex channel, duplex_schannel[R, W] -> 1 -> 0, which Felix lets a program apply to an
 // R like a function giving a W.
@@ -335,6 +360,9 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 			return m.fe, nil, false
 		}
 		for _, class := range v.Classes {
+			if class == "Str" && c.userStr(pos, &ir.Const{P: pos, T: b}) != nil {
+				continue // printed with the str the program defines
+			}
 			if !inClass(class, b) && !types.ContainsInvalid(b) {
 				if tv, ok := b.(*types.Var); ok {
 					if owner := c.genericOwner(tv); owner != nil {

@@ -143,6 +143,14 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.applyOperator(e.P, "substring", ".[ to ]", arg)
 	case *ast.Binary:
 		arg := c.pair(e.P, c.valueExpr(e.L), c.valueExpr(e.R))
+		if e.Op == "!=" {
+			// As in Felix's Eq class, a != b is not (a == b) when the program defines eq.
+			errs := len(c.errs)
+			if eq, ok := c.applyOperator(e.P, "eq", "==", arg).(*ir.CallFunc); ok {
+				return &ir.CallPrim{P: e.P, T: types.BoolType, Prim: "lnot", Args: []ir.Expr{eq}}
+			}
+			c.errs = c.errs[:errs]
+		}
 		return c.applyOperator(e.P, e.Func, e.Op, arg)
 	case *ast.Unary:
 		return c.applyOperator(e.P, e.Func, e.Op, c.valueExpr(e.X))

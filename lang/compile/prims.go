@@ -283,6 +283,9 @@ func (fc *fnCompiler) str(x ir.Expr, dst reg, repr bool) {
 	case types.IsUnit(t):
 		fc.effect(x)
 		fc.emit(code.OpLoadKR, dst.i, 0, 0, fc.kString("()"))
+	case fc.c.strs[t.String()] != nil && !fc.c.needsEnv(fc.c.strs[t.String()]):
+		// The str the program defines for a struct or a variant.
+		fc.callFunc(&ir.CallFunc{P: x.Pos(), T: types.StringType, Func: fc.c.strs[t.String()], Args: []ir.Expr{x}}, dst)
 	default:
 		name := "str"
 		if repr {

@@ -18,6 +18,9 @@ import (
 type Program struct {
 	Main  *Func   // the mainline: the top-level statements of the program
 	Funcs []*Func // every function with a body, Main first, enclosing functions before nested ones
+	// Str holds, by type, the str the program defines for a struct or a declared variant,
+	// which printing such a value uses, even in generic code.
+	Str map[string]*Func
 }
 
 // FuncKind says what kind of function a Func is.

@@ -11,7 +11,7 @@ import (
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline`
+	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance`
 
 // lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
@@ -59,6 +59,7 @@ type cstStmt struct {
 	Export   *cstExport    `parser:"| @@"`
 	Macro    *cstMacro     `parser:"| @@"`
 	Struct   *cstStruct    `parser:"| @@"`
+	Instance *cstInstance  `parser:"| @@"`
 	Var      *cstVar       `parser:"| @@"`
 	Def      *cstDef       `parser:"| @@"`
 	Func     *cstFuncDef   `parser:"| @@"`
@@ -129,6 +130,15 @@ type cstFieldDef struct {
 	Type *cstType `parser:"@@ \";\""`
 }
 
+// cstInstance is `instance Str[T] { fun str ... }`: its definitions overload the class's
+// functions (str, ==, ...) for T, which is what felixlet's library looks for.
+type cstInstance struct {
+	Pos     lexer.Position
+	TParams *cstTParams `parser:"\"instance\" @@?"`
+	Class   *cstNameRef `parser:"@@"`
+	Body    []*cstStmt  `parser:"\"{\" @@* \"}\" \";\"?"`
+}
+
 type cstQualName struct {
 	Pos   lexer.Position
 	Parts []string `parser:"@Ident (\"::\" @Ident)*"`
@@ -163,7 +173,7 @@ type cstFuncDef struct {
 	Pos     lexer.Position
 	Inline  []string     `parser:"@(\"inline\" | \"noinline\")*"` // optimisation hints, which change nothing
 	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\")"`
-	Name    string       `parser:"@Ident"`
+	Name    string       `parser:"@(Ident | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"` // an operator names the function it stands for
 	TParams *cstTParams  `parser:"@@?"`
 	Prim    *cstPrimBind `parser:"( @@"`
 	Def     *cstFuncRest `parser:"| @@ )"`

@@ -79,6 +79,8 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		return nil
 	case s.Struct != nil:
 		return one(l.structDecl(s.Struct))
+	case s.Instance != nil:
+		return l.instance(s.Instance)
 	case s.Var != nil:
 		return one(l.varDecl(s.Var))
 	case s.Def != nil:
@@ -318,8 +320,29 @@ func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
 	return r
 }
 
+// instance lowers `instance[T] C[X] { definitions }` to its definitions, each generic over
+// the instance's type parameters.
+func (l *lowerer) instance(in *cstInstance) []ast.Stmt {
+	pos := toPos(in.Pos)
+	tps := l.typeParams(pos, in.TParams)
+	body := l.stmts(in.Body)
+	for _, s := range body {
+		d, ok := s.(*ast.FuncDecl)
+		if !ok {
+			l.errorf(s.Position(), "an instance may contain only function definitions")
+			continue
+		}
+		d.TypeParams = append(append([]*ast.TypeParam{}, tps...), d.TypeParams...)
+	}
+	return body
+}
+
 func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
-	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: f.Name}
+	name := f.Name
+	if op, ok := operatorFuncs[name]; ok {
+		name = op // fun == (a: T, b: T) defines eq
+	}
+	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: name}
 	d.TypeParams = l.typeParams(d.P, f.TParams)
 	if f.Prim != nil && f.Prim.Arms != nil {
 		l.byCases(d, f.Prim)
