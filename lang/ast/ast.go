@@ -114,6 +114,7 @@ type Name struct {
 type IntLit struct {
 	P     Pos
 	Value int64
+	Size  bool // written with Felix's size suffix, as 5uz
 }
 
 // FloatLit is a floating literal of type double.

@@ -52,10 +52,6 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 			if se, ok := ents[0].(*structEnt); ok {
 				return rest(c.makeStruct(pos, n, se, arg))
 			}
-			if name == "iterator" && homogeneous(arg.Type()) {
-				arg = c.tupleToList(pos, arg)
-				args = append([]ir.Expr{arg}, args[1:]...)
-			}
 			if ve, ok := ents[0].(*varEnt); ok {
 				if !funcsOnly {
 					return rest(c.applyValue(pos, c.varRef(n.P, ve), arg))
@@ -72,7 +68,21 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 				for i, a := range args {
 					argTypes[i] = a.Type()
 				}
-				if fe, s, ok := c.pickOverload(pos, n, fes, argTypes); ok {
+				var (
+					fe *funcEnt
+					s  subst
+					ok bool
+				)
+				if !tupleAsArray[name] || !c.intPairIsArray(arg) {
+					fe, s, ok = c.pickOverload(pos, n, fes, argTypes)
+				}
+				if !ok && fe == nil && tupleAsArray[name] && homogeneous(arg.Type()) {
+					argTypes[0] = types.List(arg.Type().(*types.Tuple).Elems[0])
+					if fe, s, ok = c.pickOverload(pos, n, fes, argTypes); ok {
+						arg = c.tupleToList(pos, arg)
+					}
+				}
+				if ok {
 					return rest(c.callFunc(pos, fe, s, arg))
 				} else if fe != nil {
 					return invalid(pos) // an error was reported
@@ -172,6 +182,10 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 		return
 	}
 	name := displayName(n)
+	if built := c.builtType(n); built != nil {
+		c.errorf(pos, "no constructor of %s accepts %s", built, arg)
+		return
+	}
 	if len(sigs) == 1 {
 		c.errorf(pos, "%s expects %s, not %s%s", name, sigs[0], arg, c.whyNot(tried[0], arg))
 		return
@@ -260,7 +274,11 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 		s     subst
 		score int // 0 exact, 1 with a conversion, 2 generic
 	}
-	if len(n.TypeArgs) > 0 {
+	built := c.builtType(n)
+	if built != nil && types.IsInvalid(built) {
+		return cands[0], nil, false
+	}
+	if len(n.TypeArgs) > 0 && built == nil {
 		fits := false
 		for _, fe := range cands {
 			c.funcDom(fe)
@@ -277,12 +295,19 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 			continue
 		}
 		c.funcDom(fe)
-		if len(n.TypeArgs) > 0 && len(n.TypeArgs) != len(fe.tparams) {
-			continue
-		}
-		s, ok := c.explicitTypeArgs(n, fe)
-		if !ok {
-			return fe, nil, false
+		s := subst{}
+		if built != nil {
+			if ft := c.funcType(fe, pos); ft == nil || !newMatcher(s, fe.tparams).matchExact(ft.Cod, built) {
+				continue
+			}
+		} else {
+			if len(n.TypeArgs) > 0 && len(n.TypeArgs) != len(fe.tparams) {
+				continue
+			}
+			var ok bool
+			if s, ok = c.explicitTypeArgs(n, fe); !ok {
+				return fe, nil, false
+			}
 		}
 		mt := newMatcher(s, fe.tparams)
 		// Match the argument lists the spine gives, as far as the definition has them.
@@ -473,6 +498,9 @@ func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
 	}
 	if isClientEnd(fn.Type()) {
 		return c.applyOperator(pos, "subcall", "", c.pair(pos, fn, arg))
+	}
+	if _, ok := arg.Type().(*types.Array); ok && types.IsBasic(fn.Type(), types.Int) {
+		return c.index(pos, arg, fn) // i v, written v.i or v.(i)
 	}
 	if name, ok := c.freshGens[fn]; ok {
 		c.errorf(pos, "%s yields, so it cannot be called directly: bind an instance to a variable first", name)

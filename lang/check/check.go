@@ -71,10 +71,12 @@ type Checker struct {
 	// freshGens marks calls that return a new instance of a yielding generator (a curried
 	// gen applied to all but its last argument list), which must be bound before use.
 	freshGens map[ir.Expr]string
+	// sizeLits marks the integer literals written with a size suffix (5uz).
+	sizeLits map[ir.Expr]bool
 }
 
 func newChecker(cfg Config) *Checker {
-	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}}
+	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}, sizeLits: map[ir.Expr]bool{}}
 	c.lib = newScope(nil, nil, scopeLibrary)
 	for name, t := range universe {
 		c.lib.types[name] = &typeEnt{name: name, t: t}
@@ -83,6 +85,8 @@ func newChecker(cfg Config) *Checker {
 		c.lib.types[name] = &typeEnt{name: name, chanDir: k, isChan: true}
 	}
 	c.lib.types["duplex_schannel"] = &typeEnt{name: "duplex_schannel", isDuplex: true}
+	c.lib.types["varray"] = &typeEnt{name: "varray", isArray: true}
+	c.lib.types["darray"] = &typeEnt{name: "darray", isArray: true, growable: true}
 	for _, def := range []*types.VariantDef{types.ListDef, types.OptDef} {
 		te := &typeEnt{name: def.Name, variant: def}
 		c.lib.types[def.Name] = te
@@ -201,6 +205,8 @@ type typeEnt struct {
 	chanDir   types.ChanDir
 	isDuplex  bool            // duplex_schannel[R, W]
 	strct     *ast.StructDecl // a struct: t is its record type, over params
+	isArray   bool            // varray[T], or with growable darray[T]
+	growable  bool
 }
 
 // ctorEnt is a constructor of a variant: Some, None, Cons, Empty, or a declared one.

@@ -52,7 +52,11 @@ func describeExpr(e ast.Expr) string {
 func (c *Checker) expr(e ast.Expr) ir.Expr {
 	switch e := e.(type) {
 	case *ast.IntLit:
-		return &ir.Const{P: e.P, T: types.IntType, Value: e.Value}
+		x := &ir.Const{P: e.P, T: types.IntType, Value: e.Value}
+		if e.Size {
+			c.sizeLits[x] = true
+		}
+		return x
 	case *ast.FloatLit:
 		return &ir.Const{P: e.P, T: types.DoubleType, Value: e.Value}
 	case *ast.StringLit:
@@ -116,6 +120,9 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		x := c.valueExpr(e.X)
 		if types.IsInvalid(x.Type()) {
 			return invalid(e.P)
+		}
+		if _, ok := x.Type().(*types.Array); ok {
+			return c.index(e.P, x, intConst(e.P, int64(e.Index)))
 		}
 		t, ok := x.Type().(*types.Tuple)
 		if !ok || len(t.Elems) == 0 {

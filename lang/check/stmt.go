@@ -294,6 +294,10 @@ func (c *Checker) assign(s *ast.Assign) []ir.Stmt {
 	if s.Op != "=" {
 		f := updateFuncs[s.Op]
 		cur := &ir.Local{P: s.P, Var: ve.v}
+		if _, ok := ve.v.Type.(*types.Array); ok && s.Op == "+=" {
+			// As in Felix, v += x pushes x onto the array.
+			return []ir.Stmt{&ir.ExprStmt{P: s.P, X: c.applyOperator(s.P, "push_back", s.Op, c.pair(s.P, cur, val))}}
+		}
 		val = c.applyOperator(s.P, f[0], f[1], c.pair(s.P, cur, val))
 	}
 	return []ir.Stmt{c.store(s.P, ve, val)}
@@ -504,6 +508,8 @@ func (c *Checker) forIn(s *ast.ForIn) []ir.Stmt {
 	)
 	if types.IsBasic(iter.Type(), types.String) {
 		elem, init, loop, start = c.forInString(s, iter)
+	} else if _, ok := iter.Type().(*types.Array); ok {
+		elem, init, loop, start = c.forInArray(s, iter)
 	} else {
 		elem, init, loop, start = c.forInOther(s, iter)
 	}
@@ -529,24 +535,29 @@ func (c *Checker) forIn(s *ast.ForIn) []ir.Stmt {
 
 // forInString iterates over the chars of a string by index.
 func (c *Checker) forInString(s *ast.ForIn, iter ir.Expr) (types.Type, []ir.Stmt, *ir.Loop, func(*ir.Var) []ir.Stmt) {
+	return c.forInIndexed(s, iter, types.CharType, primLen, primSubscript)
+}
+
+// forInIndexed iterates by index over a value whose length the primitive lenPrim gives
+// and whose elements, of type elem, getPrim gives.
+func (c *Checker) forInIndexed(s *ast.ForIn, iter ir.Expr, elem types.Type, lenPrim, getPrim string) (types.Type, []ir.Stmt, *ir.Loop, func(*ir.Var) []ir.Stmt) {
 	pos := s.P
-	str := c.newTemp(pos, types.StringType)
+	seq := c.newTemp(pos, iter.Type())
 	idx := c.newTemp(pos, types.IntType)
-	n := c.newTemp(pos, types.IntType)
 	loc := func(v *ir.Var) ir.Expr { return &ir.Local{P: pos, Var: v} }
+	n := &ir.CallPrim{P: pos, T: types.IntType, Prim: lenPrim, Args: []ir.Expr{loc(seq)}}
 	loop := &ir.Loop{P: pos,
-		Cond: &ir.CallPrim{P: pos, T: types.BoolType, Prim: primLt, Args: []ir.Expr{loc(idx), loc(n)}},
+		Cond: &ir.CallPrim{P: pos, T: types.BoolType, Prim: primLt, Args: []ir.Expr{loc(idx), n}},
 		Step: []ir.Stmt{&ir.Assign{P: pos, Var: idx, Value: &ir.CallPrim{P: pos, T: types.IntType, Prim: primAdd, Args: []ir.Expr{loc(idx), intConst(pos, 1)}}}},
 	}
 	init := []ir.Stmt{
-		&ir.Decl{P: pos, Var: str, Init: iter},
+		&ir.Decl{P: pos, Var: seq, Init: iter},
 		&ir.Decl{P: pos, Var: idx, Init: intConst(pos, 0)},
-		&ir.Decl{P: pos, Var: n, Init: &ir.CallPrim{P: pos, T: types.IntType, Prim: primLen, Args: []ir.Expr{loc(str)}}},
 	}
 	start := func(x *ir.Var) []ir.Stmt {
-		return []ir.Stmt{&ir.Decl{P: pos, Var: x, Init: &ir.CallPrim{P: pos, T: types.CharType, Prim: primSubscript, Args: []ir.Expr{loc(str), loc(idx)}}}}
+		return []ir.Stmt{&ir.Decl{P: pos, Var: x, Init: &ir.CallPrim{P: pos, T: elem, Prim: getPrim, Args: []ir.Expr{loc(seq), loc(idx)}}}}
 	}
-	return types.CharType, init, loop, start
+	return elem, init, loop, start
 }
 
 // ret checks a return statement against the function's kind and return type.

@@ -99,7 +99,7 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 	}
 	want := 0
 	switch {
-	case te.isChan:
+	case te.isChan, te.isArray:
 		want = 1
 	case te.isDuplex:
 		want = 2
@@ -124,6 +124,8 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 		return &types.Chan{Dir: te.chanDir, Elem: args[0]}
 	case te.isDuplex:
 		return &types.Duplex{Read: args[0], Write: args[1]}
+	case te.isArray:
+		return &types.Array{Elem: args[0], Growable: te.growable}
 	case te.variant != nil:
 		c.variantDef(te)
 		return &types.Variant{Def: te.variant, Args: args}
@@ -271,6 +273,9 @@ func (m *matcher) match(param, arg types.Type) bool {
 	case *types.Duplex:
 		a, ok := arg.(*types.Duplex)
 		return ok && m.matchExact(p.Read, a.Read) && m.matchExact(p.Write, a.Write)
+	case *types.Array:
+		a, ok := arg.(*types.Array)
+		return ok && a.Growable == p.Growable && m.matchExact(p.Elem, a.Elem)
 	}
 	return types.AssignableTo(arg, param)
 }
@@ -328,6 +333,9 @@ func inClass(class string, t types.Type) bool {
 		// Lists and options print and compare when their elements do; declared variants
 		// have neither.
 		return t.Def.Kind != types.UserVariant && class != "Ord" && inClass(class, t.Args[0])
+	case *types.Array:
+		// Arrays print when their elements do; they cannot be compared.
+		return class == "Str" && inClass(class, t.Elem)
 	}
 	return false
 }

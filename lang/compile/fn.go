@@ -415,6 +415,12 @@ func describe(t types.Type) *code.Type {
 		}
 	case *types.Ptr:
 		d.Kind = code.KPtr
+	case *types.Array:
+		d.Kind = code.KVarray
+		if t.Growable {
+			d.Kind = code.KDarray
+		}
+		d.Elems = []*code.Type{describe(t.Elem)}
 	default:
 		d.Kind = code.KOpaque
 	}

@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"strings"
+
 	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/lang/types"
 	"github.com/felixlet/felixlet/vm/code"
@@ -33,6 +35,7 @@ func init() {
 		"chr":           unary(code.OpChr, code.OpNop),
 		"int_of_double": unary(code.OpDoubleToInt, code.OpDoubleToInt),
 		"double_of_int": unary(code.OpIntToDouble, code.OpIntToDouble),
+		"int_of_int":    func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.exprInto(e.Args[0], dst) },
 		"len":           func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.op2(code.OpStrLen, e, dst) },
 		"subscript":     func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.op2(code.OpStrIndex, e, dst) },
 		"string_of_char": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
@@ -95,7 +98,26 @@ func (fc *fnCompiler) prim(e *ir.CallPrim, dst reg) {
 		em(fc, e, dst)
 		return
 	}
-	fc.builtinCall(e.Prim, nil, e.Args, e.T, dst)
+	var descs []types.Type
+	if strings.HasPrefix(e.Prim, arrayPrimPrefix) {
+		descs = []types.Type{fc.arrayOf(e)}
+	}
+	fc.builtinCall(e.Prim, descs, e.Args, e.T, dst)
+}
+
+// arrayPrimPrefix begins the name of every builtin of varray and darray. Such a builtin
+// gets the descriptor of the array type it works on, which says where the elements live.
+const arrayPrimPrefix = "array_"
+
+// arrayOf is the array type an array primitive works on: its first argument's, or for a
+// constructor its result's.
+func (fc *fnCompiler) arrayOf(e *ir.CallPrim) types.Type {
+	if len(e.Args) > 0 {
+		if t, ok := fc.typ(e.Args[0].Type()).(*types.Array); ok {
+			return t
+		}
+	}
+	return e.T
 }
 
 // builtinCall calls a Go builtin with optional type descriptors (first among the reference

@@ -470,6 +470,7 @@ type cstSuffix struct {
 	Pos   lexer.Position
 	Index *cstIndex   `parser:"  \".\" \"[\" @@ \"]\""`
 	Proj  *string     `parser:"| \".\" @Int"`
+	Paren *cstExpr    `parser:"| \".\" \"(\" @@ \")\""` // x.(e): the reverse application e x
 	Name  *cstNameRef `parser:"| \".\" @@"`
 	Addr  *cstNameRef `parser:"| \"&\" \".\" @@"` // x&.f is f &x
 	Incr  string      `parser:"| @(\"++\" | \"--\")"`

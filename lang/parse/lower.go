@@ -629,6 +629,8 @@ func (l *lowerer) post(p *cstPost) ast.Expr {
 				l.errorf(pos, "malformed tuple index %s", *s.Proj)
 			}
 			x = &ast.Proj{P: pos, X: x, Index: i}
+		case s.Paren != nil:
+			x = &ast.Apply{P: pos, Fn: l.expr(s.Paren), Arg: x}
 		case s.Addr != nil:
 			x = &ast.Apply{P: pos, Fn: l.name(s.Addr), Arg: &ast.AddrOf{P: pos, X: x}}
 		case s.Incr != "":
@@ -679,7 +681,7 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		}
 		return &ast.FloatLit{P: pos, Value: v}
 	case a.Int != nil:
-		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int)}
+		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int), Size: isSizeLit(*a.Int)}
 	case a.String != nil:
 		return &ast.StringLit{P: pos, Value: l.stringLit(pos, *a.String)}
 	case a.True, a.False:
@@ -830,6 +832,12 @@ func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
 		return 0
 	}
 	return int64(v)
+}
+
+// isSizeLit reports whether an integer literal has the suffix of Felix's size type (5uz).
+func isSizeLit(text string) bool {
+	m := intParts.FindStringSubmatch(text)
+	return m != nil && strings.EqualFold(m[2], "uz")
 }
 
 // intParts splits an integer literal into its digits (with any base prefix) and its Felix

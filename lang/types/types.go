@@ -1,5 +1,5 @@
 // Package types represents felixlet's static types: scalars, strings, tuples, records,
-// functions, channel ends, opaque library types and generic type variables. Types are
+// functions, channel ends, arrays, opaque library types and generic type variables. Types are
 // structural and compared with Identical; String gives the form used in messages.
 //
 // It imports nothing of felixlet's.
@@ -239,6 +239,8 @@ func ContainsInvalid(t Type) bool {
 		return ContainsInvalid(t.Elem)
 	case *Duplex:
 		return ContainsInvalid(t.Read) || ContainsInvalid(t.Write)
+	case *Array:
+		return ContainsInvalid(t.Elem)
 	}
 	return false
 }
@@ -299,6 +301,9 @@ func Identical(a, b Type) bool {
 	case *Duplex:
 		b, ok := b.(*Duplex)
 		return ok && Identical(a.Read, b.Read) && Identical(a.Write, b.Write)
+	case *Array:
+		b, ok := b.(*Array)
+		return ok && a.Growable == b.Growable && Identical(a.Elem, b.Elem)
 	}
 	return false
 }
@@ -471,9 +476,24 @@ func (d *Duplex) String() string {
 	return "duplex_schannel[" + d.Read.String() + ", " + d.Write.String() + "]"
 }
 
+// Array is Felix's varray[T], a bounded array, or darray[T], a growable one. Its values are
+// references: copying one shares the elements.
+type Array struct {
+	Elem     Type
+	Growable bool // darray rather than varray
+}
+
+func (a *Array) String() string {
+	if a.Growable {
+		return "darray[" + a.Elem.String() + "]"
+	}
+	return "varray[" + a.Elem.String() + "]"
+}
+
 func (*Variant) isType() {}
 func (*Ptr) isType()     {}
 func (*Duplex) isType()  {}
+func (*Array) isType()   {}
 
 // The built-in variants.
 var (
@@ -558,6 +578,8 @@ func Map(t Type, f func(*Var) Type) Type {
 		return &Ptr{Elem: Map(t.Elem, f)}
 	case *Duplex:
 		return &Duplex{Read: Map(t.Read, f), Write: Map(t.Write, f)}
+	case *Array:
+		return &Array{Elem: Map(t.Elem, f), Growable: t.Growable}
 	}
 	return t
 }

@@ -70,12 +70,14 @@ const (
 	KOpt                 // opt[T]: Elems[0] is T
 	KVariant             // a declared variant
 	KPtr                 // a pointer
+	KVarray              // varray[T]: Elems[0] is T
+	KDarray              // darray[T]: Elems[0] is T
 )
 
 // Type describes a runtime type, for the builtins that print and compare any value.
 type Type struct {
 	Kind  Kind
-	Elems []*Type  // tuple elements or record fields
+	Elems []*Type  // tuple elements or record fields; the element type of a list, opt or array
 	Names []string // record field names
 	Slots []int    // for each element, its slot among the scalar or reference slots
 	Name  string   // the type as written, for messages
