@@ -144,12 +144,14 @@ func doubleOfString(m *vm.Machine, s []uint64, r []vm.Value) error {
 	return nil
 }
 
+// charOfString is char s: the first char of s, or NUL for "", as in Felix, where the string's
+// terminating NUL is its first char.
 func charOfString(m *vm.Machine, s []uint64, r []vm.Value) error {
 	text := stringArg(r, 0)
-	if text == "" {
-		return fmt.Errorf("cannot take the char of an empty string")
+	s[0] = 0
+	if text != "" {
+		s[0] = uint64(text[0])
 	}
-	s[0] = uint64(text[0])
 	return nil
 }
 

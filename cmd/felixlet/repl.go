@@ -139,11 +139,11 @@ func (s *replSession) line(text string) {
 // parse parses an input. One that ends early is tried again with a ";" added, so that an
 // expression or a statement may be typed without it.
 func (s *replSession) parse(name, src string) (*ast.File, diag.List) {
-	file, errs, _ := parse.File(name, []byte(src), parse.Config{ReadFile: os.ReadFile})
+	file, errs, _ := parse.File(name, []byte(src), parse.Config{ReadFile: os.ReadFile, Library: stdlib.Library})
 	if !errs.HasErrors() || !incomplete(errs) {
 		return okFile(file, errs)
 	}
-	if withSemi, errs2, _ := parse.File(name, []byte(src+";"), parse.Config{ReadFile: os.ReadFile}); !errs2.HasErrors() {
+	if withSemi, errs2, _ := parse.File(name, []byte(src+";"), parse.Config{ReadFile: os.ReadFile, Library: stdlib.Library}); !errs2.HasErrors() {
 		return withSemi, errs2
 	}
 	return nil, errs
@@ -405,7 +405,7 @@ func (s *replSession) load(path string) {
 		fmt.Fprintf(s.errw, "felixlet: %v\n", unwrap(err))
 		return
 	}
-	file, errs, sources := parse.File(path, src, parse.Config{ReadFile: os.ReadFile})
+	file, errs, sources := parse.File(path, src, parse.Config{ReadFile: os.ReadFile, Library: stdlib.Library})
 	for k, v := range sources {
 		s.sources[k] = v
 	}

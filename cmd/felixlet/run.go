@@ -240,7 +240,7 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 		fmt.Fprintf(stderr, "felixlet: the prelude does not parse: %v\n", errs)
 		return nil, false
 	}
-	prog, errs, sources := parse.File(ps.Name, ps.Src, parse.Config{ReadFile: ps.readFile})
+	prog, errs, sources := parse.File(ps.Name, ps.Src, parse.Config{ReadFile: ps.readFile, Library: stdlib.Library})
 	sources[stdlib.PreludeName] = stdlib.Prelude
 	if errs.HasErrors() {
 		diag.Print(stderr, errs, sources)

@@ -50,7 +50,11 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 				return rest(c.applyCtor(pos, n, ce, arg))
 			}
 			if se, ok := ents[0].(*structEnt); ok {
-				return rest(c.makeStruct(pos, n, se, arg))
+				// The fields build the struct; anything else is for its ctor functions.
+				if len(ents) == 1 || c.structAccepts(se, arg.Type()) {
+					return rest(c.makeStruct(pos, n, se, arg))
+				}
+				ents = ents[1:]
 			}
 			if ve, ok := ents[0].(*varEnt); ok {
 				if !funcsOnly {

@@ -66,6 +66,10 @@ type Checker struct {
 	temps int        // counter for hidden temporaries
 	// primWrappers caches the functions made to use a primitive as a value.
 	primWrappers map[string]*ir.Func
+	// expect is the type the expression being checked must have, when the context says
+	// (e :>> T, var x : T = e): it fixes a constructor's type arguments that its payload
+	// does not.
+	expect types.Type
 	// pendingTypes are the written types of variables declared but not yet resolved.
 	pendingTypes []pendingType
 	// freshGens marks calls that return a new instance of a yielding generator (a curried

@@ -175,8 +175,8 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 	case *ast.AddrOf:
 		return c.addrOf(e)
 	case *ast.Coerce:
-		x := c.valueExpr(e.X)
 		t := c.resolveType(e.Type)
+		x := c.expecting(t, e.X)
 		if !types.AssignableTo(x.Type(), t) {
 			c.errorf(e.P, "cannot coerce a value of type %s to %s", x.Type(), t)
 			return invalid(e.P)
@@ -275,6 +275,14 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 		return invalid(n.P)
 	}
 	return c.funcValue(n, fes[0])
+}
+
+// expecting checks e, a value expected to have type t.
+func (c *Checker) expecting(t types.Type, e ast.Expr) ir.Expr {
+	saved := c.expect
+	c.expect = t
+	defer func() { c.expect = saved }()
+	return c.valueExpr(e)
 }
 
 // overloadOf keeps, for a name written `f of (T)`, the overloads whose domain is T; it

@@ -510,7 +510,9 @@ func (c *Checker) body(fn *ir.Func, sc *scope, ret types.Type, stmts []ast.Stmt)
 }
 
 func (c *Checker) bodyWith(fn *ir.Func, sc *scope, ctx *fnCtx, stmts []ast.Stmt) {
-	savedSc, savedCtx := c.sc, c.ctx
+	savedSc, savedCtx, savedExpect := c.sc, c.ctx, c.expect
+	c.expect = nil
+	defer func() { c.expect = savedExpect }()
 	ctx.parent = savedCtx
 	c.sc, c.ctx = sc, ctx
 	c.collect(sc, stmts)

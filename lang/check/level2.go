@@ -23,6 +23,7 @@ func (c *Checker) ctorValue(n *ast.Name, ce *ctorEnt) ir.Expr {
 	if !ok {
 		return invalid(n.P)
 	}
+	c.expected(def, s)
 	args := make([]types.Type, len(def.Params))
 	for i, p := range def.Params {
 		b, bound := s[p.ID]
@@ -33,6 +34,21 @@ func (c *Checker) ctorValue(n *ast.Name, ce *ctorEnt) ir.Expr {
 		args[i] = b
 	}
 	return &ir.MakeVariant{P: n.P, T: &types.Variant{Def: def, Args: args}, Case: ce.index}
+}
+
+// expected binds the type arguments of a constructor of def that its payload leaves open to
+// those of the type the value is expected to have (e :>> T, or a declared variable's
+// type), when that is a variant of the same definition.
+func (c *Checker) expected(def *types.VariantDef, s subst) {
+	v, ok := c.expect.(*types.Variant)
+	if !ok || v.Def != def {
+		return
+	}
+	for i, p := range def.Params {
+		if _, bound := s[p.ID]; !bound {
+			s[p.ID] = v.Args[i]
+		}
+	}
 }
 
 func typeArgHint(def *types.VariantDef) string {
@@ -81,6 +97,7 @@ func (c *Checker) applyCtor(pos ast.Pos, n *ast.Name, ce *ctorEnt, arg ir.Expr) 
 		}
 		return invalid(pos)
 	}
+	c.expected(def, s)
 	args := make([]types.Type, len(def.Params))
 	for i, p := range def.Params {
 		b, bound := s[p.ID]

@@ -150,13 +150,17 @@ func (c *Checker) binder(b *ast.Binder) *varEnt {
 }
 
 func (c *Checker) varDecl(d *ast.VarDecl) []ir.Stmt {
-	var init ir.Expr
-	if d.Init != nil {
-		init = c.valueExpr(d.Init)
-	}
 	ves := make([]*varEnt, len(d.Binders))
 	for i, b := range d.Binders {
 		ves[i] = c.binder(b)
+	}
+	var init ir.Expr
+	if d.Init != nil {
+		var want types.Type
+		if len(ves) == 1 && ves[0] != nil && d.Binders[0].Type != nil {
+			want = ves[0].v.Type
+		}
+		init = c.expecting(want, d.Init)
 	}
 	defer func() {
 		for _, ve := range ves {

@@ -28,11 +28,19 @@ func (c *Checker) declareStruct(sc *scope, d *ast.StructDecl) {
 	}
 	te := &typeEnt{name: d.Name, strct: d, defined: sc}
 	sc.types[d.Name] = te
-	if prev := sc.values[d.Name]; len(prev) > 0 {
+	prev := sc.values[d.Name]
+	if len(prev) > 0 && len(funcEnts(prev)) < len(prev) {
 		c.errorf(d.P, "%s is already declared in this scope, %s", d.Name, where(d.P, prev[0].declPos()))
 		return
 	}
-	sc.values[d.Name] = []entity{&structEnt{te: te}}
+	// Functions of the same name (ctor Name ...) are further ways to build one.
+	sc.values[d.Name] = append([]entity{&structEnt{te: te}}, prev...)
+}
+
+// structAccepts reports whether arg's type gives the struct's fields, in declaration order.
+func (c *Checker) structAccepts(se *structEnt, arg types.Type) bool {
+	rt, decl := c.structFields(se.te)
+	return rt != nil && newMatcher(subst{}, se.te.params).match(types.NewTuple(decl...), arg)
 }
 
 // resolveStruct resolves a struct's fields, giving te its record type over its parameters.

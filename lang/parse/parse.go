@@ -27,6 +27,10 @@ type Config struct {
 	// IsLibrary reports whether an include path names a library module built into
 	// felixlet; such includes do nothing. Paths starting with "std/" always do nothing.
 	IsLibrary func(path string) bool
+	// Library returns, for an include path of Felix's library that felixlet provides as
+	// felixlet source (std/strings/recognisers), the name to show and the source; ok false
+	// for any other path.
+	Library func(path string) (name string, src []byte, ok bool)
 }
 
 // File parses the source of one file, with every file it includes, into an ast.File. It
@@ -76,6 +80,15 @@ func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 
 // include returns the statements of an included file, or nil when it does nothing.
 func (p *fileParser) include(from string, pos ast.Pos, path string) []ast.Stmt {
+	if p.cfg.Library != nil {
+		if name, src, ok := p.cfg.Library(path); ok {
+			if p.seen[name] {
+				return nil
+			}
+			p.seen[name] = true
+			return p.parseFile(name, src)
+		}
+	}
 	if strings.HasPrefix(path, "std/") || (p.cfg.IsLibrary != nil && p.cfg.IsLibrary(path)) {
 		return nil
 	}
