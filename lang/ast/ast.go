@@ -751,3 +751,36 @@ func (*MatchStmt) stmtNode()         {}
 func (*Yield) stmtNode()             {}
 func (*VariantDecl) stmtNode()       {}
 func (*Circuit) stmtNode()           {}
+
+// AnyStmt reports whether some statement of stmts, or of the statements nested in them
+// (branches, loop bodies, match arms; not nested functions or blocks), satisfies is.
+func AnyStmt(stmts []Stmt, is func(Stmt) bool) bool {
+	for _, s := range stmts {
+		if is(s) {
+			return true
+		}
+		var inner [][]Stmt
+		switch s := s.(type) {
+		case *If:
+			inner = [][]Stmt{s.Then, s.Else}
+		case *While:
+			inner = [][]Stmt{s.Body}
+		case *ForRange:
+			inner = [][]Stmt{s.Body}
+		case *ForIn:
+			inner = [][]Stmt{s.Body}
+		case *CFor:
+			inner = [][]Stmt{s.Body}
+		case *MatchStmt:
+			for _, a := range s.Arms {
+				inner = append(inner, a.Body)
+			}
+		}
+		for _, ss := range inner {
+			if AnyStmt(ss, is) {
+				return true
+			}
+		}
+	}
+	return false
+}

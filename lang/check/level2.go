@@ -538,39 +538,7 @@ func (c *Checker) storeThrough(s *ast.Assign) []ir.Stmt {
 
 // yieldsIn reports whether statements (not counting nested functions) contain a yield.
 func yieldsIn(stmts []ast.Stmt) bool {
-	for _, s := range stmts {
-		switch s := s.(type) {
-		case *ast.Yield:
-			return true
-		case *ast.If:
-			if yieldsIn(s.Then) || yieldsIn(s.Else) {
-				return true
-			}
-		case *ast.While:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.ForRange:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.ForIn:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.CFor:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.MatchStmt:
-			for _, a := range s.Arms {
-				if yieldsIn(a.Body) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return ast.AnyStmt(stmts, func(s ast.Stmt) bool { _, ok := s.(*ast.Yield); return ok })
 }
 
 func (c *Checker) yield(s *ast.Yield) ir.Stmt {

@@ -756,41 +756,7 @@ func (l *lowerer) macro(n *ast.Name) (ast.Expr, bool) {
 
 // returnsValue reports whether statements (not counting nested functions) return a value.
 func returnsValue(stmts []ast.Stmt) bool {
-	for _, s := range stmts {
-		switch s := s.(type) {
-		case *ast.Return:
-			if s.Value != nil {
-				return true
-			}
-		case *ast.If:
-			if returnsValue(s.Then) || returnsValue(s.Else) {
-				return true
-			}
-		case *ast.While:
-			if returnsValue(s.Body) {
-				return true
-			}
-		case *ast.ForRange:
-			if returnsValue(s.Body) {
-				return true
-			}
-		case *ast.ForIn:
-			if returnsValue(s.Body) {
-				return true
-			}
-		case *ast.CFor:
-			if returnsValue(s.Body) {
-				return true
-			}
-		case *ast.MatchStmt:
-			for _, a := range s.Arms {
-				if returnsValue(a.Body) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return ast.AnyStmt(stmts, func(s ast.Stmt) bool { r, ok := s.(*ast.Return); return ok && r.Value != nil })
 }
 
 func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
