@@ -271,6 +271,21 @@ var computations = []computation{
 	{label: "sink", generic: `run (source_from_list xs |-> sink[T]); println$ "sink: " + got;`,
 		plain: `println$ "sink: " + got;`,
 		want:  func(s shape) string { return "" }},
+	{label: "tryall_list", generic: `run (value V2 |-> tryall_list ([function (fun (x: T) => x), epsilon[T]]) |-> procedure note); println$ "tryall_list: " + got;`,
+		plain: `note V2; note V2; println$ "tryall_list: " + got;`,
+		want:  func(s shape) string { return listOf(s, 1, 1) }},
+	{label: "optional and the repetitions", generic: `run (value V3 |-> optional (oneshot[T]) |-> procedure note); run (value V1 |-> zeroormore_matcher (filter (fun (x: T) => None[T])) |-> procedure note); println$ "optional and the repetitions: " + got;`,
+		plain: `note V3; note V3; note V1; println$ "optional and the repetitions: " + got;`,
+		want:  func(s shape) string { return listOf(s, 2, 2, 0) }},
+	{label: "deref_first_read and deref_each_read", generic: `var c = function (fun (x: T) => x); run (source_from_list xs |-> deref_first_read &c |-> deref_each_read &c |-> procedure note); println$ "deref_first_read and deref_each_read: " + got;`,
+		plain: `for x in xs do note x; done println$ "deref_first_read and deref_each_read: " + got;`,
+		want:  func(s shape) string { return listOf(s, 0, 1, 2) }},
+	{label: "control", generic: `var a = V1; var b = V2; Control::swap (&a, &b); C_hack::ignore (id a); println$ "control: " + show a + show b + show ((fix (fun (g: T -> T) (x: T) => x)) V3);`,
+		plain: `println$ "control: " + show V2 + show V1 + show V3;`,
+		want:  func(s shape) string { return s.shows[1] + s.shows[0] + s.shows[2] }},
+	{label: "curried subcall and a server procedure", generic: `var srv, cli = mk_duplex_schannel_pair[T, T] (); spawn_fthread { while true do write (srv, read srv); done }; proc echo_server (ch: %<T%>T) () { write (ch, read ch); } println$ "curried subcall and a server procedure: " + show (subcall cli V2) + show (echo_server V3);`,
+		plain: `println$ "curried subcall and a server procedure: " + show V2 + show V3;`,
+		want:  func(s shape) string { return s.shows[1] + s.shows[2] }},
 }
 
 // genericDefs are the user generics the computations call.
