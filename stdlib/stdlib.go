@@ -7,6 +7,7 @@ package stdlib
 
 import (
 	_ "embed"
+	"errors"
 	"fmt"
 	"math"
 	"strconv"
@@ -26,9 +27,12 @@ const PreludeName = "<prelude>"
 
 // Builtins are the Go builtins, by primitive name.
 var Builtins = map[string]vm.Builtin{
-	"str":              func(m *vm.Machine, s []uint64, r []vm.Value) error { return format(s, r, false) },
-	"repr":             func(m *vm.Machine, s []uint64, r []vm.Value) error { return format(s, r, true) },
-	"equal":            equal,
+	"str":   func(m *vm.Machine, s []uint64, r []vm.Value) error { return format(s, r, false) },
+	"repr":  func(m *vm.Machine, s []uint64, r []vm.Value) error { return format(s, r, true) },
+	"equal": equal,
+	"fail": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+		return errors.New(stringArg(r, 0))
+	},
 	"int_of_string":    intOfString,
 	"double_of_string": doubleOfString,
 	"char_of_string":   charOfString,
@@ -140,12 +144,14 @@ func doubleOfString(m *vm.Machine, s []uint64, r []vm.Value) error {
 	return nil
 }
 
+// charOfString is char s: the first char of s, or NUL for "", as in Felix, where the string's
+// terminating NUL is its first char.
 func charOfString(m *vm.Machine, s []uint64, r []vm.Value) error {
 	text := stringArg(r, 0)
-	if text == "" {
-		return fmt.Errorf("cannot take the char of an empty string")
+	s[0] = 0
+	if text != "" {
+		s[0] = uint64(text[0])
 	}
-	s[0] = uint64(text[0])
 	return nil
 }
 

@@ -106,6 +106,19 @@ func format(b *strings.Builder, t *code.Type, s uint64, r Value, repr bool) {
 			format(b, et, l.S, l.R, true)
 		}
 		b.WriteByte(')')
+	case code.KVarray, code.KDarray:
+		// varray(1, 2, 3), for a darray too: the elements with repr.
+		b.WriteString("varray(")
+		et := t.Elems[0]
+		a, _ := r.(*Array)
+		for i := range a.Len() {
+			if i > 0 {
+				b.WriteString(", ")
+			}
+			es, er := a.At(i)
+			format(b, et, es, er, true)
+		}
+		b.WriteByte(')')
 	case code.KOpt:
 		// Some 3 or None: the payload with str.
 		o, _ := r.(*Opt)

@@ -154,6 +154,13 @@ reload:
 			subI(unsafe.Pointer(unsafe.SliceData(S)), in)
 		case code.OpJump:
 			goto jump
+		case code.OpJumpLabel:
+			// A LABEL value names its function, so that a label of another procedure (or
+			// a LABEL variable never set, 0) cannot send the code astray.
+			if v := S[in.A]; int64(v>>32) != int64(fn.Index)+1 || int(uint32(v)) >= len(instrs) {
+				return m.fail(f, fn, pc, "goto *: the LABEL value is not a label of %s", fn.Name)
+			}
+			goto jump
 		case code.OpJLtIK:
 			if jLtIK(unsafe.Pointer(unsafe.SliceData(S)), in) {
 				goto jump
@@ -192,13 +199,18 @@ reload:
 		continue
 
 	jump:
-		// A taken jump. A backward one closes a loop: it counts toward the next checkpoint,
-		// and when the loop starts with a scalar instruction the kernel runs it from there.
-		if int(in.K) >= pc {
-			pc = int(in.K)
+		// A taken jump, to K or to the label JUMPLABEL checked. A backward one closes a
+		// loop: it counts toward the next checkpoint, and when the loop starts with a scalar
+		// instruction the kernel runs it from there.
+		to := int(in.K)
+		if in.Op == code.OpJumpLabel {
+			to = int(uint32(S[in.A]))
+		}
+		if to >= pc {
+			pc = to
 			continue
 		}
-		pc = int(in.K)
+		pc = to
 		if left--; left <= 0 {
 			left = budget
 			if m.checkpoint() {

@@ -116,6 +116,34 @@ type Variant struct {
 	R   []Value  // reference elements of the payload
 }
 
+// Array is a varray or a darray. Its used elements are unboxed in S when the element type
+// is scalar, else in R (a unit element is a nil there), so at most one of S and R is
+// non-empty.
+type Array struct {
+	S   []uint64 // the elements of a scalar element type
+	R   []Value  // the elements of any other element type
+	Max int      // a varray's capacity (its maxlen), or Growable
+}
+
+// Growable is the capacity of a darray, which has no bound.
+const Growable = -1
+
+// Len is the number of elements in use; a nil array (a variable never given one) has none.
+func (a *Array) Len() int {
+	if a == nil {
+		return 0
+	}
+	return len(a.S) + len(a.R)
+}
+
+// At returns element i, which must be in use: a scalar or a reference.
+func (a *Array) At(i int) (uint64, Value) {
+	if len(a.S) > 0 {
+		return a.S[i], nil
+	}
+	return 0, a.R[i]
+}
+
 // Pointer points to a variable in an environment.
 type Pointer struct {
 	Env  *Env // the environment holding the variable

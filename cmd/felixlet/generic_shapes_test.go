@@ -70,6 +70,10 @@ var shapes = []shape{
 	{name: "list of pairs", typ: "list[int * string]", vals: [3]string{`([(1, "a")])`, `Empty[int * string]`, `([(2, "b"), (3, "c")])`},
 		show:  `fold_left (fun (s: string) (p: int * string) => s + p.0.str + p.1) "L" x`,
 		shows: [3]string{"L1a", "L", "L2b3c"}, strs: [3]string{"list((1, a))", "list()", "list((2, b), (3, c))"}, eq: true, hasStr: true},
+	{name: "varray of pairs", typ: "varray[int * string]",
+		vals:  [3]string{`varray ([(1, "a"), (2, "b")])`, `varray[int * string] 3uz`, `varray ([(3, "")])`},
+		show:  `x.len.str + ":" + (if x.len > 0 then (x.0).0.str + (x.0).1 else "-" endif)`,
+		shows: [3]string{"2:1a", "0:-", "1:3"}, strs: [3]string{"varray((1, a), (2, b))", "varray()", "varray((3, ))"}, hasStr: true},
 	{name: "function of a pair", typ: "int * int -> int",
 		vals: [3]string{"fun (a: int, b: int) => a + b", "fun (p: int * int) => p.0 * p.1", "fun (a: int, b: int) => a - b"},
 		show: "(x (7, 3)).str", shows: [3]string{"10", "21", "4"}},
@@ -192,6 +196,17 @@ var computations = []computation{
 		plain: `println$ "duplex subcall: " + show V1 + show V3;`,
 		want:  func(s shape) string { return s.shows[0] + s.shows[2] }},
 
+	// arrays
+	{label: "varray push and index", generic: `var v = varray[T] 3uz; push_back (v, V1); v += V2; v.push_back V3; println$ "varray push and index: " + show v.0 + show v.(1) + show (alast v) + v.len.str + v.maxlen.str;`,
+		plain: `println$ "varray push and index: " + show V1 + show V2 + show V3 + "33";`,
+		want:  func(s shape) string { return s.shows[0] + s.shows[1] + s.shows[2] + "33" }},
+	{label: "darray through generic code", generic: `var d = darray[T] (); apush (d, V3); apush (d, V1); insert (d, 1, V2); var r = ajoin (d, show); erase (d, 0); println$ "darray through generic code: " + r + "|" + show (afirst d);`,
+		plain: `println$ "darray through generic code: " + show V3 + ";" + show V2 + ";" + show V1 + ";|" + show V2;`,
+		want:  func(s shape) string { return listOf(s, 2, 1, 0) + "|" + s.shows[1] }},
+	{label: "array constructors", generic: `var a = varray xs; var b = darray (varray (a, 5uz)); set (b, 0, V3); pop_back b; var c = varray[T] (2uz, V2); var f = varray[T] (3uz, 2uz, fun (i: int) => if i == 0 then V1 else V3 endif); println$ "array constructors: " + ajoin (b, show) + ajoin (darray c, show) + ajoin (darray f, show) + a.maxlen.str;`,
+		plain: `println$ "array constructors: " + show V3 + ";" + show V2 + ";" + show V2 + ";" + show V2 + ";" + show V1 + ";" + show V3 + ";3";`,
+		want:  func(s shape) string { return listOf(s, 2, 1, 1, 1, 0, 2) + "3" }},
+
 	// library chips
 	{label: "source_from_list", generic: `run (source_from_list xs |-> procedure note); println$ "source_from_list: " + got;`,
 		plain: `for x in xs do note x; done println$ "source_from_list: " + got;`,
@@ -256,6 +271,21 @@ var computations = []computation{
 	{label: "sink", generic: `run (source_from_list xs |-> sink[T]); println$ "sink: " + got;`,
 		plain: `println$ "sink: " + got;`,
 		want:  func(s shape) string { return "" }},
+	{label: "tryall_list", generic: `run (value V2 |-> tryall_list ([function (fun (x: T) => x), epsilon[T]]) |-> procedure note); println$ "tryall_list: " + got;`,
+		plain: `note V2; note V2; println$ "tryall_list: " + got;`,
+		want:  func(s shape) string { return listOf(s, 1, 1) }},
+	{label: "optional and the repetitions", generic: `run (value V3 |-> optional (oneshot[T]) |-> procedure note); run (value V1 |-> zeroormore_matcher (filter (fun (x: T) => None[T])) |-> procedure note); println$ "optional and the repetitions: " + got;`,
+		plain: `note V3; note V3; note V1; println$ "optional and the repetitions: " + got;`,
+		want:  func(s shape) string { return listOf(s, 2, 2, 0) }},
+	{label: "deref_first_read and deref_each_read", generic: `var c = function (fun (x: T) => x); run (source_from_list xs |-> deref_first_read &c |-> deref_each_read &c |-> procedure note); println$ "deref_first_read and deref_each_read: " + got;`,
+		plain: `for x in xs do note x; done println$ "deref_first_read and deref_each_read: " + got;`,
+		want:  func(s shape) string { return listOf(s, 0, 1, 2) }},
+	{label: "control", generic: `var a = V1; var b = V2; Control::swap (&a, &b); C_hack::ignore (id a); println$ "control: " + show a + show b + show ((fix (fun (g: T -> T) (x: T) => x)) V3);`,
+		plain: `println$ "control: " + show V2 + show V1 + show V3;`,
+		want:  func(s shape) string { return s.shows[1] + s.shows[0] + s.shows[2] }},
+	{label: "curried subcall and a server procedure", generic: `var srv, cli = mk_duplex_schannel_pair[T, T] (); spawn_fthread { while true do write (srv, read srv); done }; proc echo_server (ch: %<T%>T) () { write (ch, read ch); } println$ "curried subcall and a server procedure: " + show (subcall cli V2) + show (echo_server V3);`,
+		plain: `println$ "curried subcall and a server procedure: " + show V2 + show V3;`,
+		want:  func(s shape) string { return s.shows[1] + s.shows[2] }},
 }
 
 // genericDefs are the user generics the computations call.
@@ -280,6 +310,10 @@ fun rd[U] (c: %<U) : U => read c;
 proc wr[U] (c: %>U, v: U) { write (c, v); }
 fun deep[U] (n: int, x: U) : U => if n == 0 then x else deep (n - 1, x) endif;
 fun lastof[U] (xs: list[U], d: U) : U => fold_left (fun (acc: U) (x: U) => x) d xs;
+fun alast[U] (v: varray[U]) : U => v.(v.len - 1);
+proc apush[U] (d: darray[U], x: U) { push_back (d, x); }
+fun afirst[U] (d: darray[U]) : U => d.0;
+fun ajoin[U] (d: darray[U], f: U -> string) : string = { var s = ""; for x in d do s = s + f x + ";"; done return s; }
 `
 
 // program writes the program that runs every computation that applies to s, generic or

@@ -107,12 +107,14 @@ type Name struct {
 	P        Pos
 	Path     []string // qualified parts; the last is the simple name
 	TypeArgs []Type
+	Of       Type // `f of (T)`: the overload of f whose domain is T, or nil
 }
 
 // IntLit is an integer literal; every integer type is the 64-bit int.
 type IntLit struct {
 	P     Pos
 	Value int64
+	Size  bool // written with Felix's size suffix, as 5uz
 }
 
 // FloatLit is a floating literal of type double.
@@ -302,11 +304,12 @@ type ExprStmt struct {
 	X Expr
 }
 
-// Param is one parameter: `x: T`.
+// Param is one parameter: `x: T`, or `var x: T`, a copy the body may assign.
 type Param struct {
-	P    Pos
-	Name string
-	Type Type
+	P       Pos
+	Name    string
+	Type    Type
+	Mutable bool
 }
 
 // TypeParam is a generic parameter with its type-class constraints: `T with Str[T]`.
@@ -341,6 +344,7 @@ type FuncDecl struct {
 	Prim       string // primitive name of a library binding
 	PrimType   Type   // its declared type (A -> B for fun, A for proc)
 	End        Pos    // where the body ends: its closing brace, or the => expression
+	Exported   bool   // written `export`: a procedure flx_main runs after the top-level code
 }
 
 // TypeDecl is `typedef name = T;` (Prim "") or `type name = "prim";` (an opaque library type).
@@ -359,10 +363,11 @@ type Module struct {
 	Body []Stmt
 }
 
-// Open is `open M;`.
+// Open is `open M;`, or `inherit M;`, which makes M's names a module's own.
 type Open struct {
-	P    Pos
-	Path []string
+	P       Pos
+	Path    []string
+	Inherit bool
 }
 
 // If is a conditional statement; elif chains nest in Else.
@@ -428,6 +433,33 @@ type Label struct {
 	P    Pos
 	Name string
 }
+
+// Coerce is `e :>> T`: e as a value of type T, which its own type must be assignable to.
+type Coerce struct {
+	P    Pos
+	X    Expr
+	Type Type
+}
+
+func (e *Coerce) Position() Pos { return e.P }
+func (*Coerce) exprNode()       {}
+
+// GotoLabel is `goto *p;`: a jump to the label a LABEL value holds.
+type GotoLabel struct {
+	P      Pos
+	Target Expr
+}
+
+// LabelAddr is `label_address name`: the LABEL value of a label of this procedure.
+type LabelAddr struct {
+	P    Pos
+	Name string
+}
+
+func (s *GotoLabel) Position() Pos { return s.P }
+func (*GotoLabel) stmtNode()       {}
+func (e *LabelAddr) Position() Pos { return e.P }
+func (*LabelAddr) exprNode()       {}
 
 // Goto is `goto name;`.
 type Goto struct {
@@ -587,8 +619,9 @@ type PWild struct{ P Pos }
 // PName is a bare name: a constant constructor (None, Empty, Dot) if the scrutinee's type
 // has one of that name, else a variable bound to the value.
 type PName struct {
-	P    Pos
-	Name *Name
+	P     Pos
+	Name  *Name
+	Const bool // written #C: a constant constructor, never a binder
 }
 
 // PLit is a literal pattern: an int, double, string, bool or unit.
@@ -666,6 +699,26 @@ type VariantCase struct {
 	Payload Type // nil for a constant constructor
 }
 
+// StructDecl is `struct name[T] { f: T; ... }`: a record type known by its name, built
+// by applying the name to the fields' values in declaration order.
+type StructDecl struct {
+	P          Pos
+	Name       string
+	TypeParams []*TypeParam
+	Names      []string // the fields, in declaration order
+	Fields     []Type
+}
+
+// ExportDecl is `export proc name of (T) as "cname";`: it names an existing definition for
+// C code and changes nothing in the program.
+type ExportDecl struct {
+	P     Pos
+	Kind  FuncKind
+	Name  *Name
+	Of    Type
+	CName string
+}
+
 // Circuit is `circuit connect d.p, e.q ... wire x to d.p ... endcircuit`.
 type Circuit struct {
 	P       Pos
@@ -690,7 +743,44 @@ func (s *MatchStmt) Position() Pos   { return s.P }
 func (s *Yield) Position() Pos       { return s.P }
 func (s *VariantDecl) Position() Pos { return s.P }
 func (s *Circuit) Position() Pos     { return s.P }
+func (s *StructDecl) Position() Pos  { return s.P }
+func (s *ExportDecl) Position() Pos  { return s.P }
+func (*StructDecl) stmtNode()        {}
+func (*ExportDecl) stmtNode()        {}
 func (*MatchStmt) stmtNode()         {}
 func (*Yield) stmtNode()             {}
 func (*VariantDecl) stmtNode()       {}
 func (*Circuit) stmtNode()           {}
+
+// AnyStmt reports whether some statement of stmts, or of the statements nested in them
+// (branches, loop bodies, match arms; not nested functions or blocks), satisfies is.
+func AnyStmt(stmts []Stmt, is func(Stmt) bool) bool {
+	for _, s := range stmts {
+		if is(s) {
+			return true
+		}
+		var inner [][]Stmt
+		switch s := s.(type) {
+		case *If:
+			inner = [][]Stmt{s.Then, s.Else}
+		case *While:
+			inner = [][]Stmt{s.Body}
+		case *ForRange:
+			inner = [][]Stmt{s.Body}
+		case *ForIn:
+			inner = [][]Stmt{s.Body}
+		case *CFor:
+			inner = [][]Stmt{s.Body}
+		case *MatchStmt:
+			for _, a := range s.Arms {
+				inner = append(inner, a.Body)
+			}
+		}
+		for _, ss := range inner {
+			if AnyStmt(ss, is) {
+				return true
+			}
+		}
+	}
+	return false
+}

@@ -49,16 +49,22 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 			if ce, ok := ents[0].(*ctorEnt); ok {
 				return rest(c.applyCtor(pos, n, ce, arg))
 			}
-			if name == "iterator" && homogeneous(arg.Type()) {
-				arg = c.tupleToList(pos, arg)
-				args = append([]ir.Expr{arg}, args[1:]...)
+			if se, ok := ents[0].(*structEnt); ok {
+				// The fields build the struct; anything else is for its ctor functions.
+				if len(ents) == 1 || c.structAccepts(se, arg.Type()) {
+					return rest(c.makeStruct(pos, n, se, arg))
+				}
+				ents = ents[1:]
 			}
 			if ve, ok := ents[0].(*varEnt); ok {
 				if !funcsOnly {
 					return rest(c.applyValue(pos, c.varRef(n.P, ve), arg))
 				}
 			} else {
-				fes := funcEnts(ents)
+				fes := c.overloadOf(n, funcEnts(ents))
+				if fes == nil {
+					return invalid(pos)
+				}
 				if len(fes) == 1 && fes[0].decl.Kind == ast.Const {
 					return rest(c.applyValue(pos, c.funcValue(n, fes[0]), arg))
 				}
@@ -66,7 +72,21 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 				for i, a := range args {
 					argTypes[i] = a.Type()
 				}
-				if fe, s, ok := c.pickOverload(pos, n, fes, argTypes); ok {
+				var (
+					fe *funcEnt
+					s  subst
+					ok bool
+				)
+				if !tupleAsArray[name] || !c.intPairIsArray(arg) {
+					fe, s, ok = c.pickOverload(pos, n, fes, argTypes)
+				}
+				if !ok && fe == nil && tupleAsArray[name] && homogeneous(arg.Type()) {
+					argTypes[0] = types.List(arg.Type().(*types.Tuple).Elems[0])
+					if fe, s, ok = c.pickOverload(pos, n, fes, argTypes); ok {
+						arg = c.tupleToList(pos, arg)
+					}
+				}
+				if ok {
 					return rest(c.callFunc(pos, fe, s, arg))
 				} else if fe != nil {
 					return invalid(pos) // an error was reported
@@ -91,8 +111,58 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 	if types.ContainsInvalid(arg.Type()) {
 		return invalid(pos)
 	}
+	if len(tried) == 1 && len(tried[0].tparams) == 0 && op == "" {
+		if ft := c.funcType(tried[0], pos); ft != nil && isServerProc(ft) {
+			return rest(c.subcallServer(pos, c.funcValue(n, tried[0]), arg))
+		}
+	}
 	c.noOverload(pos, n, op, arg.Type(), tried)
 	return invalid(pos)
+}
+
+// userStr returns the call of the str the program defines for the type of arg, a struct or
+// a declared variant, or nil if it defines none. Such a type is printable: printing it
+// calls that str (lang/compile does it, in generic code too), as Felix's print uses the Str
+// instance of the type.
+func (c *Checker) userStr(pos ast.Pos, arg ir.Expr) ir.Expr {
+	switch t := arg.Type().(type) {
+	case *types.Record:
+		if t.Name == "" {
+			return nil
+		}
+	case *types.Variant:
+		if t.Def.Kind != types.UserVariant {
+			return nil
+		}
+	default:
+		return nil
+	}
+	errs := len(c.errs)
+	if s, ok := c.applyOperator(pos, "str", "", arg).(*ir.CallFunc); ok {
+		return s
+	}
+	c.errs = c.errs[:errs]
+	return nil
+}
+
+// isServerProc reports whether a function of type t is a procedure over the server end of
+// a duplex channel, duplex_schannel[R, W] -> 1 -> 0, which Felix lets a program apply to an
+// R like a function giving a W.
+func isServerProc(t types.Type) bool {
+	ft, ok := t.(*types.Func)
+	if !ok {
+		return false
+	}
+	if _, ok := ft.Dom.(*types.Duplex); !ok {
+		return false
+	}
+	next, ok := ft.Cod.(*types.Func)
+	return ok && types.IsUnit(next.Dom) && next.IsProc()
+}
+
+// subcallServer applies a server procedure to a value: subcall server arg.
+func (c *Checker) subcallServer(pos ast.Pos, server, arg ir.Expr) ir.Expr {
+	return c.resolveCall([]ast.Pos{pos, pos}, &ast.Name{P: pos, Path: []string{"subcall"}}, "", []ir.Expr{server, arg}, true)
 }
 
 // noOverload reports that no candidate accepts an argument type.
@@ -116,6 +186,10 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 		return
 	}
 	name := displayName(n)
+	if built := c.builtType(n); built != nil {
+		c.errorf(pos, "no constructor of %s accepts %s", built, arg)
+		return
+	}
 	if len(sigs) == 1 {
 		c.errorf(pos, "%s expects %s, not %s%s", name, sigs[0], arg, c.whyNot(tried[0], arg))
 		return
@@ -204,7 +278,11 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 		s     subst
 		score int // 0 exact, 1 with a conversion, 2 generic
 	}
-	if len(n.TypeArgs) > 0 {
+	built := c.builtType(n)
+	if built != nil && types.IsInvalid(built) {
+		return cands[0], nil, false
+	}
+	if len(n.TypeArgs) > 0 && built == nil {
 		fits := false
 		for _, fe := range cands {
 			c.funcDom(fe)
@@ -221,12 +299,19 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 			continue
 		}
 		c.funcDom(fe)
-		if len(n.TypeArgs) > 0 && len(n.TypeArgs) != len(fe.tparams) {
-			continue
-		}
-		s, ok := c.explicitTypeArgs(n, fe)
-		if !ok {
-			return fe, nil, false
+		s := subst{}
+		if built != nil {
+			if ft := c.funcType(fe, pos); ft == nil || !newMatcher(s, fe.tparams).matchExact(ft.Cod, built) {
+				continue
+			}
+		} else {
+			if len(n.TypeArgs) > 0 && len(n.TypeArgs) != len(fe.tparams) {
+				continue
+			}
+			var ok bool
+			if s, ok = c.explicitTypeArgs(n, fe); !ok {
+				return fe, nil, false
+			}
 		}
 		mt := newMatcher(s, fe.tparams)
 		// Match the argument lists the spine gives, as far as the definition has them.
@@ -279,6 +364,9 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 			return m.fe, nil, false
 		}
 		for _, class := range v.Classes {
+			if class == "Str" && c.userStr(pos, &ir.Const{P: pos, T: b}) != nil {
+				continue // printed with the str the program defines
+			}
 			if !inClass(class, b) && !types.ContainsInvalid(b) {
 				if tv, ok := b.(*types.Var); ok {
 					if owner := c.genericOwner(tv); owner != nil {
@@ -415,6 +503,9 @@ func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
 	if isClientEnd(fn.Type()) {
 		return c.applyOperator(pos, "subcall", "", c.pair(pos, fn, arg))
 	}
+	if _, ok := arg.Type().(*types.Array); ok && types.IsBasic(fn.Type(), types.Int) {
+		return c.index(pos, arg, fn) // i v, written v.i or v.(i)
+	}
 	if name, ok := c.freshGens[fn]; ok {
 		c.errorf(pos, "%s yields, so it cannot be called directly: bind an instance to a variable first", name)
 		return invalid(pos)
@@ -426,6 +517,9 @@ func (c *Checker) applyValue(pos ast.Pos, fn, arg ir.Expr) ir.Expr {
 	if !ok {
 		c.errorf(pos, "cannot apply a value of type %s: it is not a function", fn.Type())
 		return invalid(pos)
+	}
+	if !types.AssignableTo(arg.Type(), ft.Dom) && isServerProc(ft) && !types.ContainsInvalid(arg.Type()) {
+		return c.subcallServer(pos, fn, arg)
 	}
 	if !types.AssignableTo(arg.Type(), ft.Dom) {
 		c.errorf(pos, "this function expects %s, not %s", ft.Dom, arg.Type())
@@ -482,7 +576,7 @@ func (c *Checker) castType(n *ast.Name) types.Type {
 	name := n.Path[len(n.Path)-1]
 	var te *typeEnt
 	if only {
-		te = sc.types[name]
+		te = sc.ownType(name)
 	} else {
 		te = sc.lookupType(name)
 	}

@@ -66,13 +66,21 @@ type Checker struct {
 	temps int        // counter for hidden temporaries
 	// primWrappers caches the functions made to use a primitive as a value.
 	primWrappers map[string]*ir.Func
+	// expect is the type the expression being checked must have, when the context says
+	// (e :>> T, var x : T = e): it fixes a constructor's type arguments that its payload
+	// does not.
+	expect types.Type
+	// pendingTypes are the written types of variables declared but not yet resolved.
+	pendingTypes []pendingType
 	// freshGens marks calls that return a new instance of a yielding generator (a curried
 	// gen applied to all but its last argument list), which must be bound before use.
 	freshGens map[ir.Expr]string
+	// sizeLits marks the integer literals written with a size suffix (5uz).
+	sizeLits map[ir.Expr]bool
 }
 
 func newChecker(cfg Config) *Checker {
-	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}}
+	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}, sizeLits: map[ir.Expr]bool{}}
 	c.lib = newScope(nil, nil, scopeLibrary)
 	for name, t := range universe {
 		c.lib.types[name] = &typeEnt{name: name, t: t}
@@ -81,6 +89,8 @@ func newChecker(cfg Config) *Checker {
 		c.lib.types[name] = &typeEnt{name: name, chanDir: k, isChan: true}
 	}
 	c.lib.types["duplex_schannel"] = &typeEnt{name: "duplex_schannel", isDuplex: true}
+	c.lib.types["varray"] = &typeEnt{name: "varray", isArray: true}
+	c.lib.types["darray"] = &typeEnt{name: "darray", isArray: true, growable: true}
 	for _, def := range []*types.VariantDef{types.ListDef, types.OptDef} {
 		te := &typeEnt{name: def.Name, variant: def}
 		c.lib.types[def.Name] = te
@@ -104,7 +114,7 @@ var universe = map[string]types.Type{
 	"uvlong": types.IntType, "int8": types.IntType, "int16": types.IntType, "int32": types.IntType,
 	"int64": types.IntType, "uint8": types.IntType, "uint16": types.IntType, "uint32": types.IntType,
 	"uint64": types.IntType, "size": types.IntType, "ssize": types.IntType, "intptr": types.IntType,
-	"uintptr": types.IntType,
+	"uintptr": types.IntType, "LABEL": types.LabelType,
 }
 
 // chanTypeNames are the bracketed channel type constructors.
@@ -133,6 +143,9 @@ type scope struct {
 	types   map[string]*typeEnt
 	modules map[string]*scope
 	opened  []*scope // modules opened here, searched after the scope's own names
+	// inherits are the modules whose names this module takes as its own (inherit M;): they
+	// are found wherever its own names are, from outside too.
+	inherits []*scope
 }
 
 func newScope(parent *scope, fn *ir.Func, kind scopeKind) *scope {
@@ -194,7 +207,10 @@ type typeEnt struct {
 	resolving bool // the typedef is being resolved (to catch cycles)
 	isChan    bool // a bracketed channel constructor: ischannel, oschannel, schannel
 	chanDir   types.ChanDir
-	isDuplex  bool // duplex_schannel[R, W]
+	isDuplex  bool            // duplex_schannel[R, W]
+	strct     *ast.StructDecl // a struct: t is its record type, over params
+	isArray   bool            // varray[T], or with growable darray[T]
+	growable  bool
 }
 
 // ctorEnt is a constructor of a variant: Some, None, Cons, Empty, or a declared one.
@@ -209,11 +225,11 @@ func (c *ctorEnt) declPos() ast.Pos { return c.pos }
 // lookupValue finds the innermost entities named name, with the scope that holds them.
 func (s *scope) lookupValue(name string) ([]entity, *scope) {
 	for ; s != nil; s = s.parent {
-		if ents := s.values[name]; len(ents) > 0 {
+		if ents := s.own(name); len(ents) > 0 {
 			return ents, s
 		}
 		for _, m := range s.opened {
-			if ents := m.values[name]; len(ents) > 0 {
+			if ents := m.own(name); len(ents) > 0 {
 				return ents, s
 			}
 		}
@@ -221,14 +237,49 @@ func (s *scope) lookupValue(name string) ([]entity, *scope) {
 	return nil, nil
 }
 
+// own returns the value entities a scope declares or inherits.
+func (s *scope) own(name string) []entity {
+	ents := s.values[name]
+	for _, m := range s.inherits {
+		ents = append(ents[:len(ents):len(ents)], m.own(name)...)
+	}
+	return ents
+}
+
+// ownType returns a type a scope declares or inherits.
+func (s *scope) ownType(name string) *typeEnt {
+	if t := s.types[name]; t != nil {
+		return t
+	}
+	for _, m := range s.inherits {
+		if t := m.ownType(name); t != nil {
+			return t
+		}
+	}
+	return nil
+}
+
+// inheritsFrom reports whether s is m or takes names from it, directly or not.
+func (s *scope) inheritsFrom(m *scope) bool {
+	if s == m {
+		return true
+	}
+	for _, i := range s.inherits {
+		if i.inheritsFrom(m) {
+			return true
+		}
+	}
+	return false
+}
+
 // lookupType finds a named type.
 func (s *scope) lookupType(name string) *typeEnt {
 	for ; s != nil; s = s.parent {
-		if t := s.types[name]; t != nil {
+		if t := s.ownType(name); t != nil {
 			return t
 		}
 		for _, m := range s.opened {
-			if t := m.types[name]; t != nil {
+			if t := m.ownType(name); t != nil {
 				return t
 			}
 		}
@@ -330,7 +381,7 @@ func (c *Checker) library(f *ast.File) {
 	c.sc = c.lib
 	for _, s := range f.Stmts {
 		switch s.(type) {
-		case *ast.FuncDecl, *ast.TypeDecl, *ast.Module, *ast.Open:
+		case *ast.FuncDecl, *ast.TypeDecl, *ast.StructDecl, *ast.VariantDecl, *ast.Module, *ast.Open:
 		default:
 			c.errorf(s.Position(), "the library may contain only definitions")
 		}
@@ -362,8 +413,16 @@ func (c *Checker) opens(sc *scope, stmts []ast.Stmt) {
 		c.sc = sc
 		m, _ := c.qualified(o.P, append(append([]string{}, o.Path...), ""))
 		c.sc = saved
-		if m != nil {
+		switch {
+		case m == nil:
+		case !o.Inherit:
 			sc.opened = append(sc.opened, m)
+		case sc.kind != scopeModule:
+			c.errorf(o.P, "only a module can inherit another's names; to use them here, write open %s;", strings.Join(o.Path, "::"))
+		case m.inheritsFrom(sc):
+			c.errorf(o.P, "%s cannot inherit from itself", strings.Join(o.Path, "::"))
+		default:
+			sc.inherits = append(sc.inherits, m)
 		}
 	}
 }

@@ -52,7 +52,11 @@ func describeExpr(e ast.Expr) string {
 func (c *Checker) expr(e ast.Expr) ir.Expr {
 	switch e := e.(type) {
 	case *ast.IntLit:
-		return &ir.Const{P: e.P, T: types.IntType, Value: e.Value}
+		x := &ir.Const{P: e.P, T: types.IntType, Value: e.Value}
+		if e.Size {
+			c.sizeLits[x] = true
+		}
+		return x
 	case *ast.FloatLit:
 		return &ir.Const{P: e.P, T: types.DoubleType, Value: e.Value}
 	case *ast.StringLit:
@@ -117,6 +121,9 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		if types.IsInvalid(x.Type()) {
 			return invalid(e.P)
 		}
+		if _, ok := x.Type().(*types.Array); ok {
+			return c.index(e.P, x, intConst(e.P, int64(e.Index)))
+		}
 		t, ok := x.Type().(*types.Tuple)
 		if !ok || len(t.Elems) == 0 {
 			c.errorf(e.P, "cannot take .%d of %s: it is not a tuple", e.Index, x.Type())
@@ -136,6 +143,14 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.applyOperator(e.P, "substring", ".[ to ]", arg)
 	case *ast.Binary:
 		arg := c.pair(e.P, c.valueExpr(e.L), c.valueExpr(e.R))
+		if e.Op == "!=" {
+			// As in Felix's Eq class, a != b is not (a == b) when the program defines eq.
+			errs := len(c.errs)
+			if eq, ok := c.applyOperator(e.P, "eq", "==", arg).(*ir.CallFunc); ok {
+				return &ir.CallPrim{P: e.P, T: types.BoolType, Prim: "lnot", Args: []ir.Expr{eq}}
+			}
+			c.errs = c.errs[:errs]
+		}
 		return c.applyOperator(e.P, e.Func, e.Op, arg)
 	case *ast.Unary:
 		return c.applyOperator(e.P, e.Func, e.Op, c.valueExpr(e.X))
@@ -159,6 +174,21 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		return c.deref(e)
 	case *ast.AddrOf:
 		return c.addrOf(e)
+	case *ast.Coerce:
+		t := c.resolveType(e.Type)
+		x := c.expecting(t, e.X)
+		if !types.AssignableTo(x.Type(), t) {
+			c.errorf(e.P, "cannot coerce a value of type %s to %s", x.Type(), t)
+			return invalid(e.P)
+		}
+		return c.asType(e.P, x, t)
+	case *ast.LabelAddr:
+		l := c.ctx.labels[e.Name]
+		if l == nil {
+			c.errorf(e.P, "undefined label %s%s", e.Name, suggest(e.Name, sortedKeys(c.ctx.labels)))
+			return invalid(e.P)
+		}
+		return &ir.LabelAddr{P: e.P, Label: l}
 	}
 	c.errorf(e.Position(), "unsupported expression")
 	return invalid(e.Position())
@@ -228,7 +258,14 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 	if ce, ok := ents[0].(*ctorEnt); ok {
 		return c.ctorValue(n, ce)
 	}
-	fes := funcEnts(ents)
+	if _, ok := ents[0].(*structEnt); ok {
+		c.errorf(n.P, "%s is a struct: build one by applying it to its fields, as in %s (...)", displayName(n), displayName(n))
+		return invalid(n.P)
+	}
+	fes := c.overloadOf(n, funcEnts(ents))
+	if fes == nil {
+		return invalid(n.P)
+	}
 	if len(fes) > 1 {
 		var sigs []string
 		for _, fe := range fes {
@@ -238,6 +275,36 @@ func (c *Checker) nameValue(n *ast.Name) ir.Expr {
 		return invalid(n.P)
 	}
 	return c.funcValue(n, fes[0])
+}
+
+// expecting checks e, a value expected to have type t.
+func (c *Checker) expecting(t types.Type, e ast.Expr) ir.Expr {
+	saved := c.expect
+	c.expect = t
+	defer func() { c.expect = saved }()
+	return c.valueExpr(e)
+}
+
+// overloadOf keeps, for a name written `f of (T)`, the overloads whose domain is T; it
+// reports an error and returns nil when there is none.
+func (c *Checker) overloadOf(n *ast.Name, fes []*funcEnt) []*funcEnt {
+	if n.Of == nil || len(fes) == 0 {
+		return fes
+	}
+	dom := c.resolveType(n.Of)
+	var out []*funcEnt
+	var sigs []string
+	for _, fe := range fes {
+		d := c.funcDom(fe)
+		if types.Identical(d, dom) {
+			out = append(out, fe)
+		}
+		sigs = append(sigs, d.String())
+	}
+	if len(out) == 0 && !types.ContainsInvalid(dom) {
+		c.errorf(n.P, "no %s is defined for %s (there is one for %s)", displayName(n), dom, strings.Join(sigs, "; "))
+	}
+	return out
 }
 
 // funcValue makes a function usable as a value: a closure, or for a library constant its
@@ -335,9 +402,9 @@ func (c *Checker) undefined(n *ast.Name, sc *scope) {
 
 // valuesAt returns the value entities a scope itself (with its opened modules) holds.
 func (s *scope) valuesAt(name string) []entity {
-	ents := s.values[name]
+	ents := s.own(name)
 	for _, m := range s.opened {
-		ents = append(ents[:len(ents):len(ents)], m.values[name]...)
+		ents = append(ents[:len(ents):len(ents)], m.own(name)...)
 	}
 	return ents
 }

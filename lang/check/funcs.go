@@ -52,13 +52,15 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 		case *ast.FuncDecl:
 			c.declareFunc(sc, s)
 		case *ast.TypeDecl:
-			if prev := sc.types[s.Name]; prev != nil && (prev.decl != nil || prev.vdecl != nil) {
-				c.errorf(s.P, "type %s is already defined at line %d", s.Name, typeDeclLine(prev))
+			if prev := sc.types[s.Name]; prev != nil && prev.declared() {
+				c.errorf(s.P, "type %s is already defined at line %d", s.Name, prev.declPos().Line)
 				continue
 			}
 			sc.types[s.Name] = &typeEnt{name: s.Name, decl: s, defined: sc}
 		case *ast.VariantDecl:
 			c.declareVariant(sc, s)
+		case *ast.StructDecl:
+			c.declareStruct(sc, s)
 		case *ast.MatchStmt:
 			for _, a := range s.Arms {
 				c.collect(sc, a.Body)
@@ -71,7 +73,7 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 			}
 			for _, st := range s.Body {
 				switch st.(type) {
-				case *ast.FuncDecl, *ast.TypeDecl, *ast.Module, *ast.Open:
+				case *ast.FuncDecl, *ast.TypeDecl, *ast.StructDecl, *ast.VariantDecl, *ast.Module, *ast.Open:
 				default:
 					c.errorf(st.Position(), "a module may contain only definitions")
 				}
@@ -93,18 +95,26 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 	}
 }
 
-func typeDeclLine(te *typeEnt) int {
-	if te.vdecl != nil {
-		return te.vdecl.P.Line
+// declared reports whether the program (or library) declares the type, rather than it
+// being built in.
+func (te *typeEnt) declared() bool { return te.decl != nil || te.vdecl != nil || te.strct != nil }
+
+// declPos is where a declared type is declared.
+func (te *typeEnt) declPos() ast.Pos {
+	switch {
+	case te.vdecl != nil:
+		return te.vdecl.P
+	case te.strct != nil:
+		return te.strct.P
 	}
-	return te.decl.P.Line
+	return te.decl.P
 }
 
 // declareVariant enters a variant type and its constructors; the constructors' payload
 // types are resolved when first needed, since they may mention types declared later.
 func (c *Checker) declareVariant(sc *scope, d *ast.VariantDecl) {
-	if prev := sc.types[d.Name]; prev != nil && (prev.decl != nil || prev.vdecl != nil) {
-		c.errorf(d.P, "type %s is already defined at line %d", d.Name, typeDeclLine(prev))
+	if prev := sc.types[d.Name]; prev != nil && prev.declared() {
+		c.errorf(d.P, "type %s is already defined at line %d", d.Name, prev.declPos().Line)
 		return
 	}
 	def := &types.VariantDef{Name: d.Name}
@@ -147,6 +157,21 @@ func (c *Checker) variantDef(te *typeEnt) *types.VariantDef {
 	return te.variant
 }
 
+// pendingType is a variable's written type, to resolve once its scope's opens are known.
+type pendingType struct {
+	sc *scope
+	b  *ast.Binder
+	ve *varEnt
+}
+
+// resolveVarTypes resolves the written types of the variables collected so far.
+func (c *Checker) resolveVarTypes() {
+	for _, p := range c.pendingTypes {
+		p.ve.v.Type = c.resolveTypeIn(p.sc, p.b.Type, nil)
+	}
+	c.pendingTypes = nil
+}
+
 // declareVar enters a variable; untyped means its type comes from its initialiser.
 func (c *Checker) declareVar(sc *scope, b *ast.Binder, untyped bool) *varEnt {
 	if prev := sc.values[b.Name]; len(prev) > 0 {
@@ -156,7 +181,8 @@ func (c *Checker) declareVar(sc *scope, b *ast.Binder, untyped bool) *varEnt {
 	v := &ir.Var{Name: b.Name, Pos: b.P, Owner: sc.fn, Mutable: b.Mutable}
 	ve := &varEnt{v: v}
 	if b.Type != nil {
-		v.Type = c.resolveTypeIn(sc, b.Type, nil)
+		// The written type is resolved once the scope's opens are known (resolveVarTypes).
+		c.pendingTypes = append(c.pendingTypes, pendingType{sc: sc, b: b, ve: ve})
 		ve.typed = true
 	} else if !untyped {
 		ve.typed = true
@@ -432,7 +458,7 @@ func (c *Checker) funcBody(fn *ir.Func, sc *scope, d *ast.FuncDecl, declared typ
 				c.errorf(p.P, "parameter %s is declared twice", p.Name)
 				continue
 			}
-			v := &ir.Var{Name: p.Name, Pos: p.P, Type: t, Owner: level}
+			v := &ir.Var{Name: p.Name, Pos: p.P, Type: t, Owner: level, Mutable: p.Mutable}
 			inner.values[p.Name] = []entity{&varEnt{v: v, declared: true, typed: true}}
 			level.Params = append(level.Params, v)
 			level.Vars = append(level.Vars, v)
@@ -484,11 +510,14 @@ func (c *Checker) body(fn *ir.Func, sc *scope, ret types.Type, stmts []ast.Stmt)
 }
 
 func (c *Checker) bodyWith(fn *ir.Func, sc *scope, ctx *fnCtx, stmts []ast.Stmt) {
-	savedSc, savedCtx := c.sc, c.ctx
+	savedSc, savedCtx, savedExpect := c.sc, c.ctx, c.expect
+	c.expect = nil
+	defer func() { c.expect = savedExpect }()
 	ctx.parent = savedCtx
 	c.sc, c.ctx = sc, ctx
 	c.collect(sc, stmts)
 	c.opens(sc, stmts)
+	c.resolveVarTypes()
 	ctx.labels = map[string]*ir.Label{}
 	c.collectLabels(stmts)
 	fn.Body = append(fn.Body, c.stmts(stmts)...)

@@ -23,6 +23,7 @@ func (c *Checker) ctorValue(n *ast.Name, ce *ctorEnt) ir.Expr {
 	if !ok {
 		return invalid(n.P)
 	}
+	c.expected(def, s)
 	args := make([]types.Type, len(def.Params))
 	for i, p := range def.Params {
 		b, bound := s[p.ID]
@@ -33,6 +34,21 @@ func (c *Checker) ctorValue(n *ast.Name, ce *ctorEnt) ir.Expr {
 		args[i] = b
 	}
 	return &ir.MakeVariant{P: n.P, T: &types.Variant{Def: def, Args: args}, Case: ce.index}
+}
+
+// expected binds the type arguments of a constructor of def that its payload leaves open to
+// those of the type the value is expected to have (e :>> T, or a declared variable's
+// type), when that is a variant of the same definition.
+func (c *Checker) expected(def *types.VariantDef, s subst) {
+	v, ok := c.expect.(*types.Variant)
+	if !ok || v.Def != def {
+		return
+	}
+	for i, p := range def.Params {
+		if _, bound := s[p.ID]; !bound {
+			s[p.ID] = v.Args[i]
+		}
+	}
 }
 
 func typeArgHint(def *types.VariantDef) string {
@@ -60,6 +76,9 @@ func (c *Checker) applyCtor(pos ast.Pos, n *ast.Name, ce *ctorEnt, arg ir.Expr) 
 	def := c.variantDef(ce.te)
 	cs := def.Cases[ce.index]
 	if cs.Payload == nil {
+		if types.IsUnit(arg.Type()) {
+			return c.ctorValue(n, ce) // #C
+		}
 		c.errorf(pos, "constructor %s takes no argument", cs.Name)
 		return invalid(pos)
 	}
@@ -78,6 +97,7 @@ func (c *Checker) applyCtor(pos ast.Pos, n *ast.Name, ce *ctorEnt, arg ir.Expr) 
 		}
 		return invalid(pos)
 	}
+	c.expected(def, s)
 	args := make([]types.Type, len(def.Params))
 	for i, p := range def.Params {
 		b, bound := s[p.ID]
@@ -293,7 +313,7 @@ func (c *Checker) pattern(p ast.Pattern, val func() ir.Expr, t types.Type, sc *s
 				return
 			}
 		}
-		if len(p.Name.Path) > 1 || len(p.Name.TypeArgs) > 0 || c.isCtor(name) {
+		if p.Const || len(p.Name.Path) > 1 || len(p.Name.TypeArgs) > 0 || c.isCtor(name) {
 			c.errorf(p.P, "%s", noSuchCtor(t, displayName(p.Name)))
 			c.bindInvalid(p, sc, at)
 			return
@@ -518,39 +538,7 @@ func (c *Checker) storeThrough(s *ast.Assign) []ir.Stmt {
 
 // yieldsIn reports whether statements (not counting nested functions) contain a yield.
 func yieldsIn(stmts []ast.Stmt) bool {
-	for _, s := range stmts {
-		switch s := s.(type) {
-		case *ast.Yield:
-			return true
-		case *ast.If:
-			if yieldsIn(s.Then) || yieldsIn(s.Else) {
-				return true
-			}
-		case *ast.While:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.ForRange:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.ForIn:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.CFor:
-			if yieldsIn(s.Body) {
-				return true
-			}
-		case *ast.MatchStmt:
-			for _, a := range s.Arms {
-				if yieldsIn(a.Body) {
-					return true
-				}
-			}
-		}
-	}
-	return false
+	return ast.AnyStmt(stmts, func(s ast.Stmt) bool { _, ok := s.(*ast.Yield); return ok })
 }
 
 func (c *Checker) yield(s *ast.Yield) ir.Stmt {
@@ -653,16 +641,26 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 		}
 		return i
 	}
-	wires := map[int]ir.Expr{} // group root -> wired channel
-	wirePin := map[int]int{}   // group root -> the pin the wire named
+	var out []ir.Stmt             // the statements the circuit becomes
+	named := map[string]*varEnt{} // device name -> its variable
+	wires := map[int]ir.Expr{}    // group root -> wired channel
+	wirePin := map[int]int{}      // group root -> the pin the wire named
 	lookup := func(r *ast.PinRef) int {
 		key := r.Device + "." + r.Pin
 		if i, ok := pins[key]; ok {
 			return i
 		}
-		ve := c.device(r)
+		ve := named[r.Device]
 		if ve == nil {
-			return -1
+			var init ir.Stmt
+			ve, init = c.device(r)
+			if ve == nil {
+				return -1
+			}
+			named[r.Device] = ve
+			if init != nil {
+				out = append(out, init)
+			}
 		}
 		recs, ok := connectors[ve]
 		if !ok {
@@ -742,7 +740,6 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 		}
 	}
 	// One channel per group, of the group's value type.
-	var out []ir.Stmt
 	chans := map[int]*ir.Var{}
 	elem := map[int]*pin{}
 	for i, p := range all {
@@ -804,22 +801,37 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 	return out
 }
 
-// device finds the device a pin reference names.
-func (c *Checker) device(r *ast.PinRef) *varEnt {
+// device finds the device a pin reference names: a device (any variable), or, as in Felix,
+// a chip with no arguments but its connectors, which is its own device. For a chip it
+// returns a hidden variable holding it, with the statement that declares it.
+func (c *Checker) device(r *ast.PinRef) (*varEnt, ir.Stmt) {
 	n := &ast.Name{P: r.P, Path: []string{r.Device}}
 	ents, found := c.lookupName(n)
 	if !found {
-		return nil
+		return nil, nil
+	}
+	if fes := funcEnts(ents); len(fes) == 1 {
+		chip := c.funcValue(n, fes[0])
+		if types.IsInvalid(chip.Type()) {
+			return nil, nil
+		}
+		if deviceConnectors(chip.Type()) == nil {
+			c.errorf(r.P, "%s is not a device: it takes arguments before its connectors; name an instance with device d = %s ...;", r.Device, r.Device)
+			return nil, nil
+		}
+		v := c.newTemp(r.P, chip.Type())
+		v.Name = r.Device
+		return &varEnt{v: v, declared: true, typed: true}, &ir.Decl{P: r.P, Var: v, Init: chip}
 	}
 	ve, ok := ents[0].(*varEnt)
 	if !ok {
 		c.errorf(r.P, "%s is not a device: name a chip instance with device %s = ...;", r.Device, r.Device)
-		return nil
+		return nil, nil
 	}
 	if c.varRef(r.P, ve).Type() == types.InvalidType {
-		return nil
+		return nil, nil
 	}
-	return ve
+	return ve, nil
 }
 
 // deviceConnectors returns the connector records of a device's type R1 -> ... -> 1 -> 0, or

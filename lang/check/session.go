@@ -45,9 +45,38 @@ func CheckSession(lib *ast.File, inputs []*ast.File, cfg Config) (*Session, diag
 	c.errs.Sort()
 	s := &Session{Starts: starts, last: sc}
 	if !c.errs.HasErrors() {
-		s.Program = &ir.Program{Main: main, Funcs: c.funcs}
+		s.Program = &ir.Program{Main: main, Funcs: c.funcs, Str: c.userStrs(sc)}
 	}
 	return s, c.errs
+}
+
+// userStrs finds the str functions defined for structs and declared variants in sc and the
+// scopes around it (an inner definition hides an outer one for the same type).
+func (c *Checker) userStrs(sc *scope) map[string]*ir.Func {
+	out := map[string]*ir.Func{}
+	for ; sc != nil; sc = sc.parent {
+		for _, fe := range funcEnts(sc.valuesAt("str")) {
+			if fe.isPrim() || len(fe.tparams) > 0 || len(fe.decl.Params) != 1 || fe.typ == nil {
+				continue
+			}
+			switch t := fe.typ.Dom.(type) {
+			case *types.Record:
+				if t.Name == "" {
+					continue
+				}
+			case *types.Variant:
+				if t.Def.Kind != types.UserVariant {
+					continue
+				}
+			default:
+				continue
+			}
+			if _, ok := out[fe.typ.Dom.String()]; !ok {
+				out[fe.typ.Dom.String()] = fe.fn
+			}
+		}
+	}
+	return out
 }
 
 // completions lists the names visible in a scope, its modules' and the types included.

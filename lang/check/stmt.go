@@ -73,6 +73,8 @@ func (c *Checker) stmt(s ast.Stmt) []ir.Stmt {
 		return append(init, loop)
 	case *ast.Label:
 		return []ir.Stmt{c.ctx.labels[s.Name]}
+	case *ast.GotoLabel:
+		return []ir.Stmt{&ir.GotoLabel{P: s.P, Target: c.typedExpr(s.Target, types.LabelType, "the target of goto *")}}
 	case *ast.Goto:
 		g := &ir.Goto{P: s.P}
 		c.ctx.gotos = append(c.ctx.gotos, &pendingGoto{g: g, name: s.Name})
@@ -99,11 +101,35 @@ func (c *Checker) stmt(s ast.Stmt) []ir.Stmt {
 		return []ir.Stmt{c.yield(s)}
 	case *ast.Circuit:
 		return c.circuit(s)
-	case *ast.VariantDecl:
+	case *ast.VariantDecl, *ast.StructDecl:
 		return nil // entered by collect
+	case *ast.ExportDecl:
+		c.export(s)
+		return nil
 	}
 	c.errorf(s.Position(), "unsupported statement")
 	return nil
+}
+
+// export checks `export proc f of (T) as "c";`: f must be a procedure (or function) with
+// domain T. Exporting gives it a C name and changes nothing else.
+func (c *Checker) export(e *ast.ExportDecl) {
+	n := *e.Name
+	n.Of = e.Of
+	ents, found := c.lookupName(&n)
+	if !found {
+		return
+	}
+	fes := c.overloadOf(&n, funcEnts(ents))
+	if len(fes) == 0 {
+		if len(funcEnts(ents)) == 0 {
+			c.errorf(n.P, "%s is not a procedure or function, so it cannot be exported", displayName(&n))
+		}
+		return
+	}
+	if isProc := fes[0].decl.Kind == ast.Proc; isProc != (e.Kind == ast.Proc) {
+		c.errorf(n.P, "export %s: %s is not a %s", displayName(&n), displayName(&n), map[bool]string{true: "proc", false: "fun"}[e.Kind == ast.Proc])
+	}
 }
 
 func intConst(pos ast.Pos, v int64) ir.Expr {
@@ -124,13 +150,17 @@ func (c *Checker) binder(b *ast.Binder) *varEnt {
 }
 
 func (c *Checker) varDecl(d *ast.VarDecl) []ir.Stmt {
-	var init ir.Expr
-	if d.Init != nil {
-		init = c.valueExpr(d.Init)
-	}
 	ves := make([]*varEnt, len(d.Binders))
 	for i, b := range d.Binders {
 		ves[i] = c.binder(b)
+	}
+	var init ir.Expr
+	if d.Init != nil {
+		var want types.Type
+		if len(ves) == 1 && ves[0] != nil && d.Binders[0].Type != nil {
+			want = ves[0].v.Type
+		}
+		init = c.expecting(want, d.Init)
 	}
 	defer func() {
 		for _, ve := range ves {
@@ -258,6 +288,9 @@ func (c *Checker) assign(s *ast.Assign) []ir.Stmt {
 		return c.storeThrough(s)
 	}
 	val := c.valueExpr(s.Value)
+	if _, isField := s.Target.(*ast.Dot); isField {
+		return c.assignField(s, val)
+	}
 	ve := c.assignable(s.Target)
 	if ve == nil {
 		return nil
@@ -265,7 +298,68 @@ func (c *Checker) assign(s *ast.Assign) []ir.Stmt {
 	if s.Op != "=" {
 		f := updateFuncs[s.Op]
 		cur := &ir.Local{P: s.P, Var: ve.v}
+		if _, ok := ve.v.Type.(*types.Array); ok && s.Op == "+=" {
+			// As in Felix, v += x pushes x onto the array.
+			return []ir.Stmt{&ir.ExprStmt{P: s.P, X: c.applyOperator(s.P, "push_back", s.Op, c.pair(s.P, cur, val))}}
+		}
 		val = c.applyOperator(s.P, f[0], f[1], c.pair(s.P, cur, val))
+	}
+	return []ir.Stmt{c.store(s.P, ve, val)}
+}
+
+// assignField checks an assignment to a field of a struct or record variable, `p.x = e;`
+// (also `p.a.b = e;`): the variable gets a copy of its value with that field replaced, so
+// that other copies of the value do not change.
+func (c *Checker) assignField(s *ast.Assign, val ir.Expr) []ir.Stmt {
+	var path []*ast.Name // the fields, outermost first
+	target := s.Target
+	for {
+		d, ok := target.(*ast.Dot)
+		if !ok {
+			break
+		}
+		path = append([]*ast.Name{d.Name}, path...)
+		target = d.X
+	}
+	ve := c.assignable(target)
+	if ve == nil {
+		return nil
+	}
+	// values[i] is the record holding field path[i].
+	values := []ir.Expr{&ir.Local{P: s.P, Var: ve.v}}
+	var indices []int
+	for _, f := range path {
+		cur := values[len(values)-1]
+		rt, ok := cur.Type().(*types.Record)
+		i := -1
+		if ok && len(f.Path) == 1 {
+			i = rt.FieldIndex(f.Path[0])
+		}
+		if i < 0 {
+			c.errorf(f.P, "cannot assign to .%s: %s has no field %s", displayName(f), cur.Type(), displayName(f))
+			return nil
+		}
+		indices = append(indices, i)
+		values = append(values, &ir.Proj{P: f.P, T: rt.Fields[i].Type, X: cur, Index: i})
+	}
+	if s.Op != "=" {
+		f := updateFuncs[s.Op]
+		val = c.applyOperator(s.P, f[0], f[1], c.pair(s.P, values[len(values)-1], val))
+	}
+	if want := values[len(values)-1].Type(); !types.AssignableTo(val.Type(), want) {
+		c.errorf(s.P, "cannot assign a value of type %s to field %s of type %s", val.Type(), displayName(path[len(path)-1]), want)
+		return nil
+	}
+	// Rebuild the records from the innermost out.
+	for k := len(path) - 1; k >= 0; k-- {
+		rt := values[k].Type().(*types.Record)
+		r := &ir.Record{P: s.P, T: rt, Fields: make([]ir.Expr, len(rt.Fields))}
+		for i, f := range rt.Fields {
+			r.Fields[i] = &ir.Proj{P: s.P, T: f.Type, X: values[k], Index: i}
+			r.Order = append(r.Order, i)
+		}
+		r.Fields[indices[k]] = val
+		val = r
 	}
 	return []ir.Stmt{c.store(s.P, ve, val)}
 }
@@ -418,6 +512,8 @@ func (c *Checker) forIn(s *ast.ForIn) []ir.Stmt {
 	)
 	if types.IsBasic(iter.Type(), types.String) {
 		elem, init, loop, start = c.forInString(s, iter)
+	} else if _, ok := iter.Type().(*types.Array); ok {
+		elem, init, loop, start = c.forInArray(s, iter)
 	} else {
 		elem, init, loop, start = c.forInOther(s, iter)
 	}
@@ -443,24 +539,29 @@ func (c *Checker) forIn(s *ast.ForIn) []ir.Stmt {
 
 // forInString iterates over the chars of a string by index.
 func (c *Checker) forInString(s *ast.ForIn, iter ir.Expr) (types.Type, []ir.Stmt, *ir.Loop, func(*ir.Var) []ir.Stmt) {
+	return c.forInIndexed(s, iter, types.CharType, primLen, primSubscript)
+}
+
+// forInIndexed iterates by index over a value whose length the primitive lenPrim gives
+// and whose elements, of type elem, getPrim gives.
+func (c *Checker) forInIndexed(s *ast.ForIn, iter ir.Expr, elem types.Type, lenPrim, getPrim string) (types.Type, []ir.Stmt, *ir.Loop, func(*ir.Var) []ir.Stmt) {
 	pos := s.P
-	str := c.newTemp(pos, types.StringType)
+	seq := c.newTemp(pos, iter.Type())
 	idx := c.newTemp(pos, types.IntType)
-	n := c.newTemp(pos, types.IntType)
 	loc := func(v *ir.Var) ir.Expr { return &ir.Local{P: pos, Var: v} }
+	n := &ir.CallPrim{P: pos, T: types.IntType, Prim: lenPrim, Args: []ir.Expr{loc(seq)}}
 	loop := &ir.Loop{P: pos,
-		Cond: &ir.CallPrim{P: pos, T: types.BoolType, Prim: primLt, Args: []ir.Expr{loc(idx), loc(n)}},
+		Cond: &ir.CallPrim{P: pos, T: types.BoolType, Prim: primLt, Args: []ir.Expr{loc(idx), n}},
 		Step: []ir.Stmt{&ir.Assign{P: pos, Var: idx, Value: &ir.CallPrim{P: pos, T: types.IntType, Prim: primAdd, Args: []ir.Expr{loc(idx), intConst(pos, 1)}}}},
 	}
 	init := []ir.Stmt{
-		&ir.Decl{P: pos, Var: str, Init: iter},
+		&ir.Decl{P: pos, Var: seq, Init: iter},
 		&ir.Decl{P: pos, Var: idx, Init: intConst(pos, 0)},
-		&ir.Decl{P: pos, Var: n, Init: &ir.CallPrim{P: pos, T: types.IntType, Prim: primLen, Args: []ir.Expr{loc(str)}}},
 	}
 	start := func(x *ir.Var) []ir.Stmt {
-		return []ir.Stmt{&ir.Decl{P: pos, Var: x, Init: &ir.CallPrim{P: pos, T: types.CharType, Prim: primSubscript, Args: []ir.Expr{loc(str), loc(idx)}}}}
+		return []ir.Stmt{&ir.Decl{P: pos, Var: x, Init: &ir.CallPrim{P: pos, T: elem, Prim: getPrim, Args: []ir.Expr{loc(seq), loc(idx)}}}}
 	}
-	return types.CharType, init, loop, start
+	return elem, init, loop, start
 }
 
 // ret checks a return statement against the function's kind and return type.

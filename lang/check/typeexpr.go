@@ -87,7 +87,7 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 		if m == nil {
 			return types.InvalidType
 		}
-		te = m.types[name]
+		te = m.ownType(name)
 	}
 	if te == nil {
 		c.errorf(t.P, "undefined type %s%s", strings.Join(t.Path, "::"), suggest(name, sc.visibleTypes()))
@@ -99,7 +99,7 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 	}
 	want := 0
 	switch {
-	case te.isChan:
+	case te.isChan, te.isArray:
 		want = 1
 	case te.isDuplex:
 		want = 2
@@ -124,6 +124,8 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 		return &types.Chan{Dir: te.chanDir, Elem: args[0]}
 	case te.isDuplex:
 		return &types.Duplex{Read: args[0], Write: args[1]}
+	case te.isArray:
+		return &types.Array{Elem: args[0], Growable: te.growable}
 	case te.variant != nil:
 		c.variantDef(te)
 		return &types.Variant{Def: te.variant, Args: args}
@@ -133,6 +135,10 @@ func (c *Checker) namedType(sc *scope, t *ast.NamedType, tps map[string]*types.V
 
 // resolveTypedef resolves a `typedef` or opaque `type` declaration.
 func (c *Checker) resolveTypedef(te *typeEnt) {
+	if te.strct != nil {
+		c.resolveStruct(te)
+		return
+	}
 	d := te.decl
 	if d.Prim != "" {
 		te.t = &types.Opaque{Name: d.Name, Prim: d.Prim}
@@ -235,7 +241,7 @@ func (m *matcher) match(param, arg types.Type) bool {
 		return true
 	case *types.Record:
 		a, ok := arg.(*types.Record)
-		if !ok || len(a.Fields) != len(p.Fields) {
+		if !ok || a.Name != p.Name || len(a.Fields) != len(p.Fields) {
 			return false
 		}
 		for i := range p.Fields {
@@ -267,6 +273,9 @@ func (m *matcher) match(param, arg types.Type) bool {
 	case *types.Duplex:
 		a, ok := arg.(*types.Duplex)
 		return ok && m.matchExact(p.Read, a.Read) && m.matchExact(p.Write, a.Write)
+	case *types.Array:
+		a, ok := arg.(*types.Array)
+		return ok && a.Growable == p.Growable && m.matchExact(p.Elem, a.Elem)
 	}
 	return types.AssignableTo(arg, param)
 }
@@ -289,6 +298,8 @@ func inClass(class string, t types.Type) bool {
 		case "Ord":
 			return t.Kind == types.Int || t.Kind == types.Double || t.Kind == types.Char ||
 				t.Kind == types.String || t.Kind == types.Bool || t.Kind == types.Invalid
+		case "Str":
+			return t.Kind != types.Void && t.Kind != types.Label
 		default:
 			return t.Kind != types.Void
 		}
@@ -322,6 +333,9 @@ func inClass(class string, t types.Type) bool {
 		// Lists and options print and compare when their elements do; declared variants
 		// have neither.
 		return t.Def.Kind != types.UserVariant && class != "Ord" && inClass(class, t.Args[0])
+	case *types.Array:
+		// Arrays print when their elements do; they cannot be compared.
+		return class == "Str" && inClass(class, t.Elem)
 	}
 	return false
 }

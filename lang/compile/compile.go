@@ -43,7 +43,7 @@ type Config struct {
 // compiled once; a generic function (with the functions nested in it) is compiled once per
 // list of type arguments it is used with, since the types decide which registers hold what.
 func Compile(p *ir.Program, cfg Config) (*code.Program, error) {
-	c := &compiler{cfg: cfg, out: &code.Program{}, instances: map[instKey]*instance{},
+	c := &compiler{cfg: cfg, out: &code.Program{}, instances: map[instKey]*instance{}, strs: p.Str,
 		builtins: map[string]int{}, reach: map[*ir.Func]int{}, ownsEnv: map[*ir.Func]bool{}}
 	if cfg.Session != nil {
 		c.startSession(p.Main)
@@ -105,10 +105,11 @@ type compiler struct {
 	// reach[f] is how many levels of lexical nesting above f the variables reached
 	// through f's closure environment go: 0 means f needs no environment.
 	reach   map[*ir.Func]int
-	ownsEnv map[*ir.Func]bool // the function has captured variables, so makes an environment
-	session *Session          // a copy of Config.Session, updated as the compilation goes
-	main    *ir.Func          // the mainline, in a session
-	base    int               // the number of the first function compiled here
+	ownsEnv map[*ir.Func]bool   // the function has captured variables, so makes an environment
+	session *Session            // a copy of Config.Session, updated as the compilation goes
+	main    *ir.Func            // the mainline, in a session
+	strs    map[string]*ir.Func // the str the program defines for a struct or variant, by type
+	base    int                 // the number of the first function compiled here
 }
 
 // instance is one compiled copy of a function: the function with its type parameters (and
@@ -362,6 +363,8 @@ func walkStmts(ss []ir.Stmt, visit func(ir.Expr)) {
 			walkExpr(s.Value, visit)
 		case *ir.Yield:
 			walkExpr(s.Value, visit)
+		case *ir.GotoLabel:
+			walkExpr(s.Target, visit)
 		}
 	}
 }

@@ -92,6 +92,9 @@ func (fc *fnCompiler) exprInto(e ir.Expr, dst reg) {
 		fc.emit(code.OpMatchFail, 0, 0, 0, 0)
 	case *ir.AddrOf:
 		fc.addrOf(e, dst)
+	case *ir.LabelAddr:
+		pc := fc.emit(code.OpLoadKS, dst.i, 0, 0, 0)
+		fc.labelVals[e.Label] = append(fc.labelVals[e.Label], pc)
 	case *ir.Deref:
 		fc.deref(e, dst)
 	}

@@ -65,6 +65,7 @@ type fnCompiler struct {
 	loops      map[*ir.Loop]*loopJumps
 	labels     map[*ir.Label]int     // label -> pc
 	gotos      map[*ir.Label][]int   // pending gotos to patch
+	labelVals  map[*ir.Label][]int   // pending loads of LABEL values to patch
 	pos        ast.Pos               // the source position of what is being compiled
 	kstr       map[string]int        // reference constants already in KR
 	kscalar    map[uint64]int        // scalar constants already in KS
@@ -80,12 +81,16 @@ type loopJumps struct {
 func (c *compiler) function(inst *instance) error {
 	f := inst.fn
 	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1,
-		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{},
+		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{}, labelVals: map[*ir.Label][]int{},
 		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.out.Gen = f.Yields
 	fc.prologue()
 	fc.stmts(f.Body)
+	// The return at the end belongs to the end of the body, or to its last statement.
+	if n := len(fc.out.Lines); f.End.Line == 0 && n > 0 {
+		fc.pos = ast.Pos{File: f.Pos.File, Line: int(fc.out.Lines[n-1].Line), Col: int(fc.out.Lines[n-1].Col)}
+	}
 	if (f.Kind == ir.KindFun || f.Kind == ir.KindGen) && !types.IsUnit(fc.typ(f.Type.Cod)) {
 		fc.at(f.End)
 		fc.emit(code.OpFallOff, 0, 0, 0, 0)
@@ -99,6 +104,15 @@ func (c *compiler) function(inst *instance) error {
 		}
 		for _, pc := range jumps {
 			fc.out.Code[pc].K = int32(target)
+		}
+	}
+	for l, loads := range fc.labelVals {
+		target, ok := fc.labels[l]
+		if !ok {
+			return &diag.Error{Pos: l.P, Msg: fmt.Sprintf("label %s was never placed", l.Name)}
+		}
+		for _, pc := range loads {
+			fc.out.Code[pc].K = int32(fc.kScalar(fc.labelValue(target)))
 		}
 	}
 	fc.out.NS, fc.out.NR = fc.maxS, fc.maxR
@@ -189,6 +203,12 @@ func argTypes(dom types.Type) []types.Type {
 		return t.Elems
 	}
 	return []types.Type{dom}
+}
+
+// labelValue is the LABEL value of position pc of the function: it names the function, so
+// that OpJumpLabel can refuse a label of another one.
+func (fc *fnCompiler) labelValue(pc int) uint64 {
+	return uint64(fc.out.Index+1)<<32 | uint64(uint32(pc))
 }
 
 // ---- registers -------------------------------------------------------------------------------
@@ -369,7 +389,7 @@ func describe(t types.Type) *code.Type {
 	switch t := t.(type) {
 	case *types.Basic:
 		d.Kind = map[types.BasicKind]code.Kind{types.Int: code.KInt, types.Double: code.KDouble,
-			types.Bool: code.KBool, types.Char: code.KChar, types.String: code.KString}[t.Kind]
+			types.Bool: code.KBool, types.Char: code.KChar, types.Label: code.KInt, types.String: code.KString}[t.Kind]
 	case *types.Tuple:
 		d.Kind = code.KTuple
 		if len(t.Elems) == 0 {
@@ -400,6 +420,12 @@ func describe(t types.Type) *code.Type {
 		}
 	case *types.Ptr:
 		d.Kind = code.KPtr
+	case *types.Array:
+		d.Kind = code.KVarray
+		if t.Growable {
+			d.Kind = code.KDarray
+		}
+		d.Elems = []*code.Type{describe(t.Elem)}
 	default:
 		d.Kind = code.KOpaque
 	}

@@ -1,6 +1,8 @@
 package compile
 
 import (
+	"strings"
+
 	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/lang/types"
 	"github.com/felixlet/felixlet/vm/code"
@@ -33,6 +35,7 @@ func init() {
 		"chr":           unary(code.OpChr, code.OpNop),
 		"int_of_double": unary(code.OpDoubleToInt, code.OpDoubleToInt),
 		"double_of_int": unary(code.OpIntToDouble, code.OpIntToDouble),
+		"int_of_int":    func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.exprInto(e.Args[0], dst) },
 		"len":           func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.op2(code.OpStrLen, e, dst) },
 		"subscript":     func(fc *fnCompiler, e *ir.CallPrim, dst reg) { fc.op2(code.OpStrIndex, e, dst) },
 		"string_of_char": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
@@ -69,9 +72,10 @@ func init() {
 			v := fc.expr(e.Args[1])
 			fc.emit(byKind(fc.typ(e.Args[1].Type()), code.OpWriteS, code.OpWriteR, code.OpWrite), v.i, ch.i, 0, 0)
 		},
-		"spawn":    fibreOp(code.OpSpawn),
-		"schedule": fibreOp(code.OpSchedule),
-		"run":      fibreOp(code.OpRun),
+		"spawn":           fibreOp(code.OpSpawn),
+		"schedule":        fibreOp(code.OpSchedule),
+		"run":             fibreOp(code.OpRun),
+		"branch_and_link": (*fnCompiler).branchAndLink,
 		"svc_yield": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			fc.emit(code.OpLoadNil, dst.i, 0, 0, 0)
 		},
@@ -94,7 +98,26 @@ func (fc *fnCompiler) prim(e *ir.CallPrim, dst reg) {
 		em(fc, e, dst)
 		return
 	}
-	fc.builtinCall(e.Prim, nil, e.Args, e.T, dst)
+	var descs []types.Type
+	if strings.HasPrefix(e.Prim, arrayPrimPrefix) {
+		descs = []types.Type{fc.arrayOf(e)}
+	}
+	fc.builtinCall(e.Prim, descs, e.Args, e.T, dst)
+}
+
+// arrayPrimPrefix begins the name of every builtin of varray and darray. Such a builtin
+// gets the descriptor of the array type it works on, which says where the elements live.
+const arrayPrimPrefix = "array_"
+
+// arrayOf is the array type an array primitive works on: its first argument's, or for a
+// constructor its result's.
+func (fc *fnCompiler) arrayOf(e *ir.CallPrim) types.Type {
+	if len(e.Args) > 0 {
+		if t, ok := fc.typ(e.Args[0].Type()).(*types.Array); ok {
+			return t
+		}
+	}
+	return e.T
 }
 
 // builtinCall calls a Go builtin with optional type descriptors (first among the reference
@@ -260,6 +283,9 @@ func (fc *fnCompiler) str(x ir.Expr, dst reg, repr bool) {
 	case types.IsUnit(t):
 		fc.effect(x)
 		fc.emit(code.OpLoadKR, dst.i, 0, 0, fc.kString("()"))
+	case fc.c.strs[t.String()] != nil && !fc.c.needsEnv(fc.c.strs[t.String()]):
+		// The str the program defines for a struct or a variant.
+		fc.callFunc(&ir.CallFunc{P: x.Pos(), T: types.StringType, Func: fc.c.strs[t.String()], Args: []ir.Expr{x}}, dst)
 	default:
 		name := "str"
 		if repr {
@@ -286,6 +312,19 @@ func printer(nl, err int) emitter {
 		}
 		fc.emit(code.OpPrint, s.i, nl, err, 0)
 	}
+}
+
+// branchAndLink compiles branch-and-link (&target, &save): it stores in *save the LABEL
+// value of the point just after it, then jumps to the label *target holds. Two calls that
+// swap their roles pass control back and forth between two parts of one procedure.
+func (fc *fnCompiler) branchAndLink(e *ir.CallPrim, dst reg) {
+	target, save := fc.expr(e.Args[0]), fc.expr(e.Args[1])
+	to, back := fc.newReg(kS), fc.newReg(kS)
+	fc.emit(code.OpLoadPtrS, to.i, target.i, 0, 0)
+	load := fc.emit(code.OpLoadKS, back.i, 0, 0, 0)
+	fc.emit(code.OpStorePtrS, back.i, save.i, 0, 0)
+	fc.emit(code.OpJumpLabel, to.i, 0, 0, 0)
+	fc.out.Code[load].K = int32(fc.kScalar(fc.labelValue(fc.pc())))
 }
 
 // fibreOp emits a scheduling instruction on a closure.

@@ -51,6 +51,9 @@ func (fc *fnCompiler) stmt(s ir.Stmt) {
 		fc.loopJumps(s.Loop).continues = append(fc.loopJumps(s.Loop).continues, j)
 	case *ir.Label:
 		fc.labels[s] = fc.pc()
+	case *ir.GotoLabel:
+		r := fc.expr(s.Target)
+		fc.emit(code.OpJumpLabel, r.i, 0, 0, 0)
 	case *ir.Goto:
 		j := fc.emit(code.OpJump, 0, 0, 0, 0)
 		fc.gotos[s.Label] = append(fc.gotos[s.Label], j)

@@ -18,6 +18,9 @@ import (
 type Program struct {
 	Main  *Func   // the mainline: the top-level statements of the program
 	Funcs []*Func // every function with a body, Main first, enclosing functions before nested ones
+	// Str holds, by type, the str the program defines for a struct or a declared variant,
+	// which printing such a value uses, even in generic code.
+	Str map[string]*Func
 }
 
 // FuncKind says what kind of function a Func is.
@@ -256,6 +259,23 @@ type Goto struct {
 	P     ast.Pos
 	Label *Label
 }
+
+// GotoLabel jumps to the label the LABEL value Target holds, which must be one of this
+// function's.
+type GotoLabel struct {
+	P      ast.Pos
+	Target Expr
+}
+
+// LabelAddr is the LABEL value of a label of the function.
+type LabelAddr struct {
+	P     ast.Pos
+	Label *Label
+}
+
+func (s *GotoLabel) Pos() ast.Pos     { return s.P }
+func (e *LabelAddr) Pos() ast.Pos     { return e.P }
+func (e *LabelAddr) Type() types.Type { return types.LabelType }
 
 // Return leaves the function, with Value unless it is a procedure.
 type Return struct {

@@ -13,7 +13,7 @@ import (
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield`
+	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance|ctor`
 
 // lexRules tokenise felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
@@ -30,8 +30,11 @@ var lexRules = lexer.Rules{
 		// so that 0xFG is one malformed literal rather than 0xF applied to G.
 		{Name: "Int", Pattern: `[0-9][0-9A-Za-z_]*`},
 		{Name: "Keyword", Pattern: `\b(?:` + keywords + `)\b`},
-		{Name: "Ident", Pattern: `[A-Za-z_][A-Za-z0-9_']*`},
-		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
+		// branch-and-link is the one Felix name with hyphens that felixlet knows.
+		{Name: "Ident", Pattern: `branch-and-link|[A-Za-z_][A-Za-z0-9_']*`},
+		// `A is a constructor of a polymorphic variant.
+		{Name: "Tag", Pattern: "`[A-Za-z_][A-Za-z0-9_']*"},
+		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>>|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
 	},
 	"Comment": {
 		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
@@ -58,7 +61,11 @@ type cstFile struct {
 type cstStmt struct {
 	Pos      lexer.Position
 	Include  *string       `parser:"  \"include\" @(String | TripleString) \";\""`
-	Open     *cstQualName  `parser:"| \"open\" @@ \";\""`
+	Open     *cstOpen      `parser:"| @@"`
+	Export   *cstExport    `parser:"| @@"`
+	Macro    *cstMacro     `parser:"| @@"`
+	Struct   *cstStruct    `parser:"| @@"`
+	Instance *cstInstance  `parser:"| @@"`
 	Var      *cstVar       `parser:"| @@"`
 	Def      *cstDef       `parser:"| @@"`
 	Func     *cstFuncDef   `parser:"| @@"`
@@ -77,6 +84,7 @@ type cstStmt struct {
 	Labelled *cstLabelled  `parser:"| @@"`
 	Label    *string       `parser:"| @Ident \":>\""`
 	Goto     *string       `parser:"| \"goto\" @Ident \";\""`
+	GotoPtr  *cstExpr      `parser:"| \"goto\" \"*\" @@ \";\""` // goto *p: to the label p holds
 	Break    *cstJump      `parser:"| \"break\" @@"`
 	Continue *cstJump      `parser:"| \"continue\" @@"`
 	Return   *cstReturn    `parser:"| @@"`
@@ -86,6 +94,56 @@ type cstStmt struct {
 	PreIncr  *cstPreIncr   `parser:"| @@"`
 	Expr     *cstExprStmt  `parser:"| @@"`
 	Empty    bool          `parser:"| @\";\""`
+}
+
+// cstOpen is `open M;` or `open syntax chips;`, which opens a Felix grammar extension.
+type cstOpen struct {
+	Pos    lexer.Position
+	Kind   string       `parser:"@(\"open\" | \"inherit\")"` // inherit: a module takes M's names as its own
+	Syntax bool         `parser:"@\"syntax\"?"`
+	Name   *cstQualName `parser:"@@ \";\""`
+}
+
+// cstExport is Felix's `export`: a definition exported under its own name, or an existing
+// procedure or function given a C name (`export proc p of (int) as "cp";`).
+type cstExport struct {
+	Pos  lexer.Position
+	Def  *cstFuncDef `parser:"\"export\" ( @@"`
+	Kind string      `parser:"| @(\"fun\" | \"proc\" | \"gen\")"`
+	Name *cstNameRef `parser:"  @@"`
+	Of   *cstType    `parser:"  \"of\" \"(\" @@ \")\""`
+	As   string      `parser:"  \"as\" @(String | TripleString) \";\" )"`
+}
+
+// cstMacro is `macro val NAME = expr;`, a name standing for an expression, or
+// `macro val a, b;`, names standing for themselves.
+type cstMacro struct {
+	Pos   lexer.Position
+	Names []string `parser:"\"macro\" \"val\" @Ident (\",\" @Ident)*"`
+	Value *cstExpr `parser:"(\"=\" @@)? \";\""`
+}
+
+// cstStruct is `struct Name[T] { field: T; ... }`.
+type cstStruct struct {
+	Pos     lexer.Position
+	Name    string         `parser:"\"struct\" @Ident"`
+	TParams *cstTParams    `parser:"@@?"`
+	Fields  []*cstFieldDef `parser:"\"{\" @@* \"}\" \";\"?"`
+}
+
+type cstFieldDef struct {
+	Pos  lexer.Position
+	Name string   `parser:"@Ident \":\""`
+	Type *cstType `parser:"@@ \";\""`
+}
+
+// cstInstance is `instance Str[T] { fun str ... }`: its definitions overload the class's
+// functions (str, ==, ...) for T, which is what felixlet's library looks for.
+type cstInstance struct {
+	Pos     lexer.Position
+	TParams *cstTParams `parser:"\"instance\" @@?"`
+	Class   *cstNameRef `parser:"@@"`
+	Body    []*cstStmt  `parser:"\"{\" @@* \"}\" \";\"?"`
 }
 
 type cstQualName struct {
@@ -120,8 +178,9 @@ type cstDefTarget struct {
 
 type cstFuncDef struct {
 	Pos     lexer.Position
-	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\")"`
-	Name    string       `parser:"@Ident"`
+	Inline  []string     `parser:"@(\"inline\" | \"noinline\")*"`                                                                        // optimisation hints, which change nothing
+	Kind    string       `parser:"@(\"fun\" | \"proc\" | \"gen\" | \"const\" | \"ctor\")"`                                               // ctor T defines a fun T giving a T
+	Name    string       `parser:"@(Ident | \"==\" | \"!=\" | \"<=\" | \">=\" | \"<\" | \">\" | \"+\" | \"-\" | \"*\" | \"/\" | \"%\")"` // an operator names the function it stands for
 	TParams *cstTParams  `parser:"@@?"`
 	Prim    *cstPrimBind `parser:"( @@"`
 	Def     *cstFuncRest `parser:"| @@ )"`
@@ -137,10 +196,12 @@ type cstConstraint struct {
 	Args  []*cstType `parser:"\"[\" @@ (\",\" @@)* \"]\""`
 }
 
-// cstPrimBind is a library binding: `fun name : T = "prim";`.
+// cstPrimBind is a library binding, `fun name : T = "prim";`, or a definition by cases,
+// `fun name : D -> C = | pat => e | ...;`.
 type cstPrimBind struct {
-	Type *cstType `parser:"\":\" @@"`
-	Prim string   `parser:"\"=\" @(String | TripleString) \";\""`
+	Type *cstType      `parser:"\":\" @@ \"=\""`
+	Prim *string       `parser:"( @(String | TripleString) \";\""`
+	Arms []*cstExprArm `parser:"| @@+ \";\" )"`
 }
 
 // cstFuncRest is everything after a function's name: parameter lists, return type, body.
@@ -299,8 +360,18 @@ type cstExprStmt struct {
 // cstExpr is the `$` level: `f$ x` applies f to everything to its right.
 type cstExpr struct {
 	Pos    lexer.Position
-	Head   *cstTuple `parser:"@@"`
-	Dollar *cstExpr  `parser:"(\"$\" @@)?"`
+	Let    *cstLet   `parser:"  @@"`
+	Head   *cstTuple `parser:"| @@"`
+	Coerce *cstType  `parser:"  (\":>>\" @@)?"` // e :>> T, looser than the tuple comma
+	Dollar *cstExpr  `parser:"  (\"$\" @@)?"`
+}
+
+// cstLet is `let pat = e in body`; the body reaches as far as an expression can.
+type cstLet struct {
+	Pos  lexer.Position
+	Pat  *cstPattern `parser:"\"let\" @@"`
+	Init *cstExpr    `parser:"\"=\" @@"`
+	Body *cstExpr    `parser:"\"in\" @@"`
 }
 
 type cstTuple struct {
@@ -405,7 +476,9 @@ type cstSuffix struct {
 	Pos   lexer.Position
 	Index *cstIndex   `parser:"  \".\" \"[\" @@ \"]\""`
 	Proj  *string     `parser:"| \".\" @Int"`
+	Paren *cstExpr    `parser:"| \".\" \"(\" @@ \")\""` // x.(e): the reverse application e x
 	Name  *cstNameRef `parser:"| \".\" @@"`
+	Addr  *cstNameRef `parser:"| \"&\" \".\" @@"` // x&.f is f &x
 	Incr  string      `parser:"| @(\"++\" | \"--\")"`
 }
 
@@ -422,8 +495,12 @@ type cstHash struct {
 }
 
 type cstNameRef struct {
-	Pos      lexer.Position
-	Parts    []string   `parser:"@Ident (\"::\" @Ident)*"`
+	Pos   lexer.Position
+	First string `parser:"@(Ident | Tag)"`
+	// Args are the type arguments after the first part: the name's own, or, when more parts
+	// follow, a generic class's, as in Grammars[recog_t]::closure.
+	Args     []*cstType `parser:"(\"[\" @@ (\",\" @@)* \"]\")?"`
+	Rest     []string   `parser:"(\"::\" @Ident)*"`
 	TypeArgs []*cstType `parser:"(\"[\" @@ (\",\" @@)* \"]\")?"`
 }
 
@@ -443,13 +520,14 @@ type cstAtom struct {
 	Record *cstRecord    `parser:"| @@"`
 	Paren  *cstExpr      `parser:"| \"(\" @@ \")\""`
 	Name   *cstNameRef   `parser:"| @@"`
+	Of     *cstType      `parser:"  (\"of\" \"(\" @@ \")\")?"` // the overload whose domain this is
 }
 
 type cstCondExpr struct {
 	Cond  *cstExpr    `parser:"\"if\" @@"`
 	Then  *cstExpr    `parser:"\"then\" @@"`
 	Elifs []*cstElifE `parser:"@@*"`
-	Else  *cstExpr    `parser:"\"else\" @@ \"endif\""`
+	Else  *cstExpr    `parser:"\"else\" @@ \"endif\"?"` // Felix accepts the conditional without endif
 }
 
 type cstElifE struct {
@@ -505,10 +583,11 @@ type cstTypePrefix struct {
 
 type cstTypeAtom struct {
 	Pos    lexer.Position
-	Num    *string      `parser:"  @Int"`
-	Record *cstRecordTy `parser:"| @@"`
-	Paren  *cstType     `parser:"| \"(\" @@ \")\""`
-	Name   *cstNameRef  `parser:"| @@"`
+	Num    *string        `parser:"  @Int"`
+	Poly   []*cstPolyCase `parser:"| \"(\" \"|\"? @@ (\"|\" @@)* \")\""` // ( | `A of T | `B ): a polymorphic variant
+	Record *cstRecordTy   `parser:"| @@"`
+	Paren  *cstType       `parser:"| \"(\" @@ \")\""`
+	Name   *cstNameRef    `parser:"| @@"`
 }
 
 type cstRecordTy struct {
@@ -531,7 +610,14 @@ type cstVariant struct {
 
 type cstVariantCase struct {
 	Pos     lexer.Position
-	Name    string   `parser:"@Ident"`
+	Name    string   `parser:"@(Ident | Tag)"`
+	Payload *cstType `parser:"(\"of\" @@)?"`
+}
+
+// cstPolyCase is a constructor of a polymorphic variant type: `A of T.
+type cstPolyCase struct {
+	Pos     lexer.Position
+	Name    string   `parser:"@Tag"`
 	Payload *cstType `parser:"(\"of\" @@)?"`
 }
 
@@ -572,10 +658,11 @@ type cstPattern struct {
 }
 
 type cstPatApp struct {
-	Pos  lexer.Position
-	Ctor *cstNameRef `parser:"(  @@"`
-	Arg  *cstPatAtom `parser:"   @@? )"`
-	Atom *cstPatAtom `parser:"| @@"`
+	Pos   lexer.Position
+	Const *cstNameRef `parser:"  \"#\" @@"` // #Ctor: a constant constructor
+	Ctor  *cstNameRef `parser:"| (  @@"`
+	Arg   *cstPatAtom `parser:"     @@? )"`
+	Atom  *cstPatAtom `parser:"| @@"`
 }
 
 type cstPatAtom struct {

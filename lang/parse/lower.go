@@ -1,6 +1,7 @@
 package parse
 
 import (
+	"maps"
 	"math"
 	"regexp"
 	"strconv"
@@ -16,6 +17,10 @@ type lowerer struct {
 	// incrs holds the operands of `x++` suffixes lowered but not yet claimed by the
 	// statement `x++;`; any left over were used inside an expression.
 	incrs map[ast.Expr]incr
+	// macros holds the `macro val` names in scope with the expressions they stand for (nil
+	// for a name that stands for itself); expanding marks those being expanded.
+	macros    map[string]*cstExpr
+	expanding map[string]bool
 }
 
 // incr is a pending `x++` or `x--`.
@@ -29,6 +34,10 @@ func (l *lowerer) errorf(pos ast.Pos, format string, args ...any) {
 }
 
 func (l *lowerer) stmts(in []*cstStmt) []ast.Stmt {
+	// A macro is visible from its definition to the end of the statements it is in.
+	saved := l.macros
+	l.macros = maps.Clone(saved)
+	defer func() { l.macros = saved }()
 	var out []ast.Stmt
 	for _, s := range in {
 		out = append(out, l.stmt(s)...)
@@ -47,7 +56,31 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Include != nil:
 		return l.p.include(l.file, pos, l.stringLit(pos, *s.Include))
 	case s.Open != nil:
-		return one(&ast.Open{P: pos, Path: s.Open.Parts})
+		if s.Open.Syntax {
+			// Felix's grammar extensions: the chips syntax is built in.
+			if name := strings.Join(s.Open.Name.Parts, "::"); name != "chips" {
+				l.errorf(pos, "open syntax %s: felixlet has no syntax extension %s (only chips, which is always on)", name, name)
+			}
+			return nil
+		}
+		return one(&ast.Open{P: pos, Path: s.Open.Name.Parts, Inherit: s.Open.Kind == "inherit"})
+	case s.Export != nil:
+		return one(l.export(s.Export))
+	case s.Macro != nil:
+		if l.macros == nil {
+			l.macros = map[string]*cstExpr{}
+		}
+		for _, n := range s.Macro.Names {
+			l.macros[n] = s.Macro.Value
+		}
+		if s.Macro.Value != nil && len(s.Macro.Names) > 1 {
+			l.errorf(pos, "macro val with a value defines one name")
+		}
+		return nil
+	case s.Struct != nil:
+		return one(l.structDecl(s.Struct))
+	case s.Instance != nil:
+		return l.instance(s.Instance)
 	case s.Var != nil:
 		return one(l.varDecl(s.Var))
 	case s.Def != nil:
@@ -59,6 +92,9 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Func != nil:
 		return one(l.funcDef(s.Func))
 	case s.Typedef != nil:
+		if cases := polyCases(s.Typedef.Type); cases != nil {
+			return one(l.polyVariant(pos, s.Typedef, cases))
+		}
 		return one(&ast.TypeDecl{P: pos, Name: s.Typedef.Name, TypeParams: l.typeParams(pos, s.Typedef.TParams), Def: l.typ(s.Typedef.Type)})
 	case s.Variant != nil:
 		return one(l.variant(s.Variant))
@@ -98,6 +134,8 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		return one(&ast.Label{P: pos, Name: *s.Label})
 	case s.Goto != nil:
 		return one(&ast.Goto{P: pos, Name: *s.Goto})
+	case s.GotoPtr != nil:
+		return one(&ast.GotoLabel{P: pos, Target: l.expr(s.GotoPtr)})
 	case s.Break != nil:
 		return one(&ast.Break{P: pos, Label: l.jumpLabel(pos, "break", s.Break)})
 	case s.Continue != nil:
@@ -282,11 +320,36 @@ func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
 	return r
 }
 
+// instance lowers `instance[T] C[X] { definitions }` to its definitions, each generic over
+// the instance's type parameters.
+func (l *lowerer) instance(in *cstInstance) []ast.Stmt {
+	pos := toPos(in.Pos)
+	tps := l.typeParams(pos, in.TParams)
+	body := l.stmts(in.Body)
+	for _, s := range body {
+		d, ok := s.(*ast.FuncDecl)
+		if !ok {
+			l.errorf(s.Position(), "an instance may contain only function definitions")
+			continue
+		}
+		d.TypeParams = append(append([]*ast.TypeParam{}, tps...), d.TypeParams...)
+	}
+	return body
+}
+
 func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
-	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: f.Name}
+	name := f.Name
+	if op, ok := operatorFuncs[name]; ok {
+		name = op // fun == (a: T, b: T) defines eq
+	}
+	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: name}
 	d.TypeParams = l.typeParams(d.P, f.TParams)
+	if f.Prim != nil && f.Prim.Arms != nil {
+		l.byCases(d, f.Prim)
+		return d
+	}
 	if f.Prim != nil {
-		d.Prim = l.stringLit(d.P, f.Prim.Prim)
+		d.Prim = l.stringLit(d.P, *f.Prim.Prim)
 		d.PrimType = l.typ(f.Prim.Type)
 		return d
 	}
@@ -294,6 +357,56 @@ func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
 		l.errorf(d.P, "const must be bound to a primitive: const name : T = \"prim\";")
 	}
 	l.funcRest(d, f.Def)
+	if f.Kind == "ctor" && d.Ret == nil {
+		d.Ret = &ast.NamedType{P: d.P, Path: []string{f.Name}}
+	}
+	return d
+}
+
+// byCases lowers a definition by cases, `fun f : D -> C = | p1 => e1 | ...;`, to
+// `fun f (x: D) : C => match x with | p1 => e1 | ... endmatch;`.
+func (l *lowerer) byCases(d *ast.FuncDecl, b *cstPrimBind) {
+	ft, ok := l.typ(b.Type).(*ast.FuncType)
+	if !ok {
+		l.errorf(d.P, "a definition by cases needs a function type, as in fun %s : int -> int = | 0 => 1 | n => n;", d.Name)
+		return
+	}
+	if d.Kind != ast.Fun {
+		l.errorf(d.P, "only a fun can be defined by cases")
+	}
+	arg := &ast.Name{P: d.P, Path: []string{"$arg"}}
+	d.Params = [][]*ast.Param{{{P: d.P, Name: "$arg", Type: ft.Dom}}}
+	d.Ret = ft.Cod
+	m := &ast.Match{P: d.P, Scrut: arg}
+	for _, a := range b.Arms {
+		m.Arms = append(m.Arms, &ast.Arm{P: toPos(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Value: l.expr(a.Body)})
+	}
+	d.ExprBody, d.End = m, m.Arms[len(m.Arms)-1].Value.Position()
+}
+
+// export lowers `export proc f of (T) as "c";` and `export proc f () {...}`.
+func (l *lowerer) export(e *cstExport) ast.Stmt {
+	if e.Def != nil {
+		d := l.funcDef(e.Def)
+		if fd, ok := d.(*ast.FuncDecl); ok {
+			fd.Exported = true
+		}
+		return d
+	}
+	return &ast.ExportDecl{P: toPos(e.Pos), Kind: funcKind(e.Kind), Name: l.name(e.Name), Of: l.typ(e.Of), CName: l.stringLit(toPos(e.Pos), e.As)}
+}
+
+// structDecl lowers `struct name { f: T; ... }`.
+func (l *lowerer) structDecl(s *cstStruct) ast.Stmt {
+	pos := toPos(s.Pos)
+	d := &ast.StructDecl{P: pos, Name: s.Name, TypeParams: l.typeParams(pos, s.TParams)}
+	for _, f := range s.Fields {
+		d.Names = append(d.Names, f.Name)
+		d.Fields = append(d.Fields, l.typ(f.Type))
+	}
+	if len(d.Names) == 0 {
+		l.errorf(pos, "struct %s needs at least one field", s.Name)
+	}
 	return d
 }
 
@@ -341,10 +454,7 @@ func (l *lowerer) funcRest(d *ast.FuncDecl, r *cstFuncRest) {
 	for _, ps := range r.Params {
 		list := []*ast.Param{}
 		for _, p := range ps.Params {
-			if p.Kind == "var" {
-				l.errorf(toPos(p.Pos), "var parameters are not supported; declare a var in the body")
-			}
-			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type)})
+			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type), Mutable: p.Kind == "var"})
 		}
 		d.Params = append(d.Params, list)
 	}
@@ -371,7 +481,16 @@ func (l *lowerer) optExpr(e *cstExpr) ast.Expr {
 }
 
 func (l *lowerer) expr(e *cstExpr) ast.Expr {
+	if e.Let != nil {
+		// let p = e in body is a match of one arm.
+		pos := toPos(e.Let.Pos)
+		return &ast.Match{P: pos, Scrut: l.expr(e.Let.Init),
+			Arms: []*ast.Arm{{P: pos, Pat: l.pattern(e.Let.Pat), Value: l.expr(e.Let.Body)}}}
+	}
 	head := l.tuple(e.Head)
+	if e.Coerce != nil {
+		head = &ast.Coerce{P: head.Position(), X: head, Type: l.typ(e.Coerce)}
+	}
 	if e.Dollar == nil {
 		return head
 	}
@@ -468,6 +587,10 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 	pos := toPos(p.Pos)
 	switch {
 	case p.Neg != nil:
+		if text := intAtom(p.Neg); text != nil {
+			// -9223372036854775808 is in range though its magnitude is not.
+			return &ast.IntLit{P: pos, Value: l.intLit(pos, *text, true), Size: isSizeLit(*text)}
+		}
 		x := l.prefix(p.Neg)
 		switch lit := x.(type) {
 		case *ast.IntLit:
@@ -483,7 +606,14 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 	}
 	x := l.post(p.App.Fn)
 	for _, a := range p.App.Args {
-		x = &ast.Apply{P: x.Position(), Fn: x, Arg: l.post(a)}
+		arg := l.post(a)
+		if f, ok := x.(*ast.Name); ok && len(f.Path) == 1 && f.Path[0] == "label_address" {
+			if n, ok := arg.(*ast.Name); ok && len(n.Path) == 1 {
+				x = &ast.LabelAddr{P: f.P, Name: n.Path[0]}
+				continue
+			}
+		}
+		x = &ast.Apply{P: x.Position(), Fn: x, Arg: arg}
 	}
 	return x
 }
@@ -503,6 +633,10 @@ func (l *lowerer) post(p *cstPost) ast.Expr {
 				l.errorf(pos, "malformed tuple index %s", *s.Proj)
 			}
 			x = &ast.Proj{P: pos, X: x, Index: i}
+		case s.Paren != nil:
+			x = &ast.Apply{P: pos, Fn: l.expr(s.Paren), Arg: x}
+		case s.Addr != nil:
+			x = &ast.Apply{P: pos, Fn: l.name(s.Addr), Arg: &ast.AddrOf{P: pos, X: x}}
 		case s.Incr != "":
 			if l.incrs == nil {
 				l.incrs = map[ast.Expr]incr{}
@@ -527,7 +661,14 @@ func (l *lowerer) hash(h *cstHash) ast.Expr {
 }
 
 func (l *lowerer) name(n *cstNameRef) *ast.Name {
-	out := &ast.Name{P: toPos(n.Pos), Path: n.Parts}
+	out := &ast.Name{P: toPos(n.Pos), Path: append([]string{n.First}, n.Rest...)}
+	// A generic class's type arguments come first, as Felix's class parameters do.
+	for _, t := range n.Args {
+		out.TypeArgs = append(out.TypeArgs, l.typ(t))
+	}
+	if len(n.Rest) == 0 && len(n.TypeArgs) > 0 {
+		l.errorf(out.P, "syntax error: type arguments written twice")
+	}
 	for _, t := range n.TypeArgs {
 		out.TypeArgs = append(out.TypeArgs, l.typ(t))
 	}
@@ -544,7 +685,7 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		}
 		return &ast.FloatLit{P: pos, Value: v}
 	case a.Int != nil:
-		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int)}
+		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int, false), Size: isSizeLit(*a.Int)}
 	case a.String != nil:
 		return &ast.StringLit{P: pos, Value: l.stringLit(pos, *a.String)}
 	case a.True, a.False:
@@ -556,7 +697,11 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		l.funcRest(d, a.Lambda.Rest)
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Block != nil:
+		// A block is a procedure of no argument, or a function if it returns a value.
 		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts), End: toPos(a.Block.Close.Pos)}
+		if returnsValue(d.Body) {
+			d.Kind = ast.Fun
+		}
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Unit:
 		return &ast.UnitLit{P: pos}
@@ -582,7 +727,40 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 	case a.Paren != nil:
 		return l.expr(a.Paren)
 	}
-	return l.name(a.Name)
+	n := l.name(a.Name)
+	if a.Of != nil {
+		n.Of = l.typ(a.Of)
+	} else if x, ok := l.macro(n); ok {
+		return x
+	}
+	return n
+}
+
+// macro expands a use of a `macro val` name: a fresh copy of its expression each time.
+func (l *lowerer) macro(n *ast.Name) (ast.Expr, bool) {
+	if len(n.Path) != 1 || n.TypeArgs != nil {
+		return nil, false
+	}
+	name := n.Path[0]
+	def, ok := l.macros[name]
+	if !ok || def == nil {
+		return nil, false
+	}
+	if l.expanding[name] {
+		l.errorf(n.P, "macro %s refers to itself", name)
+		return n, true
+	}
+	if l.expanding == nil {
+		l.expanding = map[string]bool{}
+	}
+	l.expanding[name] = true
+	defer delete(l.expanding, name)
+	return l.expr(def), true
+}
+
+// returnsValue reports whether statements (not counting nested functions) return a value.
+func returnsValue(stmts []ast.Stmt) bool {
+	return ast.AnyStmt(stmts, func(s ast.Stmt) bool { r, ok := s.(*ast.Return); return ok && r.Value != nil })
 }
 
 func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
@@ -597,8 +775,10 @@ func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
 	return top
 }
 
-// intLit decodes an integer literal: base prefix, `_` separators, Felix type suffix.
-func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
+// intLit decodes an integer literal, negated when neg: base prefix, `_` separators, Felix
+// type suffix. A decimal literal must fit int; one written in hex, octal or binary may give
+// any 64 bits (0xFFFFFFFFFFFFFFFF is -1).
+func (l *lowerer) intLit(pos ast.Pos, text string, neg bool) int64 {
 	m := intParts.FindStringSubmatch(text)
 	if m == nil {
 		l.errorf(pos, "malformed integer literal %s", text)
@@ -619,11 +799,36 @@ func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
 		}
 	}
 	v, err := strconv.ParseUint(digits, base, 64)
-	if err != nil {
-		l.errorf(pos, "integer literal %s is out of range", text)
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	if err != nil || base == 10 && v > limit {
+		sign := ""
+		if neg {
+			sign = "-"
+		}
+		l.errorf(pos, "integer literal %s%s is out of range: an int is 64 bits, from -9223372036854775808 to 9223372036854775807", sign, text)
 		return 0
 	}
+	if neg {
+		return -int64(v)
+	}
 	return int64(v)
+}
+
+// intAtom returns the text of an operand that is a bare integer literal, or nil.
+func intAtom(p *cstPrefix) *string {
+	if p.App == nil || len(p.App.Args) > 0 || len(p.App.Fn.Suffixes) > 0 || p.App.Fn.Head.Atom == nil {
+		return nil
+	}
+	return p.App.Fn.Head.Atom.Int
+}
+
+// isSizeLit reports whether an integer literal has the suffix of Felix's size type (5uz).
+func isSizeLit(text string) bool {
+	m := intParts.FindStringSubmatch(text)
+	return m != nil && strings.EqualFold(m[2], "uz")
 }
 
 // intParts splits an integer literal into its digits (with any base prefix) and its Felix
@@ -749,6 +954,9 @@ func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
 		}
 		l.errorf(pos, "%s is not a type (only 0 and 1 are)", *a.Num)
 		return &ast.UnitType{P: pos}
+	case a.Poly != nil:
+		l.errorf(pos, "a polymorphic variant type must be named: typedef t = ( | `A | `B of int );")
+		return &ast.UnitType{P: pos}
 	case a.Record != nil:
 		r := &ast.RecordType{P: pos}
 		for _, f := range a.Record.Fields {
@@ -769,6 +977,26 @@ func (l *lowerer) variant(v *cstVariant) *ast.VariantDecl {
 	pos := toPos(v.Pos)
 	d := &ast.VariantDecl{P: pos, Name: v.Name, TypeParams: l.typeParams(pos, v.TParams)}
 	for _, c := range v.Cases {
+		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
+	}
+	return d
+}
+
+// polyCases returns the constructors of a type written as a polymorphic variant,
+// ( | `A of T | `B ), or nil.
+func polyCases(t *cstType) []*cstPolyCase {
+	if t.Cod != nil || len(t.Dom.Elems) != 1 || t.Dom.Elems[0].Atom == nil {
+		return nil
+	}
+	return t.Dom.Elems[0].Atom.Poly
+}
+
+// polyVariant lowers `typedef t = ( | `A of T | `B );` to a variant whose constructors are
+// `A and `B. felixlet's polymorphic variants are closed and named: each is the type its
+// typedef names.
+func (l *lowerer) polyVariant(pos ast.Pos, t *cstTypedef, cases []*cstPolyCase) *ast.VariantDecl {
+	d := &ast.VariantDecl{P: pos, Name: t.Name, TypeParams: l.typeParams(pos, t.TParams)}
+	for _, c := range cases {
 		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
 	}
 	return d
@@ -829,6 +1057,9 @@ func (l *lowerer) pattern(p *cstPattern) ast.Pattern {
 }
 
 func (l *lowerer) patApp(p *cstPatApp) ast.Pattern {
+	if p.Const != nil {
+		return &ast.PName{P: toPos(p.Pos), Name: l.name(p.Const), Const: true}
+	}
 	if p.Ctor != nil {
 		n := l.name(p.Ctor)
 		if p.Arg == nil {
@@ -851,11 +1082,7 @@ func (l *lowerer) patAtom(a *cstPatAtom) ast.Pattern {
 	lit := func(e ast.Expr) ast.Pattern { return &ast.PLit{P: pos, Value: e} }
 	switch {
 	case a.Int != nil:
-		v := l.intLit(pos, *a.Int)
-		if a.Neg {
-			v = -v
-		}
-		return lit(&ast.IntLit{P: pos, Value: v})
+		return lit(&ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int, a.Neg)})
 	case a.Float != nil:
 		v, _ := strconv.ParseFloat(strings.ReplaceAll(*a.Float, "_", ""), 64)
 		if a.Neg {

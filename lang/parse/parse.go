@@ -27,6 +27,10 @@ type Config struct {
 	// IsLibrary reports whether an include path names a library module built into
 	// felixlet; such includes do nothing. Paths starting with "std/" always do nothing.
 	IsLibrary func(path string) bool
+	// Library returns, for an include path of Felix's library that felixlet provides as
+	// felixlet source (std/strings/recognisers), the name to show and the source; ok false
+	// for any other path.
+	Library func(path string) (name string, src []byte, ok bool)
 }
 
 // File parses the source of one file, with every file it includes, into an ast.File. It
@@ -36,8 +40,20 @@ func File(name string, src []byte, cfg Config) (*ast.File, diag.List, diag.Sourc
 	p := &fileParser{cfg: cfg, sources: diag.Sources{}, seen: map[string]bool{}}
 	p.seen[filepath.Clean(name)] = true
 	stmts := p.parseFile(name, src)
+	stmts = append(stmts, flxMain(stmts)...)
 	p.errs.Sort()
 	return &ast.File{Name: name, Stmts: stmts}, p.errs, p.sources
+}
+
+// flxMain returns the call of an exported procedure flx_main, which Felix runs once the
+// top-level code has finished.
+func flxMain(stmts []ast.Stmt) []ast.Stmt {
+	for _, s := range stmts {
+		if d, ok := s.(*ast.FuncDecl); ok && d.Exported && d.Name == "flx_main" {
+			return []ast.Stmt{&ast.ExprStmt{P: d.P, X: &ast.Apply{P: d.P, Fn: &ast.Name{P: d.P, Path: []string{"flx_main"}}, Arg: &ast.UnitLit{P: d.P}}}}
+		}
+	}
+	return nil
 }
 
 type fileParser struct {
@@ -53,6 +69,9 @@ func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 		p.errs = append(p.errs, e)
 		return nil
 	}
+	if p.checkNesting(name, src) {
+		return nil
+	}
 	cst, err := parser().ParseBytes(name, src)
 	if err != nil {
 		p.errs = append(p.errs, syntaxError(name, src, err))
@@ -64,6 +83,15 @@ func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 
 // include returns the statements of an included file, or nil when it does nothing.
 func (p *fileParser) include(from string, pos ast.Pos, path string) []ast.Stmt {
+	if p.cfg.Library != nil {
+		if name, src, ok := p.cfg.Library(path); ok {
+			if p.seen[name] {
+				return nil
+			}
+			p.seen[name] = true
+			return p.parseFile(name, src)
+		}
+	}
 	if strings.HasPrefix(path, "std/") || (p.cfg.IsLibrary != nil && p.cfg.IsLibrary(path)) {
 		return nil
 	}

@@ -1,5 +1,5 @@
 // Package types represents felixlet's static types: scalars, strings, tuples, records,
-// functions, channel ends, opaque library types and generic type variables. Types are
+// functions, channel ends, arrays, opaque library types and generic type variables. Types are
 // structural and compared with Identical; String gives the form used in messages.
 //
 // It imports nothing of felixlet's.
@@ -24,6 +24,7 @@ const (
 	Double                   // IEEE binary64
 	Bool                     // true / false
 	Char                     // one byte, signed when converted with ord
+	Label                    // LABEL: a position in a procedure, for goto *p
 	String                   // immutable bytes
 	Void                     // 0: the codomain of a procedure; no values
 	Invalid                  // the type of an expression that had an error; matches anything
@@ -32,7 +33,7 @@ const (
 // Basic is a built-in type.
 type Basic struct{ Kind BasicKind }
 
-var basicNames = [...]string{Int: "int", Double: "double", Bool: "bool", Char: "char", String: "string", Void: "0", Invalid: "invalid"}
+var basicNames = [...]string{Int: "int", Double: "double", Bool: "bool", Char: "char", Label: "LABEL", String: "string", Void: "0", Invalid: "invalid"}
 
 func (b *Basic) String() string { return basicNames[b.Kind] }
 
@@ -42,6 +43,7 @@ var (
 	DoubleType = &Basic{Double}
 	BoolType   = &Basic{Bool}
 	CharType   = &Basic{Char}
+	LabelType  = &Basic{Label}
 	StringType = &Basic{String}
 	VoidType   = &Basic{Void}
 	// InvalidType stands for the type of an erroneous expression, so that one mistake
@@ -84,9 +86,25 @@ type Field struct {
 
 // Record is `(x:A, y:B)`. Fields are kept sorted by name, so field order in the source does
 // not matter, as in Felix.
-type Record struct{ Fields []Field }
+type Record struct {
+	Fields []Field
+	// Name, for a struct, is the struct's name: a struct is its own type, never identical
+	// to a record or another struct with the same fields. Args are its type arguments.
+	Name string
+	Args []Type
+}
 
 func (r *Record) String() string {
+	if r.Name != "" {
+		if len(r.Args) == 0 {
+			return r.Name
+		}
+		args := make([]string, len(r.Args))
+		for i, a := range r.Args {
+			args[i] = a.String()
+		}
+		return r.Name + "[" + strings.Join(args, ", ") + "]"
+	}
 	parts := make([]string, len(r.Fields))
 	for i, f := range r.Fields {
 		parts[i] = f.Name + ":" + f.Type.String()
@@ -221,6 +239,8 @@ func ContainsInvalid(t Type) bool {
 		return ContainsInvalid(t.Elem)
 	case *Duplex:
 		return ContainsInvalid(t.Read) || ContainsInvalid(t.Write)
+	case *Array:
+		return ContainsInvalid(t.Elem)
 	}
 	return false
 }
@@ -234,7 +254,7 @@ func IsBasic(t Type, k BasicKind) bool {
 // IsScalar reports whether values of t are held unboxed: int, double, bool, char.
 func IsScalar(t Type) bool {
 	b, ok := t.(*Basic)
-	return ok && b.Kind <= Char
+	return ok && b.Kind <= Label
 }
 
 // Identical reports whether a and b are the same type.
@@ -251,7 +271,7 @@ func Identical(a, b Type) bool {
 		return ok && identicalList(a.Elems, b.Elems)
 	case *Record:
 		b, ok := b.(*Record)
-		if !ok || len(a.Fields) != len(b.Fields) {
+		if !ok || a.Name != b.Name || len(a.Fields) != len(b.Fields) {
 			return false
 		}
 		for i := range a.Fields {
@@ -281,6 +301,9 @@ func Identical(a, b Type) bool {
 	case *Duplex:
 		b, ok := b.(*Duplex)
 		return ok && Identical(a.Read, b.Read) && Identical(a.Write, b.Write)
+	case *Array:
+		b, ok := b.(*Array)
+		return ok && a.Growable == b.Growable && Identical(a.Elem, b.Elem)
 	}
 	return false
 }
@@ -321,7 +344,7 @@ func AssignableTo(from, to Type) bool {
 		return true
 	case *Record:
 		t, ok := to.(*Record)
-		if !ok || len(f.Fields) != len(t.Fields) {
+		if !ok || f.Name != t.Name || len(f.Fields) != len(t.Fields) {
 			return false
 		}
 		for i := range f.Fields {
@@ -453,9 +476,24 @@ func (d *Duplex) String() string {
 	return "duplex_schannel[" + d.Read.String() + ", " + d.Write.String() + "]"
 }
 
+// Array is Felix's varray[T], a bounded array, or darray[T], a growable one. Its values are
+// references: copying one shares the elements.
+type Array struct {
+	Elem     Type
+	Growable bool // darray rather than varray
+}
+
+func (a *Array) String() string {
+	if a.Growable {
+		return "darray[" + a.Elem.String() + "]"
+	}
+	return "varray[" + a.Elem.String() + "]"
+}
+
 func (*Variant) isType() {}
 func (*Ptr) isType()     {}
 func (*Duplex) isType()  {}
+func (*Array) isType()   {}
 
 // The built-in variants.
 var (
@@ -521,7 +559,11 @@ func Map(t Type, f func(*Var) Type) Type {
 		for i, fd := range t.Fields {
 			fields[i] = Field{Name: fd.Name, Type: Map(fd.Type, f)}
 		}
-		return &Record{Fields: fields}
+		var args []Type
+		for _, a := range t.Args {
+			args = append(args, Map(a, f))
+		}
+		return &Record{Fields: fields, Name: t.Name, Args: args}
 	case *Func:
 		return &Func{Dom: Map(t.Dom, f), Cod: Map(t.Cod, f)}
 	case *Chan:
@@ -536,6 +578,8 @@ func Map(t Type, f func(*Var) Type) Type {
 		return &Ptr{Elem: Map(t.Elem, f)}
 	case *Duplex:
 		return &Duplex{Read: Map(t.Read, f), Write: Map(t.Write, f)}
+	case *Array:
+		return &Array{Elem: Map(t.Elem, f), Growable: t.Growable}
 	}
 	return t
 }

@@ -95,6 +95,7 @@ const (
 	OpJGeIK     // if sA >= imm32(B, C) { pc = K }
 	OpJEqIK     // if sA == imm32(B, C) { pc = K }
 	OpJNeIK     // if sA != imm32(B, C) { pc = K }
+	OpJumpLabel // pc = the label sA holds, a LABEL value: (function index + 1) << 32 | pc; a label of another function (or none) is an error
 
 	// conversions
 	OpIntToDouble // sA = double(sB)
@@ -300,6 +301,7 @@ var Ops = [numOps]Info{
 	OpJGeIK:     {"JGEIK", SReg, Imm32, None, Target, Scalar, "jump if int at least an immediate"},
 	OpJEqIK:     {"JEQIK", SReg, Imm32, None, Target, Scalar, "jump if int equal to an immediate"},
 	OpJNeIK:     {"JNEIK", SReg, Imm32, None, Target, Scalar, "jump if int not equal to an immediate"},
+	OpJumpLabel: {"JUMPLABEL", SReg, None, None, None, Ends, "jump to a LABEL value"},
 
 	OpIntToDouble: {"I2D", SReg, SReg, None, None, Scalar, "int to double"},
 	OpDoubleToInt: {"D2I", SReg, SReg, None, None, Scalar, "double to int, truncating"},
