@@ -116,12 +116,27 @@ func (fc *fnCompiler) ret(s *ir.Return) {
 		fc.emitReturn(code.OpReturn, 0)
 		return
 	}
-	r := fc.expr(s.Value)
+	fc.retValue(s.Value)
+}
+
+// retValue returns the value of e. A conditional returns from each branch: a call in a
+// branch is then in tail position, and neither branch jumps to a shared return.
+func (fc *fnCompiler) retValue(e ir.Expr) {
+	if c, ok := e.(*ir.Cond); ok {
+		elseJumps := fc.condJump(c.Cond, false)
+		fc.retValue(c.Then)
+		fc.patch(elseJumps...)
+		fc.retValue(c.Else)
+		return
+	}
+	mark := fc.mark()
+	r := fc.expr(e)
 	if r.k == kS {
 		fc.emitReturn(code.OpReturnS, r.i)
 	} else {
 		fc.emitReturn(code.OpReturnR, r.i)
 	}
+	fc.release(mark)
 }
 
 // assign stores the value of e in v.
