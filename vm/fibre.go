@@ -173,11 +173,19 @@ type fibreWith[S, R any] struct {
 	r R
 }
 
+// room returns the array *a, whose elements are Ts, as a slice (nil when it is empty).
+func room[T, A any](a *A) []T {
+	n := unsafe.Sizeof(*a) / unsafe.Sizeof(*new(T))
+	if n == 0 {
+		return nil
+	}
+	return unsafe.Slice((*T)(unsafe.Pointer(a)), n)
+}
+
 // withRoom makes a fibre whose registers are the room after it.
 func withRoom[S, R any]() *Fibre {
 	b := &fibreWith[S, R]{}
-	b.f.s = unsafe.Slice((*uint64)(unsafe.Pointer(&b.s)), unsafe.Sizeof(b.s)/8)
-	b.f.r = unsafe.Slice((*Value)(unsafe.Pointer(&b.r)), unsafe.Sizeof(b.r)/unsafe.Sizeof(Value(nil)))
+	b.f.s, b.f.r = room[uint64](&b.s), room[Value](&b.r)
 	return &b.f
 }
 

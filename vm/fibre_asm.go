@@ -10,7 +10,7 @@ import "github.com/felixlet/felixlet/vm/code"
 func runScalar(codep *code.Instr, pc int, s *uint64, ks *uint64, left int) (next, rest int)
 
 // kernelOps lists the opcodes the assembly kernels run, in the order of their handler
-// tables (handlers<> in fibre_amd64.s and fibre_arm64.s, after the exit handler).
+// tables (handlers<> in fibre_handlers.h, after the exit handler).
 var kernelOps = [...]code.Op{
 	code.OpNop, code.OpMoveS, code.OpLoadI, code.OpLoadKS,
 	code.OpAddI, code.OpAddIK, code.OpSubI, code.OpMulI, code.OpDivI, code.OpModI, code.OpNegI,

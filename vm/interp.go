@@ -21,6 +21,37 @@ var isScalar = func() (t [256]bool) {
 	return t
 }()
 
+// An outOfLine runs one instruction, just before pc in fn, for the running fibre f, as
+// step does (which see).
+type outOfLine func(m *Machine, f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error)
+
+// outOfLines says who runs each instruction that the loop hands on and the kernel does
+// not run (nil for those it does): the frequent ones have a function each, found without
+// a search; step runs the rest.
+var outOfLines = func() (t [256]outOfLine) {
+	for op, info := range code.Ops {
+		if info.Traits&code.Scalar == 0 {
+			t[op] = (*Machine).step
+		}
+	}
+	for _, own := range []struct {
+		ops []code.Op
+		run outOfLine
+	}{
+		{[]code.Op{code.OpRead, code.OpReadS, code.OpReadR}, (*Machine).read},
+		{[]code.Op{code.OpWrite, code.OpWriteS, code.OpWriteR}, (*Machine).write},
+		{[]code.Op{code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield}, (*Machine).schedule},
+		{[]code.Op{code.OpEnvGetS, code.OpEnvGetR}, (*Machine).envGet},
+		{[]code.Op{code.OpEnvSetS, code.OpEnvSetR}, (*Machine).envSet},
+		{[]code.Op{code.OpMoveR, code.OpLoadNil}, (*Machine).moveR},
+	} {
+		for _, op := range own.ops {
+			t[op] = own.run
+		}
+	}
+	return t
+}()
+
 // loop is the interpreter: it runs fibres, switching among them as the scheduling rules
 // say, until the mainline's scheduler has nothing active.
 //
@@ -52,12 +83,7 @@ reload:
 		case code.OpCall, code.OpCallClosure:
 			callee := m.callee(f, R, in)
 			if callee == nil {
-				g, err := m.resumeValue(R[in.K], f, fn, pc)
-				if err != nil {
-					return err
-				}
-				f = g
-				goto reload
+				goto generator
 			}
 			sbase, rbase := int(f.sbase), int(f.rbase)
 			nsb, nrb := sbase+int(in.B)+2, rbase+int(in.C)
@@ -84,14 +110,7 @@ reload:
 			// base, the header (our caller's) stays, and our other references are dropped.
 			callee := m.callee(f, R, in)
 			if callee == nil {
-				// A generator takes no frame here: it runs on its own stack and its value
-				// comes back to register A, which the return that follows returns.
-				g, err := m.resumeValue(R[in.K], f, fn, pc)
-				if err != nil {
-					return err
-				}
-				f = g
-				goto reload
+				goto generator
 			}
 			if err := m.tailCall(f, fn, pc, in, callee); err != nil {
 				return err
@@ -170,8 +189,8 @@ reload:
 				goto jump
 			}
 		default:
-			if !isScalar[in.Op] {
-				g, err := m.step(f, fn, pc, in)
+			if run := outOfLines[in.Op]; run != nil {
+				g, err := run(m, f, fn, pc, in)
 				switch {
 				case err != nil:
 					return err
@@ -197,6 +216,19 @@ reload:
 			}
 		}
 		continue
+
+	generator:
+		// A call of a function value that is no closure: a generator instance takes no
+		// frame here, it runs on its own stack, and its value comes back to register A
+		// (after a tail call, the return that follows returns it).
+		{
+			g, err := m.resumeValue(R[in.K], f, fn, pc)
+			if err != nil {
+				return err
+			}
+			f = g
+			goto reload
+		}
 
 	jump:
 		// A taken jump, to K or to the label JUMPLABEL checked. A backward one closes a
@@ -286,12 +318,8 @@ func (m *Machine) tailCall(f *Fibre, fn *code.Func, pc int, in *code.Instr, call
 func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
 	S, R := f.s[f.sbase:], f.r[f.rbase:]
 	switch in.Op {
-	case code.OpMoveR:
-		R[in.A] = R[in.B]
 	case code.OpLoadKR:
 		R[in.A] = fn.KR[in.K]
-	case code.OpLoadNil:
-		R[in.A] = nil
 
 	case code.OpEqStr:
 		S[in.A] = b2u(str(R[in.B]) == str(R[in.C]))
@@ -342,36 +370,8 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 			up, _ = R[in.B].(*Env)
 		}
 		R[in.A] = newEnv(up, l.NS, l.NR)
-	case code.OpEnvGetS:
-		e := R[in.B].(*Env)
-		for k := in.K; k > 0; k-- {
-			e = e.Up
-		}
-		S[in.A] = e.S[in.C]
-	case code.OpEnvGetR:
-		e := R[in.B].(*Env)
-		for k := in.K; k > 0; k-- {
-			e = e.Up
-		}
-		R[in.A] = e.R[in.C]
-	case code.OpEnvSetS:
-		e := R[in.B].(*Env)
-		for k := in.K; k > 0; k-- {
-			e = e.Up
-		}
-		e.S[in.C] = S[in.A]
-	case code.OpEnvSetR:
-		e := R[in.B].(*Env)
-		for k := in.K; k > 0; k-- {
-			e = e.Up
-		}
-		e.R[in.C] = R[in.A]
 	case code.OpEnvUp:
-		e := R[in.B].(*Env)
-		for k := in.K; k > 0; k-- {
-			e = e.Up
-		}
-		R[in.A] = e
+		R[in.A] = envAt(R, in)
 	case code.OpClosure:
 		c := Closure{Fn: m.funcs[in.K]}
 		if in.B != code.NoReg {
@@ -395,15 +395,6 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 
 	case code.OpMkChan:
 		R[in.A] = &Chan{}
-	case code.OpRead, code.OpReadS, code.OpReadR:
-		return m.read(f, fn, pc, in)
-	case code.OpWrite, code.OpWriteS, code.OpWriteR:
-		return m.write(f, fn, pc, in)
-	case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
-		if f.gen != nil {
-			return nil, m.fail(f, fn, pc, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
-		}
-		return m.schedule(f, fn, pc, in)
 	case code.OpHalt:
 		e := m.fail(f, fn, pc, "halt: %s", str(R[in.A]))
 		e.Halt = true
@@ -449,11 +440,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		e := R[in.B].(*Env)
-		for k := in.K; k > 0; k-- {
-			e = e.Up
-		}
-		R[in.A] = &Pointer{Env: e, Slot: int(in.C)}
+		R[in.A] = &Pointer{Env: envAt(R, in), Slot: int(in.C)}
 	case code.OpLoadPtrS:
 		p := R[in.B].(*Pointer)
 		S[in.A] = p.Env.S[p.Slot]
@@ -494,6 +481,9 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 
 // schedule runs a spawn, schedule, run or yield.
 func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
+	if f.gen != nil {
+		return nil, m.fail(f, fn, pc, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
+	}
 	R := f.r[f.rbase:]
 	switch in.Op {
 	case code.OpSpawn:

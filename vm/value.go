@@ -1,8 +1,6 @@
 package vm
 
 import (
-	"unsafe"
-
 	"github.com/felixlet/felixlet/runtime/schan"
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -63,12 +61,7 @@ type envRoom[S, R any] struct {
 // envWith makes an environment whose slots are the room after it.
 func envWith[S, R any]() *Env {
 	b := &envRoom[S, R]{}
-	if n := unsafe.Sizeof(b.s) / 8; n > 0 {
-		b.e.S = unsafe.Slice((*uint64)(unsafe.Pointer(&b.s)), n)
-	}
-	if n := unsafe.Sizeof(b.r) / unsafe.Sizeof(Value(nil)); n > 0 {
-		b.e.R = unsafe.Slice((*Value)(unsafe.Pointer(&b.r)), n)
-	}
+	b.e.S, b.e.R = room[uint64](&b.s), room[Value](&b.r)
 	return &b.e
 }
 

@@ -1,0 +1,49 @@
+package vm
+
+import "github.com/felixlet/felixlet/vm/code"
+
+// The variables that closures share live in environments (Env); these instructions, with
+// the moves of references, are the frequent ones among those the loop hands on, so each
+// has a function of its own in outOfLines.
+
+// envAt returns the environment in.K levels above the one in rB.
+func envAt(R []Value, in *code.Instr) *Env {
+	e := R[in.B].(*Env)
+	for k := in.K; k > 0; k-- {
+		e = e.Up
+	}
+	return e
+}
+
+// envGet runs ENVGETS and ENVGETR.
+func (m *Machine) envGet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
+	R := f.r[f.rbase:]
+	if in.Op == code.OpEnvGetS {
+		f.s[int(f.sbase)+int(in.A)] = envAt(R, in).S[in.C]
+	} else {
+		R[in.A] = envAt(R, in).R[in.C]
+	}
+	return f, nil
+}
+
+// envSet runs ENVSETS and ENVSETR.
+func (m *Machine) envSet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
+	R := f.r[f.rbase:]
+	if in.Op == code.OpEnvSetS {
+		envAt(R, in).S[in.C] = f.s[int(f.sbase)+int(in.A)]
+	} else {
+		envAt(R, in).R[in.C] = R[in.A]
+	}
+	return f, nil
+}
+
+// moveR runs MOVER and LOADNIL.
+func (m *Machine) moveR(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
+	R := f.r[f.rbase:]
+	if in.Op == code.OpMoveR {
+		R[in.A] = R[in.B]
+	} else {
+		R[in.A] = nil
+	}
+	return f, nil
+}
