@@ -11,6 +11,7 @@ import (
 	"runtime"
 	"runtime/pprof"
 	"strings"
+	"sync"
 	"sync/atomic"
 	"syscall"
 	"time"
@@ -395,6 +396,7 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 			}
 		}()
 	}
+	floor.Do(func() { floorBlock = make([]byte, heapFloorSize) })
 	err = m.Run()
 	if fl.stats {
 		defer printStats(stderr, m)
@@ -425,6 +427,21 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 // signalNames says which signal stopped a program (the status is 128 plus its number:
 // 130 for SIGINT, 143 for SIGTERM).
 var signalNames = map[syscall.Signal]string{syscall.SIGINT: "SIGINT (Ctrl-C)", syscall.SIGTERM: "SIGTERM"}
+
+// floorBlock is a floor under the heap, made once per process before the first program
+// runs, that keeps the collector from running every few megabytes. Go starts a collection
+// when the heap has grown by GOGC% (100) over what the last one found live; a program
+// whose fibres die young (spawned, a short read, gone) keeps little live, so without a
+// floor it would collect every 4 MiB and spend most of its time so. The block counts as
+// live but is never written, so it costs address space, not resident memory: Go takes
+// fresh pages from the kernel already zero and leaves them untouched.
+var (
+	floor      sync.Once
+	floorBlock []byte
+)
+
+// heapFloorSize is the floor: collections come at most every 2 x 32 MiB of allocation.
+const heapFloorSize = 32 << 20
 
 // printLiveStats writes the scheduler's counts on one line, while the program runs.
 func printLiveStats(w io.Writer, m *vm.Machine) {
