@@ -108,7 +108,8 @@ func (s *echoServer) liveFibres(t *testing.T) int {
 		if strings.Count(out, "\n") > before {
 			lines := strings.Split(strings.TrimSpace(out), "\n")
 			var spawned, ended, live int
-			if _, err := fmt.Sscanf(lines[len(lines)-1], "felixlet: %d fibres spawned, %d ended, %d live", &spawned, &ended, &live); err != nil {
+			var fibres string // "fibre" or "fibres"
+			if _, err := fmt.Sscanf(lines[len(lines)-1], "felixlet: %d %s spawned, %d ended, %d live", &spawned, &fibres, &ended, &live); err != nil {
 				t.Fatalf("unexpected stats line %q", lines[len(lines)-1])
 			}
 			return live
