@@ -30,8 +30,8 @@ func FuzzCompile(f *testing.F) {
 		}()
 		select {
 		case <-done:
-		case <-time.After(10 * time.Second):
-			t.Fatalf("no answer after 10s for %q", src)
+		case <-time.After(patience):
+			t.Fatalf("no answer after %v for %q", patience, src)
 		}
 	})
 }
