@@ -1651,4 +1651,5 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 	}}},
 	&ast.FuncDecl{P: ast.Pos{File: file, Line: 508, Col: 1}, Kind: 1, Name: "sock_close", Prim: "sock_close", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 508, Col: 19}, Path: []string{"socket"}}},
 	&ast.FuncDecl{P: ast.Pos{File: file, Line: 509, Col: 1}, Name: "sock_error", Prim: "sock_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 509, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 509, Col: 18}, Path: []string{"socket"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 509, Col: 28}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 512, Col: 1}, Name: "sock_error", Prim: "accept_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 512, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 512, Col: 18}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 512, Col: 30}, Path: []string{"string"}}}},
 }}
