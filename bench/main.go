@@ -8,8 +8,9 @@
 // The harness is meant to be fair on a noisy machine:
 //   - runs are interleaved: every round runs each system once on the workload (A B C A B
 //     C ...), so that a burst of load from elsewhere hits all of them alike;
-//   - each system's own start-up (the median of its empty program, measured the same way)
-//     is subtracted from its time before dividing by the operation count;
+//   - each system's own start-up is subtracted from its time before dividing by the
+//     operation count: every run of a workload comes right after a run of the system's
+//     empty program, and the figure is the median of the differences;
 //   - every figure is given from CPU time (user + system, from the kernel's accounting of
 //     the child) as well as from wall time, medians of the rounds;
 //   - the operation counts are those of PEERS.md for every system; the sieve's is the
@@ -123,15 +124,11 @@ func main() {
 				active = append(active, s)
 			}
 		}
-		res := interleave(*runs, active, w.name, w.want)
-		per := make([]perOp, len(active))
-		for i, s := range active {
-			per[i] = res[i].per(empty[s.name], w.ops)
-		}
+		per := interleavePaired(*runs, active, w.name, w.want, w.ops)
 		for i, s := range active {
 			if w.memory {
 				fmt.Printf("| %s | %s | %.0f B/%s | peak RSS %.1f MiB | %s | |\n", w.label, s.name, per[i].bytes, w.unit,
-					mib(res[i].rss), ratio(per[0].bytes, per[i].bytes, i))
+					mib(per[i].rss), ratio(per[0].bytes, per[i].bytes, i))
 				continue
 			}
 			fmt.Printf("| %s | %s | %s/%s | %s/%s | %s | %s |\n", w.label, s.name, nanos(per[i].cpu), w.unit,
@@ -169,38 +166,47 @@ type sample struct {
 type perOp struct {
 	wall, cpu float64 // nanoseconds
 	bytes     float64 // peak resident bytes
+	rss       int64   // the workload's own peak resident set
 }
 
-func (s sample) per(empty sample, ops float64) perOp {
-	return perOp{
-		wall:  float64(s.wall-empty.wall) / ops,
-		cpu:   float64(s.cpu-empty.cpu) / ops,
-		bytes: float64(s.rss-empty.rss) / ops,
+// interleavePaired runs workload w on each system in turn, rounds times over, each run
+// right after a run of the system's empty program, and returns each system's medians of
+// the differences, per operation.
+func interleavePaired(rounds int, systems []system, w, want string, ops float64) []perOp {
+	walls := make([][]time.Duration, len(systems))
+	cpus := make([][]time.Duration, len(systems))
+	bytes := make([][]int64, len(systems))
+	rsss := make([][]int64, len(systems))
+	for range rounds {
+		for i, s := range systems {
+			e := runOnce(s, "empty", "")
+			x := runOnce(s, w, want)
+			walls[i] = append(walls[i], x.wall-e.wall)
+			cpus[i] = append(cpus[i], x.cpu-e.cpu)
+			bytes[i] = append(bytes[i], x.rss-e.rss)
+			rsss[i] = append(rsss[i], x.rss)
+		}
 	}
+	out := make([]perOp, len(systems))
+	for i := range systems {
+		out[i] = perOp{wall: float64(medianOf(walls[i])) / ops, cpu: float64(medianOf(cpus[i])) / ops,
+			bytes: float64(medianOf(bytes[i])) / ops, rss: medianOf(rsss[i])}
+	}
+	return out
 }
 
 // interleave runs workload w on each system in turn, rounds times over, and returns each
-// system's medians. A system that does not print want fails the harness.
+// system's medians.
 func interleave(rounds int, systems []system, w, want string) []sample {
 	walls := make([][]time.Duration, len(systems))
 	cpus := make([][]time.Duration, len(systems))
 	rsss := make([][]int64, len(systems))
 	for range rounds {
 		for i, s := range systems {
-			cmd := s.cmd(w)
-			var stdout bytes.Buffer
-			cmd.Stdout = &stdout
-			cmd.Stderr = os.Stderr
-			start := time.Now()
-			check(cmd.Run())
-			walls[i] = append(walls[i], time.Since(start))
-			ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
-			cpus[i] = append(cpus[i], time.Duration(ru.Utime.Nano()+ru.Stime.Nano()))
-			rsss[i] = append(rsss[i], ru.Maxrss*1024)
-			if out := strings.TrimSpace(stdout.String()); want != "" && out != want {
-				fmt.Fprintf(os.Stderr, "bench: %s on %s printed %q, want %q\n", s.name, w, out, want)
-				os.Exit(1)
-			}
+			x := runOnce(s, w, want)
+			walls[i] = append(walls[i], x.wall)
+			cpus[i] = append(cpus[i], x.cpu)
+			rsss[i] = append(rsss[i], x.rss)
 		}
 	}
 	out := make([]sample, len(systems))
@@ -208,6 +214,24 @@ func interleave(rounds int, systems []system, w, want string) []sample {
 		out[i] = sample{wall: medianOf(walls[i]), cpu: medianOf(cpus[i]), rss: medianOf(rsss[i])}
 	}
 	return out
+}
+
+// runOnce runs workload w on a system once. A system that does not print want (unless
+// want is empty) fails the harness.
+func runOnce(s system, w, want string) sample {
+	cmd := s.cmd(w)
+	var stdout bytes.Buffer
+	cmd.Stdout = &stdout
+	cmd.Stderr = os.Stderr
+	start := time.Now()
+	check(cmd.Run())
+	wall := time.Since(start)
+	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
+	if out := strings.TrimSpace(stdout.String()); want != "" && out != want {
+		fmt.Fprintf(os.Stderr, "bench: %s on %s printed %q, want %q\n", s.name, w, out, want)
+		os.Exit(1)
+	}
+	return sample{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rss: ru.Maxrss * 1024}
 }
 
 func medianOf[T int64 | time.Duration](xs []T) T {
