@@ -3,16 +3,18 @@
 // Go with goroutines and channels (peers/goroutines), and Lua 5.4 and LuaJIT with
 // coroutines (peers/lua, run only if lua5.4 or luajit is installed).
 //
-//	go run ./bench [-runs 5] [-only fib,loop,echo]
+//	go run ./bench [-runs 7] [-only fib,loop,echo]
 //
 // The harness is meant to be fair on a noisy machine:
 //   - runs are interleaved: every round runs each system once on the workload (A B C A B
 //     C ...), so that a burst of load from elsewhere hits all of them alike;
 //   - each system's own start-up is subtracted from its time before dividing by the
 //     operation count: every run of a workload comes right after a run of the system's
-//     empty program, and the figure is the median of the differences;
+//     empty program;
 //   - every figure is given from CPU time (user + system, from the kernel's accounting of
-//     the child) as well as from wall time, medians of the rounds;
+//     the child) as well as from wall time: the least each took over the rounds (minus
+//     the least its empty program took), since on a shared machine other work only ever
+//     adds time, and more to a short run than to a long one;
 //   - the operation counts are those of PEERS.md for every system; the sieve's is the
 //     2,042,625 values passed up to the answer;
 //   - memory figures come from the peak resident set size, minus the empty program's.
@@ -64,7 +66,7 @@ type system struct {
 }
 
 func main() {
-	runs := flag.Int("runs", 5, "rounds of each workload; the median counts")
+	runs := flag.Int("runs", 7, "rounds of each workload; the least time counts")
 	only := flag.String("only", "", "comma-separated workloads to run (default all, and echo)")
 	flag.Parse()
 
@@ -103,7 +105,7 @@ func main() {
 		}, skips: func(w workload) bool { return !w.lua }})
 	}
 
-	fmt.Printf("felixlet benchmarks: %s/%s, %d CPUs, %d interleaved rounds, medians, %s\n\n",
+	fmt.Printf("felixlet benchmarks: %s/%s, %d CPUs, %d interleaved rounds, least times, %s\n\n",
 		runtime.GOOS, runtime.GOARCH, runtime.NumCPU(), *runs, time.Now().Format("2006-01-02"))
 	empty := map[string]sample{}
 	results := interleave(*runs, systems, "empty", "")
@@ -156,7 +158,7 @@ func startup(runs int, systems []system, empty map[string]sample, dir string) {
 	fmt.Printf("| felixlet version | %s | %s | %.1f MiB |\n\n", millis(res[0].cpu), millis(res[0].wall), mib(res[0].rss))
 }
 
-// sample is the median of several runs of one program.
+// sample is one run of a program, or the least of several.
 type sample struct {
 	wall, cpu time.Duration
 	rss       int64 // peak resident set, bytes
@@ -170,33 +172,34 @@ type perOp struct {
 }
 
 // interleavePaired runs workload w on each system in turn, rounds times over, each run
-// right after a run of the system's empty program, and returns each system's medians of
-// the differences, per operation.
+// right after a run of the system's empty program, and returns each system's least times
+// less its empty program's, per operation; memory is the median peak.
 func interleavePaired(rounds int, systems []system, w, want string, ops float64) []perOp {
-	walls := make([][]time.Duration, len(systems))
-	cpus := make([][]time.Duration, len(systems))
-	bytes := make([][]int64, len(systems))
-	rsss := make([][]int64, len(systems))
+	type runs struct{ walls, cpus, ewalls, ecpus, rsss, erss []int64 }
+	all := make([]runs, len(systems))
 	for range rounds {
 		for i, s := range systems {
 			e := runOnce(s, "empty", "")
 			x := runOnce(s, w, want)
-			walls[i] = append(walls[i], x.wall-e.wall)
-			cpus[i] = append(cpus[i], x.cpu-e.cpu)
-			bytes[i] = append(bytes[i], x.rss-e.rss)
-			rsss[i] = append(rsss[i], x.rss)
+			r := &all[i]
+			r.walls, r.cpus, r.rsss = append(r.walls, int64(x.wall)), append(r.cpus, int64(x.cpu)), append(r.rsss, x.rss)
+			r.ewalls, r.ecpus, r.erss = append(r.ewalls, int64(e.wall)), append(r.ecpus, int64(e.cpu)), append(r.erss, e.rss)
 		}
 	}
 	out := make([]perOp, len(systems))
-	for i := range systems {
-		out[i] = perOp{wall: float64(medianOf(walls[i])) / ops, cpu: float64(medianOf(cpus[i])) / ops,
-			bytes: float64(medianOf(bytes[i])) / ops, rss: medianOf(rsss[i])}
+	for i, r := range all {
+		out[i] = perOp{
+			wall:  float64(slices.Min(r.walls)-slices.Min(r.ewalls)) / ops,
+			cpu:   float64(slices.Min(r.cpus)-slices.Min(r.ecpus)) / ops,
+			bytes: float64(medianOf(r.rsss)-medianOf(r.erss)) / ops,
+			rss:   medianOf(r.rsss),
+		}
 	}
 	return out
 }
 
 // interleave runs workload w on each system in turn, rounds times over, and returns each
-// system's medians.
+// system's least times and median peak memory.
 func interleave(rounds int, systems []system, w, want string) []sample {
 	walls := make([][]time.Duration, len(systems))
 	cpus := make([][]time.Duration, len(systems))
@@ -211,7 +214,7 @@ func interleave(rounds int, systems []system, w, want string) []sample {
 	}
 	out := make([]sample, len(systems))
 	for i := range systems {
-		out[i] = sample{wall: medianOf(walls[i]), cpu: medianOf(cpus[i]), rss: medianOf(rsss[i])}
+		out[i] = sample{wall: slices.Min(walls[i]), cpu: slices.Min(cpus[i]), rss: medianOf(rsss[i])}
 	}
 	return out
 }
