@@ -10,7 +10,8 @@
 //     C ...), so that a burst of load from elsewhere hits all of them alike;
 //   - each system's own start-up is subtracted from its time before dividing by the
 //     operation count: every run of a workload comes right after a run of the system's
-//     empty program;
+//     start-up alone for it, its empty program, or for felixlet the command that reads,
+//     checks and compiles the workload without running it (felixlet check);
 //   - every figure is given from CPU time (user + system, from the kernel's accounting of
 //     the child) as well as from wall time: the least each took over the rounds (minus
 //     the least its empty program took), since on a shared machine other work only ever
@@ -60,9 +61,10 @@ var workloads = []workload{
 
 // system is one implementation of the workloads.
 type system struct {
-	name  string
-	cmd   func(w string) *exec.Cmd // the command running workload w ("empty": start-up only)
-	skips func(w workload) bool    // workloads it has no program for
+	name    string
+	cmd     func(w string) *exec.Cmd // the command running workload w ("empty": start-up only)
+	startup func(w string) *exec.Cmd // the command doing all but running w (nil: the empty program)
+	skips   func(w workload) bool    // workloads it has no program for
 }
 
 func main() {
@@ -90,6 +92,8 @@ func main() {
 				return exec.Command(felixlet, "version")
 			}
 			return exec.Command(felixlet, "run", filepath.Join(root, "bench", w+".flx"))
+		}, startup: func(w string) *exec.Cmd {
+			return exec.Command(felixlet, "check", filepath.Join(root, "bench", w+".flx"))
 		}},
 		{name: "Go", cmd: func(w string) *exec.Cmd { return exec.Command(peer, w) }},
 	}
@@ -172,14 +176,17 @@ type perOp struct {
 }
 
 // interleavePaired runs workload w on each system in turn, rounds times over, each run
-// right after a run of the system's empty program, and returns each system's least times
-// less its empty program's, per operation; memory is the median peak.
+// right after a run of the system's start-up for it, and returns each system's least
+// times less its start-up's, per operation; memory is the median peak.
 func interleavePaired(rounds int, systems []system, w, want string, ops float64) []perOp {
 	type runs struct{ walls, cpus, ewalls, ecpus, rsss, erss []int64 }
 	all := make([]runs, len(systems))
 	for range rounds {
 		for i, s := range systems {
 			e := runOnce(s, "empty", "")
+			if s.startup != nil {
+				e = run(s.startup(w), s.name, w, "")
+			}
 			x := runOnce(s, w, want)
 			r := &all[i]
 			r.walls, r.cpus, r.rsss = append(r.walls, int64(x.wall)), append(r.cpus, int64(x.cpu)), append(r.rsss, x.rss)
@@ -221,8 +228,10 @@ func interleave(rounds int, systems []system, w, want string) []sample {
 
 // runOnce runs workload w on a system once. A system that does not print want (unless
 // want is empty) fails the harness.
-func runOnce(s system, w, want string) sample {
-	cmd := s.cmd(w)
+func runOnce(s system, w, want string) sample { return run(s.cmd(w), s.name, w, want) }
+
+// run runs a command for a system's workload w.
+func run(cmd *exec.Cmd, system, w, want string) sample {
 	var stdout bytes.Buffer
 	cmd.Stdout = &stdout
 	cmd.Stderr = os.Stderr
@@ -231,7 +240,7 @@ func runOnce(s system, w, want string) sample {
 	wall := time.Since(start)
 	ru := cmd.ProcessState.SysUsage().(*syscall.Rusage)
 	if out := strings.TrimSpace(stdout.String()); want != "" && out != want {
-		fmt.Fprintf(os.Stderr, "bench: %s on %s printed %q, want %q\n", s.name, w, out, want)
+		fmt.Fprintf(os.Stderr, "bench: %s on %s printed %q, want %q\n", system, w, out, want)
 		os.Exit(1)
 	}
 	return sample{wall: wall, cpu: time.Duration(ru.Utime.Nano() + ru.Stime.Nano()), rss: ru.Maxrss * 1024}
