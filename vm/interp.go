@@ -55,9 +55,10 @@ var outOfLines = func() (t [256]outOfLine) {
 // loop is the interpreter: it runs fibres, switching among them as the scheduling rules
 // say, until the mainline's scheduler has nothing active.
 //
-// It is kept small, so that its few variables stay in machine registers: it runs scalar
-// instructions through the kernel, calls and returns itself, and hands every other
-// instruction to step. While a fibre runs, its sbase and rbase fields are those of the
+// It is kept small, with few variables live across its switch: it runs calls and returns
+// and the few scalar instructions that sit between calls itself, hands runs of scalar
+// instructions (loops above all) to the kernel, and every other instruction to its
+// function in outOfLines. While a fibre runs, its sbase and rbase fields are those of the
 // running frame; its fn and pc are saved only when it stops.
 func (m *Machine) loop(f *Fibre) error {
 	var (
