@@ -125,14 +125,7 @@ reload:
 				}
 			}
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
-			var sv uint64
-			var rv Value
-			switch in.Op {
-			case code.OpReturnS:
-				sv = S[in.A]
-			case code.OpReturnR:
-				rv = R[in.A]
-			}
+			sv, rv := passed(in, S, R)
 			sbase := int(f.sbase)
 			h0, h1 := f.s[sbase-2], f.s[sbase-1]
 			caller := uint32(h0 >> 32)
@@ -272,6 +265,18 @@ next:
 	}
 	m.cur = nil
 	return err
+}
+
+// passed returns the value a return or a yield passes on: sA, rA, or none (unit), as its
+// opcode says.
+func passed(in *code.Instr, S []uint64, R []Value) (sv uint64, rv Value) {
+	switch in.Op {
+	case code.OpReturnS, code.OpYieldS:
+		sv = S[in.A]
+	case code.OpReturnR, code.OpYieldR:
+		rv = R[in.A]
+	}
+	return sv, rv
 }
 
 // callee returns the function a call instruction calls, putting a closure's environment
@@ -456,14 +461,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		p.Env.R[p.Slot] = R[in.A]
 
 	case code.OpYield0, code.OpYieldS, code.OpYieldR:
-		var sv uint64
-		var rv Value
-		switch in.Op {
-		case code.OpYieldS:
-			sv = S[in.A]
-		case code.OpYieldR:
-			rv = R[in.A]
-		}
+		sv, rv := passed(in, S, R)
 		f.fn, f.pc = fn, int32(pc)
 		f.gen.resume = int32(pc)
 		return m.deliver(f, in.Op, sv, rv), nil
