@@ -1,49 +1,7 @@
 package parse
 
 import (
-	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
-)
-
-// keywords may not be used as identifiers. The words of chips and circuits (chip,
-// connector, pin, device, circuit, connect, wire, endcircuit) are not keywords, as in Felix:
-// the grammar matches them where they are expected, and elsewhere they are names.
-const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
-	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
-	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance|ctor`
-
-// lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
-// Rules whose names start with a lower-case letter are dropped from the token stream.
-var lexDef = lexer.MustStateful(lexer.Rules{
-	"Root": {
-		{Name: "lineComment", Pattern: `//[^\n]*`},
-		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
-		{Name: "whitespace", Pattern: `[ \t\r\n\f]+`},
-		{Name: "TripleString", Pattern: `"""(?s:.*?)"""|'''(?s:.*?)'''`},
-		{Name: "OpenTriple", Pattern: `"""|'''`}, // a triple quote never closed
-		{Name: "String", Pattern: `"(?:\\.|[^"\\\n])*"|'(?:\\.|[^'\\\n])*'`},
-		{Name: "Float", Pattern: `[0-9][0-9_]*\.[0-9][0-9_]*(?:[eE][+-]?[0-9]+)?|[0-9][0-9_]*[eE][+-]?[0-9]+`},
-		// An integer with its base prefix and type suffix; letters glued to it are taken too,
-		// so that 0xFG is one malformed literal rather than 0xF applied to G.
-		{Name: "Int", Pattern: `[0-9][0-9A-Za-z_]*`},
-		{Name: "Keyword", Pattern: `\b(?:` + keywords + `)\b`},
-		// branch-and-link is the one Felix name with hyphens that felixlet knows.
-		{Name: "Ident", Pattern: `branch-and-link|[A-Za-z_][A-Za-z0-9_']*`},
-		// `A is a constructor of a polymorphic variant.
-		{Name: "Tag", Pattern: "`[A-Za-z_][A-Za-z0-9_']*"},
-		{Name: "Punct", Pattern: `\|->|\.\.<|::|:>>|:>|:=|=>|->|<-|==|!=|<=|>=|\+=|-=|\*=|/=|%=|\+\+|--|\.\.|%<|%>|[$#&()\[\]{},;:.=<>+\-*/%!|]`},
-	},
-	"Comment": {
-		{Name: "commentOpen", Pattern: `/\*`, Action: lexer.Push("Comment")},
-		{Name: "commentClose", Pattern: `\*/`, Action: lexer.Pop()},
-		{Name: "commentText", Pattern: `[^*/]+|[*/]`},
-	},
-})
-
-var parser = participle.MustBuild[cstFile](
-	participle.Lexer(lexDef),
-	participle.UseLookahead(4),
 )
 
 // The concrete syntax tree. Each struct is one production; lower.go turns it into ast nodes.
