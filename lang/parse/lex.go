@@ -2,6 +2,7 @@ package parse
 
 import (
 	"math"
+	"unicode/utf8"
 
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -206,7 +207,7 @@ func lex(file, src string) ([]token, *diag.Error) {
 	if len(src) >= math.MaxUint32 {
 		return nil, &diag.Error{Pos: ast.Pos{File: file, Line: 1, Col: 1}, Msg: "syntax error: the file is too large"}
 	}
-	l := &scanner{file: file, src: src, line: 1, col: 1, toks: make([]token, 0, len(src)/4+1)}
+	l := &scanner{file: file, src: src, line: 1, col: 1, toks: make([]token, 0, len(src)/3+1)}
 	for {
 		if err := l.skipSpace(); err != nil {
 			return nil, err
@@ -223,10 +224,10 @@ func lex(file, src string) ([]token, *diag.Error) {
 
 // column returns the column of offset at, which is on the current line at or after colAt.
 func (l *scanner) column(at int) int {
-	for ; l.colAt < at; l.colAt++ {
-		if l.src[l.colAt]&0xC0 != 0x80 { // not a UTF-8 continuation byte
-			l.col++
-		}
+	if at > l.colAt {
+		// Each malformed byte counts as a character, as utf8 has it.
+		l.col += utf8.RuneCountInString(l.src[l.colAt:at])
+		l.colAt = at
 	}
 	return l.col
 }

@@ -3,7 +3,6 @@ package parse
 import (
 	"maps"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -40,12 +39,18 @@ func (l *lowerer) stmts(in []*cstStmt) []ast.Stmt {
 	defer func() { l.macros = saved }()
 	var out []ast.Stmt
 	for _, s := range in {
-		out = append(out, l.stmt(s)...)
-		for _, inc := range l.incrs {
-			l.errorf(inc.pos, "syntax error: x++ is a statement, not part of an expression")
-		}
-		clear(l.incrs)
+		out = l.each(out, s)
 	}
+	return out
+}
+
+// each lowers one statement of a list, appending it to out.
+func (l *lowerer) each(out []ast.Stmt, s *cstStmt) []ast.Stmt {
+	out = append(out, l.stmt(s)...)
+	for _, inc := range l.incrs {
+		l.errorf(inc.pos, "syntax error: x++ is a statement, not part of an expression")
+	}
+	clear(l.incrs)
 	return out
 }
 
@@ -779,12 +784,12 @@ func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
 // type suffix. A decimal literal must fit int; one written in hex, octal or binary may give
 // any 64 bits (0xFFFFFFFFFFFFFFFF is -1).
 func (l *lowerer) intLit(pos ast.Pos, text string, neg bool) int64 {
-	m := intParts.FindStringSubmatch(text)
-	if m == nil {
+	number, _, ok := intParts(text)
+	if !ok {
 		l.errorf(pos, "malformed integer literal %s", text)
 		return 0
 	}
-	digits, base := strings.ReplaceAll(m[1], "_", ""), 10
+	digits, base := strings.ReplaceAll(number, "_", ""), 10
 	if len(digits) > 2 && digits[0] == '0' {
 		switch digits[1] {
 		case 'x', 'X':
@@ -827,14 +832,58 @@ func intAtom(p *cstPrefix) *string {
 
 // isSizeLit reports whether an integer literal has the suffix of Felix's size type (5uz).
 func isSizeLit(text string) bool {
-	m := intParts.FindStringSubmatch(text)
-	return m != nil && strings.EqualFold(m[2], "uz")
+	_, suffix, ok := intParts(text)
+	return ok && strings.EqualFold(suffix, "uz")
 }
 
-// intParts splits an integer literal into its digits (with any base prefix) and its Felix
-// type suffix (42u, 0uz, 3L, 7i64, ...).
-var intParts = regexp.MustCompile(`^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)` +
-	`([iIuU](?:8|16|32|64)|[uU]?(?:[lL][lL]?|[zZ]|[tT]|[sS]|[vV][lL]?|[jJ])|[uU])?$`)
+// intParts splits an integer literal into its digits (with any base prefix: 0x, 0b, 0o)
+// and its Felix type suffix (42u, 0uz, 3L, 7i64, ...); ok is false for a malformed one.
+func intParts(text string) (digits, suffix string, ok bool) {
+	run := func(i int, in func(byte) bool) int { // the end of the run of in or _ from i
+		for i < len(text) && (in(text[i]) || text[i] == '_') {
+			i++
+		}
+		return i
+	}
+	end := 0
+	if len(text) > 2 && text[0] == '0' {
+		switch text[1] {
+		case 'x', 'X':
+			end = run(2, isHex)
+		case 'b', 'B':
+			end = run(2, func(c byte) bool { return c == '0' || c == '1' })
+		case 'o', 'O':
+			end = run(2, func(c byte) bool { return c >= '0' && c <= '7' })
+		}
+		if end == 2 { // a base prefix with no digits
+			end = 0
+		}
+	}
+	if end == 0 {
+		if len(text) == 0 || !isDigit(text[0]) {
+			return "", "", false
+		}
+		end = run(1, isDigit)
+	}
+	digits, suffix = text[:end], text[end:]
+	return digits, suffix, isIntSuffix(suffix)
+}
+
+// isIntSuffix reports whether s is empty or one of Felix's integer type suffixes:
+// i8 ... u64, then l, ll, z, t, s, v, vl or j with or without a u before, or u alone.
+func isIntSuffix(s string) bool {
+	lower := strings.ToLower(s)
+	switch lower {
+	case "", "u", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64":
+		return true
+	}
+	lower = strings.TrimPrefix(lower, "u")
+	switch lower {
+	case "l", "ll", "z", "t", "s", "v", "vl", "j":
+		return true
+	}
+	return false
+}
 
 // stringLit decodes a quoted string literal with its C escapes.
 func (l *lowerer) stringLit(pos ast.Pos, text string) string {

@@ -7,6 +7,7 @@ import (
 	"errors"
 	"fmt"
 	"strings"
+	"testing"
 
 	"github.com/alecthomas/participle/v2"
 	"github.com/alecthomas/participle/v2/lexer"
@@ -253,5 +254,27 @@ func nestingError(name string, src []byte) *diag.Error {
 		if depth > maxNesting {
 			return tooDeep(tok)
 		}
+	}
+}
+
+// BenchmarkOldParse is BenchmarkParse with the participle parser.
+func BenchmarkOldParse(b *testing.B) {
+	for name, src := range benchSources(b) {
+		if name == "one_line_10MB" {
+			src = src[:len(src)/10] // a tenth of it: the whole takes minutes
+			name = "one_line_1MB"
+		}
+		b.Run(name, func(b *testing.B) {
+			b.SetBytes(int64(len(src)))
+			b.ReportAllocs()
+			for b.Loop() {
+				cst, err := oldParseCST(name+".flx", src)
+				if err != nil {
+					b.Fatal(err)
+				}
+				p := &fileParser{sources: diag.Sources{}, seen: map[string]bool{}}
+				(&lowerer{p: p, file: name}).stmts(cst.Stmts)
+			}
+		})
 	}
 }

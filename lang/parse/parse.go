@@ -63,26 +63,29 @@ type fileParser struct {
 
 func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 	p.sources[name] = src
-	cst, err := parseCST(name, src)
-	if err != nil {
-		p.errs = append(p.errs, err)
+	// Each statement is lowered as soon as it is parsed; a syntax error hides every other
+	// error of the file, and of the files it includes.
+	before := len(p.errs)
+	l := &lowerer{p: p, file: name}
+	var out []ast.Stmt
+	if err := parseCST(name, src, func(s *cstStmt) { out = l.each(out, s) }); err != nil {
+		p.errs = append(p.errs[:before], err)
 		return nil
 	}
-	l := &lowerer{p: p, file: name}
-	return l.stmts(cst.Stmts)
+	return out
 }
 
-// parseCST lexes and parses the source of one file into its concrete syntax tree.
-func parseCST(name string, src []byte) (*cstFile, *diag.Error) {
+// parseCST lexes and parses the source of one file, handing each statement to each.
+func parseCST(name string, src []byte, each func(*cstStmt)) *diag.Error {
 	if e := unterminatedComment(name, src); e != nil {
-		return nil, e
+		return e
 	}
 	text := string(src)
 	toks, err := lex(name, text)
 	if err != nil {
-		return nil, err
+		return err
 	}
-	return parseTokens(name, text, toks)
+	return parseTokens(name, text, toks, each)
 }
 
 // include returns the statements of an included file, or nil when it does nothing.

@@ -2,6 +2,8 @@ package parse
 
 import (
 	"fmt"
+	"strings"
+	"unicode/utf8"
 
 	"github.com/alecthomas/participle/v2/lexer"
 
@@ -54,25 +56,29 @@ type failure struct{}
 // catches it.
 type refusal struct{}
 
-// parseTokens parses the tokens of a file into its concrete syntax tree, or returns the
-// syntax error that stopped it.
-func parseTokens(file, src string, toks []token) (f *cstFile, err *diag.Error) {
+// parseTokens parses the tokens of a file, handing each of its statements to each as soon
+// as it is parsed (so that its concrete syntax tree can be dropped once lowered), or
+// returns the syntax error that stopped it.
+func parseTokens(file, src string, toks []token, each func(*cstStmt)) (err *diag.Error) {
 	p := &parser{file: file, src: src, toks: toks}
 	defer func() {
 		if r := recover(); r != nil {
 			switch r.(type) {
 			case failure, refusal:
-				f, err = nil, p.err
+				err = p.err
 			default:
 				panic(r)
 			}
 		}
 	}()
-	f = &cstFile{Stmts: p.stmtList()}
+	p.enter()
+	for p.startsStmt() {
+		each(p.stmt())
+	}
 	if p.tok().cls != cEOF {
 		p.unexpected()
 	}
-	return f, nil
+	return nil
 }
 
 // ---- tokens -------------------------------------------------------------------------------
@@ -208,14 +214,12 @@ func (p *parser) semi() {
 // end is the position just after token t.
 func (p *parser) end(t *token) ast.Pos {
 	pos := ast.Pos{File: p.file, Line: int(t.line), Col: int(t.col)}
-	for _, c := range []byte(p.text(t)) {
-		switch {
-		case c == '\n':
-			pos.Line, pos.Col = pos.Line+1, 1
-		case c&0xC0 != 0x80:
-			pos.Col++
-		}
+	text := p.text(t)
+	if nl := strings.LastIndexByte(text, '\n'); nl >= 0 {
+		pos.Line += strings.Count(text, "\n")
+		pos.Col, text = 1, text[nl+1:]
 	}
+	pos.Col += utf8.RuneCountInString(text)
 	return pos
 }
 
@@ -1208,7 +1212,19 @@ func (p *parser) prefix() *cstPrefix {
 	}
 	a := &cstApp{Fn: p.post()}
 	for p.startsPost(p.tok()) {
-		a.Args = append(a.Args, p.post())
+		switch p.tok().cls {
+		case cIdent, cTag, cInt, cFloat, cString:
+			a.Args = append(a.Args, p.post())
+		default:
+			// An argument that fails early is no argument: after a function body
+			// `=> e`, which needs no ;, the next statement may begin as one would.
+			var arg *cstPost
+			if !p.attempt(func() { arg = p.post() }) {
+				x.App = a
+				return x
+			}
+			a.Args = append(a.Args, arg)
+		}
 		p.chain(len(a.Args))
 	}
 	x.App = a
