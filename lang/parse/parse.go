@@ -1,7 +1,8 @@
-// Package parse turns felixlet source text into an ast.File: a participle lexer and grammar
-// (grammar.go) build a concrete syntax tree, which lower.go turns into ast nodes, removing
-// the sugar (`$`, `#`, juxtaposition, operators, loop and conditional variants) and splicing
-// in included files.
+// Package parse turns felixlet source text into an ast.File: a hand-written lexer (lex.go)
+// and recursive-descent parser (parser.go) build a concrete syntax tree (grammar.go), which
+// lower.go turns into ast nodes, removing the sugar (`$`, `#`, juxtaposition, operators,
+// loop and conditional variants) and splicing in included files. Each statement is lowered
+// as soon as it is parsed, and the nodes of its tree are reused for the next (pool.go).
 //
 // It knows nothing of names or types; that is the checker's job.
 package parse
@@ -11,8 +12,6 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
-
-	"github.com/alecthomas/participle/v2/lexer"
 
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -211,8 +210,4 @@ func endPos(name string, src string) ast.Pos {
 		}
 	}
 	return ast.Pos{File: name, Line: line, Col: col}
-}
-
-func toPos(p lexer.Position) ast.Pos {
-	return ast.Pos{File: p.Filename, Line: p.Line, Col: p.Column}
 }

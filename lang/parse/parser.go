@@ -5,8 +5,6 @@ import (
 	"strings"
 	"unicode/utf8"
 
-	"github.com/alecthomas/participle/v2/lexer"
-
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
 )
@@ -21,8 +19,9 @@ import (
 // Where the grammar has alternatives that the next tokens do not tell apart (a word such as
 // chip, device or inherit that may start a declaration or be a name; a match statement or
 // a match expression), the parser tries the first and, if it fails within lookahead tokens,
-// goes back and tries the next, as Felix's grammar (and the parser generator felixlet used
-// before) does. A failure further in is the program's error.
+// goes back and tries the next, as the participle parser that felixlet used before did, so
+// that every program it took means what it meant. A failure further in is the program's
+// error.
 
 // maxNesting bounds the nesting of a program: brackets, blocks, and the constructs that
 // nest without a closing token (if ... then ... else if ..., f$ g$ x, h ! t, prefix
@@ -46,6 +45,7 @@ type parser struct {
 	depth int         // the constructs open around the current token
 	err   *diag.Error // the error of the deepest failure so far
 	errAt int         // the index of the token err was found at
+	nodes nodes       // the nodes of the statement being parsed
 }
 
 // failure unwinds the parse from a syntax error to the alternative that may try something
@@ -61,6 +61,18 @@ type refusal struct{}
 // returns the syntax error that stopped it.
 func parseTokens(file, src string, toks []token, each func(*cstStmt)) (err *diag.Error) {
 	p := &parser{file: file, src: src, toks: toks}
+	retained := func(x interface {
+		reset()
+		drop()
+	}) {
+		x.drop()
+	}
+	reusable := func(x interface {
+		reset()
+		drop()
+	}) {
+		x.reset()
+	}
 	defer func() {
 		if r := recover(); r != nil {
 			switch r.(type) {
@@ -73,7 +85,15 @@ func parseTokens(file, src string, toks []token, each func(*cstStmt)) (err *diag
 	}()
 	p.enter()
 	for p.startsStmt() {
-		each(p.stmt())
+		s := p.stmt()
+		each(s)
+		// The tree of a statement is garbage once lowered, unless it defines a macro,
+		// whose expression is lowered again at each use.
+		if s.Macro != nil {
+			p.nodes.each(retained)
+		} else {
+			p.nodes.each(reusable)
+		}
 	}
 	if p.tok().cls != cEOF {
 		p.unexpected()
@@ -88,6 +108,13 @@ func (p *parser) peek(n int) *token { return &p.toks[min(p.i+n, len(p.toks)-1)] 
 func (p *parser) is(k id) bool      { return p.toks[p.i].id == k }
 func (p *parser) text(t *token) string {
 	return p.src[t.off : t.off+t.n]
+}
+
+// textOf returns a pointer to the text of t.
+func (p *parser) textOf(t *token) *string {
+	s := p.nodes.text.get()
+	*s = p.text(t)
+	return s
 }
 
 // word reports whether the current token is the name w (chip, connector, ...).
@@ -149,12 +176,15 @@ func (p *parser) str() string {
 	return p.text(t)
 }
 
-func (p *parser) position(t *token) lexer.Position {
-	return lexer.Position{Filename: p.file, Offset: int(t.off), Line: int(t.line), Column: int(t.col)}
-}
+func (p *parser) position(t *token) position { return position{line: t.line, col: t.col} }
 
 // pos is the position of the current token.
-func (p *parser) pos() lexer.Position { return p.position(p.tok()) }
+func (p *parser) pos() position { return p.position(p.tok()) }
+
+// astPos is the position of token t.
+func (p *parser) astPos(t *token) ast.Pos {
+	return ast.Pos{File: p.file, Line: int(t.line), Col: int(t.col)}
+}
 
 // ---- errors -------------------------------------------------------------------------------
 
@@ -173,7 +203,7 @@ func (p *parser) unexpected() {
 	case cEOF:
 		p.fail(&diag.Error{Pos: endPos(p.file, p.src), Msg: "syntax error: unexpected end of input", Incomplete: true})
 	case cOpenTriple:
-		p.fail(&diag.Error{Pos: toPos(p.position(t)), Msg: "syntax error: unterminated string", Incomplete: true})
+		p.fail(&diag.Error{Pos: p.astPos(t), Msg: "syntax error: unterminated string", Incomplete: true})
 	}
 	msg := fmt.Sprintf("syntax error: unexpected %q", p.text(t))
 	prev := ""
@@ -186,7 +216,7 @@ func (p *parser) unexpected() {
 	case t.id == pLBrack && (prev == "[" || prev == ","):
 		msg += ": a list literal inside a list literal needs its own parentheses, as in ([ ([1, 2]), ([3]) ])"
 	}
-	p.fail(&diag.Error{Pos: toPos(p.position(t)), Msg: msg})
+	p.fail(&diag.Error{Pos: p.astPos(t), Msg: msg})
 }
 
 // semi consumes the ; that ends a statement. One missing before a line break is reported
@@ -242,7 +272,7 @@ func (p *parser) chain(n int) {
 }
 
 func (p *parser) refuse(msg string) {
-	p.err = &diag.Error{Pos: toPos(p.pos()), Msg: msg}
+	p.err = &diag.Error{Pos: p.astPos(p.tok()), Msg: msg}
 	panic(refusal{})
 }
 
@@ -292,7 +322,8 @@ func (p *parser) stmtList() []*cstStmt {
 }
 
 func (p *parser) stmt() *cstStmt {
-	s := &cstStmt{Pos: p.pos()}
+	s := p.nodes.stmt.get()
+	s.Pos = p.pos()
 	t := p.tok()
 	switch t.id {
 	case kwInclude:
@@ -697,10 +728,9 @@ func (p *parser) funcBody() *cstFuncBody {
 	return b
 }
 
-// closeBrace consumes a } and returns it.
-func (p *parser) closeBrace() lexer.Token {
-	t := p.expect(pRBrace)
-	return lexer.Token{Value: "}", Pos: p.position(t)}
+// closeBrace consumes a } and returns where it is.
+func (p *parser) closeBrace() position {
+	return p.position(p.expect(pRBrace))
 }
 
 func (p *parser) typedef() *cstTypedef {
@@ -948,7 +978,8 @@ func (p *parser) body() *cstBody {
 }
 
 func (p *parser) exprStmt() *cstExprStmt {
-	s := &cstExprStmt{X: p.expr()}
+	s := p.nodes.exprStmt.get()
+	s.X = p.expr()
 	switch p.tok().id {
 	case pAssign, pAddEq, pSubEq, pMulEq, pDivEq, pModEq, pDefine, pSend:
 		s.Op = p.text(p.next())
@@ -1075,7 +1106,8 @@ func (p *parser) startsPost(t *token) bool {
 
 func (p *parser) expr() *cstExpr {
 	p.enter()
-	e := &cstExpr{Pos: p.pos()}
+	e := p.nodes.expr.get()
+	e.Pos = p.pos()
 	if p.is(kwLet) {
 		l := &cstLet{Pos: p.pos()}
 		p.next()
@@ -1099,7 +1131,9 @@ func (p *parser) expr() *cstExpr {
 }
 
 func (p *parser) tuple() *cstTuple {
-	t := &cstTuple{Pos: p.pos(), Elems: []*cstOr{p.or()}}
+	t := p.nodes.tuple.get()
+	t.Pos = p.pos()
+	t.Elems = single(&p.nodes.ors, p.or())
 	for p.accept(pComma) {
 		t.Elems = append(t.Elems, p.or())
 		p.chain(len(t.Elems))
@@ -1108,7 +1142,9 @@ func (p *parser) tuple() *cstTuple {
 }
 
 func (p *parser) or() *cstOr {
-	o := &cstOr{Pos: p.pos(), Terms: []*cstAnd{p.and()}}
+	o := p.nodes.or.get()
+	o.Pos = p.pos()
+	o.Terms = single(&p.nodes.ands, p.and())
 	for p.accept(kwOr) {
 		o.Terms = append(o.Terms, p.and())
 		p.chain(len(o.Terms))
@@ -1117,7 +1153,9 @@ func (p *parser) or() *cstOr {
 }
 
 func (p *parser) and() *cstAnd {
-	a := &cstAnd{Pos: p.pos(), Terms: []*cstNot{p.not()}}
+	a := p.nodes.and.get()
+	a.Pos = p.pos()
+	a.Terms = single(&p.nodes.nots, p.not())
 	for p.accept(kwAnd) {
 		a.Terms = append(a.Terms, p.not())
 		p.chain(len(a.Terms))
@@ -1126,14 +1164,16 @@ func (p *parser) and() *cstAnd {
 }
 
 func (p *parser) not() *cstNot {
-	n := &cstNot{Pos: p.pos()}
+	n := p.nodes.not.get()
+	n.Pos = p.pos()
 	if p.accept(kwNot) {
 		p.enter()
 		n.Not = p.not()
 		p.leave()
 		return n
 	}
-	c := &cstCmp{L: p.pipe()}
+	c := p.nodes.cmp.get()
+	c.L = p.pipe()
 	for {
 		switch p.tok().id {
 		case pEq, pNe, pLe, pGe, pLt, pGt:
@@ -1149,7 +1189,8 @@ func (p *parser) not() *cstNot {
 }
 
 func (p *parser) pipe() *cstPipe {
-	x := &cstPipe{Head: p.cons()}
+	x := p.nodes.pipe.get()
+	x.Head = p.cons()
 	for p.is(pPipe) {
 		r := &cstPipeR{Pos: p.pos()}
 		p.next()
@@ -1161,7 +1202,9 @@ func (p *parser) pipe() *cstPipe {
 }
 
 func (p *parser) cons() *cstCons {
-	c := &cstCons{Pos: p.pos(), Head: p.sum()}
+	c := p.nodes.cons.get()
+	c.Pos = p.pos()
+	c.Head = p.sum()
 	if p.accept(pBang) {
 		p.enter()
 		c.Tail = p.cons()
@@ -1171,29 +1214,42 @@ func (p *parser) cons() *cstCons {
 }
 
 func (p *parser) sum() *cstSum {
-	s := &cstSum{Head: p.prod()}
+	s := p.nodes.sum.get()
+	s.Head = p.prod()
 	for p.is(pPlus) || p.is(pMinus) {
-		r := &cstSumR{Pos: p.pos(), Op: p.text(p.next())}
+		r := p.nodes.sumR.get()
+		r.Pos, r.Op = p.pos(), p.text(p.next())
 		r.X = p.prod()
-		s.Tail = append(s.Tail, r)
+		if s.Tail == nil {
+			s.Tail = single(&p.nodes.sumRs, r)
+		} else {
+			s.Tail = append(s.Tail, r)
+		}
 		p.chain(len(s.Tail))
 	}
 	return s
 }
 
 func (p *parser) prod() *cstProd {
-	x := &cstProd{Head: p.prefix()}
+	x := p.nodes.prod.get()
+	x.Head = p.prefix()
 	for p.is(pStar) || p.is(pSlash) || p.is(pPercent) {
-		r := &cstProdR{Pos: p.pos(), Op: p.text(p.next())}
+		r := p.nodes.prodR.get()
+		r.Pos, r.Op = p.pos(), p.text(p.next())
 		r.X = p.prefix()
-		x.Tail = append(x.Tail, r)
+		if x.Tail == nil {
+			x.Tail = single(&p.nodes.prodRs, r)
+		} else {
+			x.Tail = append(x.Tail, r)
+		}
 		p.chain(len(x.Tail))
 	}
 	return x
 }
 
 func (p *parser) prefix() *cstPrefix {
-	x := &cstPrefix{Pos: p.pos()}
+	x := p.nodes.prefix.get()
+	x.Pos = p.pos()
 	switch p.tok().id {
 	case pMinus, pPlus, pStar:
 		op := p.next().id
@@ -1210,7 +1266,8 @@ func (p *parser) prefix() *cstPrefix {
 		}
 		return x
 	}
-	a := &cstApp{Fn: p.post()}
+	a := p.nodes.app.get()
+	a.Fn = p.post()
 	for p.startsPost(p.tok()) {
 		switch p.tok().cls {
 		case cIdent, cTag, cInt, cFloat, cString:
@@ -1232,7 +1289,8 @@ func (p *parser) prefix() *cstPrefix {
 }
 
 func (p *parser) post() *cstPost {
-	x := &cstPost{Head: p.hash()}
+	x := p.nodes.post.get()
+	x.Head = p.hash()
 	for {
 		var s *cstSuffix
 		switch p.tok().id {
@@ -1274,7 +1332,8 @@ func (p *parser) post() *cstPost {
 }
 
 func (p *parser) hash() *cstHash {
-	h := &cstHash{Pos: p.pos()}
+	h := p.nodes.hash.get()
+	h.Pos = p.pos()
 	switch p.tok().id {
 	case pHash, pAmp:
 		op := p.next().id
@@ -1293,7 +1352,8 @@ func (p *parser) hash() *cstHash {
 }
 
 func (p *parser) nameRef() *cstNameRef {
-	n := &cstNameRef{Pos: p.pos()}
+	n := p.nodes.nameRef.get()
+	n.Pos = p.pos()
 	if t := p.tok(); t.cls == cIdent || t.cls == cTag {
 		n.First = p.text(p.next())
 	} else {
@@ -1313,17 +1373,18 @@ func (p *parser) nameRef() *cstNameRef {
 }
 
 func (p *parser) atom() *cstAtom {
-	a := &cstAtom{Pos: p.pos()}
+	a := p.nodes.atom.get()
+	a.Pos = p.pos()
 	t := p.tok()
 	switch t.cls {
 	case cFloat:
-		a.Float = ptr(p.text(p.next()))
+		a.Float = p.textOf(p.next())
 		return a
 	case cInt:
-		a.Int = ptr(p.text(p.next()))
+		a.Int = p.textOf(p.next())
 		return a
 	case cString:
-		a.String = ptr(p.text(p.next()))
+		a.String = p.textOf(p.next())
 		return a
 	case cIdent, cTag:
 		a.Name = p.nameRef()
