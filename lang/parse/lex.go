@@ -188,39 +188,67 @@ type token struct {
 	id   id     // its keyword or punctuation; idNone for the other classes
 }
 
-// scanner turns source text into tokens, all at once, so that the parser can look ahead and
-// back at no cost.
+// scanner turns source text into tokens, one at a time.
 type scanner struct {
 	file   string
 	src    string
-	i      int     // the offset of the next byte to read
-	line   int     // the line of byte i
-	col    int     // the column of byte colAt on its line
-	colAt  int     // the offset col is known for; at most i
-	toks   []token // the tokens so far
-	prevFl bool    // the last token is a float that ends at i, so a word here is not a keyword
+	i      int   // the offset of the next byte to read
+	line   int   // the line of byte i
+	col    int   // the column of byte colAt on its line
+	colAt  int   // the offset col is known for; at most i
+	out    token // the token read last
+	prevFl bool  // the last token is a float that ends at i, so a word here is not a keyword
 }
 
-// lex tokenises src, or returns the error at its first malformed text. Comments and white
-// space are dropped; the last token has class cEOF.
-func lex(file, src string) ([]token, *diag.Error) {
-	if len(src) >= math.MaxUint32 {
-		return nil, &diag.Error{Pos: ast.Pos{File: file, Line: 1, Col: 1}, Msg: "syntax error: the file is too large"}
+func newScanner(file, src string) *scanner {
+	return &scanner{file: file, src: src, line: 1, col: 1}
+}
+
+// scan reads the next token, or returns the error at malformed text. Comments and white
+// space are skipped; at the end of the input, every token has class cEOF.
+func (l *scanner) scan() (token, *diag.Error) {
+	if err := l.skipSpace(); err != nil {
+		return token{}, err
 	}
-	l := &scanner{file: file, src: src, line: 1, col: 1, toks: make([]token, 0, len(src)/3+1)}
+	if l.i >= len(l.src) {
+		return l.tok(cEOF, idNone, l.i, l.i), nil
+	}
+	if err := l.next(); err != nil {
+		return token{}, err
+	}
+	return l.out, nil
+}
+
+// check scans the whole input and returns its first lexical error, if any.
+func (l *scanner) check() *diag.Error {
+	if len(l.src) >= math.MaxUint32 {
+		return &diag.Error{Pos: ast.Pos{File: l.file, Line: 1, Col: 1}, Msg: "syntax error: the file is too large"}
+	}
 	for {
-		if err := l.skipSpace(); err != nil {
-			return nil, err
-		}
-		if l.i >= len(src) {
-			l.toks = append(l.toks, l.tok(cEOF, idNone, l.i, l.i))
-			return l.toks, nil
-		}
-		if err := l.next(); err != nil {
-			return nil, err
+		t, err := l.scan()
+		if err != nil || t.cls == cEOF {
+			return err
 		}
 	}
 }
+
+// lex returns all the tokens of src, the last of class cEOF, or its first lexical error.
+func lex(file, src string) ([]token, *diag.Error) {
+	if err := newScanner(file, src).check(); err != nil {
+		return nil, err
+	}
+	l := newScanner(file, src)
+	var out []token
+	for {
+		t, _ := l.scan()
+		out = append(out, t)
+		if t.cls == cEOF {
+			return out, nil
+		}
+	}
+}
+
+func (l *scanner) emit(t token) { l.out = t }
 
 // column returns the column of offset at, which is on the current line at or after colAt.
 func (l *scanner) column(at int) int {
@@ -304,7 +332,7 @@ func (l *scanner) next() *diag.Error {
 		return l.str(c)
 	case isDigit(c):
 		if end := floatEnd(src, start); end > 0 {
-			l.toks = append(l.toks, l.tok(cFloat, idNone, start, end))
+			l.emit(l.tok(cFloat, idNone, start, end))
 			l.i, l.prevFl = end, true
 			return nil
 		}
@@ -312,13 +340,13 @@ func (l *scanner) next() *diag.Error {
 		for end < len(src) && isWord(src[end]) {
 			end++
 		}
-		l.toks = append(l.toks, l.tok(cInt, idNone, start, end))
+		l.emit(l.tok(cInt, idNone, start, end))
 		l.i = end
 		return nil
 	case isLetter(c):
 		const bal = "branch-and-link"
 		if c == 'b' && len(src)-start >= len(bal) && src[start:start+len(bal)] == bal {
-			l.toks = append(l.toks, l.tok(cIdent, idNone, start, start+len(bal)))
+			l.emit(l.tok(cIdent, idNone, start, start+len(bal)))
 			l.i = start + len(bal)
 			return nil
 		}
@@ -329,14 +357,14 @@ func (l *scanner) next() *diag.Error {
 		// A keyword must stand alone as a word; after a float, whose digits are word
 		// characters, it is a name.
 		if k, ok := keywords[src[start:end]]; ok && !afterFloat {
-			l.toks = append(l.toks, l.tok(cKeyword, k, start, end))
+			l.emit(l.tok(cKeyword, k, start, end))
 			l.i = end
 			return nil
 		}
 		for end < len(src) && (isWord(src[end]) || src[end] == '\'') {
 			end++
 		}
-		l.toks = append(l.toks, l.tok(cIdent, idNone, start, end))
+		l.emit(l.tok(cIdent, idNone, start, end))
 		l.i = end
 		return nil
 	case c == '`' && start+1 < len(src) && isLetter(src[start+1]):
@@ -344,14 +372,14 @@ func (l *scanner) next() *diag.Error {
 		for end < len(src) && (isWord(src[end]) || src[end] == '\'') {
 			end++
 		}
-		l.toks = append(l.toks, l.tok(cTag, idNone, start, end))
+		l.emit(l.tok(cTag, idNone, start, end))
 		l.i = end
 		return nil
 	case c < 128:
 		for _, k := range punctStart[c] {
 			p := puncts[k]
 			if len(src)-start >= len(p.text) && src[start:start+len(p.text)] == p.text {
-				l.toks = append(l.toks, l.tok(cPunct, p.id, start, start+len(p.text)))
+				l.emit(l.tok(cPunct, p.id, start, start+len(p.text)))
 				l.i = start + len(p.text)
 				return nil
 			}
@@ -406,7 +434,7 @@ func (l *scanner) str(q byte) *diag.Error {
 		startLine, startCol := l.line, l.column(start)
 		for i := start + 3; i+2 < len(src); i++ {
 			if src[i] == q && src[i+1] == q && src[i+2] == q {
-				l.toks = append(l.toks, token{off: uint32(start), n: uint32(i + 3 - start), line: uint32(startLine), col: uint32(startCol), cls: cString})
+				l.emit(token{off: uint32(start), n: uint32(i + 3 - start), line: uint32(startLine), col: uint32(startCol), cls: cString})
 				for j := start; j < i+3; j++ {
 					if src[j] == '\n' {
 						l.newline(j)
@@ -418,7 +446,7 @@ func (l *scanner) str(q byte) *diag.Error {
 		}
 		// Never closed: a token of its own, which the parser reports as an unterminated
 		// string where it meets it.
-		l.toks = append(l.toks, l.tok(cOpenTriple, idNone, start, start+3))
+		l.emit(l.tok(cOpenTriple, idNone, start, start+3))
 		l.i = start + 3
 		return nil
 	}
@@ -432,7 +460,7 @@ func (l *scanner) str(q byte) *diag.Error {
 		case '\n':
 			return &diag.Error{Pos: l.pos(start), Msg: "syntax error: unterminated string", Incomplete: true}
 		case q:
-			l.toks = append(l.toks, l.tok(cString, idNone, start, i+1))
+			l.emit(l.tok(cString, idNone, start, i+1))
 			l.i = i + 1
 			return nil
 		}

@@ -79,12 +79,13 @@ func parseCST(name string, src []byte, each func(*cstStmt)) *diag.Error {
 	if e := unterminatedComment(name, src); e != nil {
 		return e
 	}
+	// Lexical errors come first, wherever they are; then the parser reads the tokens
+	// again as it goes.
 	text := string(src)
-	toks, err := lex(name, text)
-	if err != nil {
+	if err := newScanner(name, text).check(); err != nil {
 		return err
 	}
-	return parseTokens(name, text, toks, each)
+	return parseTokens(name, text, newScanner(name, text), each)
 }
 
 // include returns the statements of an included file, or nil when it does nothing.

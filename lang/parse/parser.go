@@ -40,12 +40,14 @@ const lookahead = 4
 type parser struct {
 	file  string
 	src   string
-	toks  []token
-	i     int         // the index of the current token
-	depth int         // the constructs open around the current token
-	err   *diag.Error // the error of the deepest failure so far
-	errAt int         // the index of the token err was found at
-	nodes nodes       // the nodes of the statement being parsed
+	sc    *scanner        // reads the tokens
+	ring  [ringSize]token // the tokens read last: token i is at i%ringSize
+	hi    int             // the number of tokens read
+	i     int             // the index of the current token
+	depth int             // the constructs open around the current token
+	err   *diag.Error     // the error of the deepest failure so far
+	errAt int             // the index of the token err was found at
+	nodes nodes           // the nodes of the statement being parsed
 }
 
 // failure unwinds the parse from a syntax error to the alternative that may try something
@@ -59,8 +61,8 @@ type refusal struct{}
 // parseTokens parses the tokens of a file, handing each of its statements to each as soon
 // as it is parsed (so that its concrete syntax tree can be dropped once lowered), or
 // returns the syntax error that stopped it.
-func parseTokens(file, src string, toks []token, each func(*cstStmt)) (err *diag.Error) {
-	p := &parser{file: file, src: src, toks: toks}
+func parseTokens(file, src string, sc *scanner, each func(*cstStmt)) (err *diag.Error) {
+	p := &parser{file: file, src: src, sc: sc}
 	retained := func(x interface {
 		reset()
 		drop()
@@ -103,9 +105,23 @@ func parseTokens(file, src string, toks []token, each func(*cstStmt)) (err *diag
 
 // ---- tokens -------------------------------------------------------------------------------
 
-func (p *parser) tok() *token       { return &p.toks[p.i] }
-func (p *parser) peek(n int) *token { return &p.toks[min(p.i+n, len(p.toks)-1)] }
-func (p *parser) is(k id) bool      { return p.toks[p.i].id == k }
+// ringSize is how many tokens the parser keeps: enough to look ahead and to go back to
+// where an alternative that failed within lookahead tokens began.
+const ringSize = 16
+
+// at returns token i, reading up to it; i is at most ringSize tokens behind the last read.
+func (p *parser) at(i int) *token {
+	for p.hi <= i {
+		// The whole input was scanned once before parsing, so there is no error here.
+		p.ring[p.hi%ringSize], _ = p.sc.scan()
+		p.hi++
+	}
+	return &p.ring[i%ringSize]
+}
+
+func (p *parser) tok() *token       { return p.at(p.i) }
+func (p *parser) peek(n int) *token { return p.at(p.i + n) }
+func (p *parser) is(k id) bool      { return p.at(p.i).id == k }
 func (p *parser) text(t *token) string {
 	return p.src[t.off : t.off+t.n]
 }
@@ -124,7 +140,7 @@ func (p *parser) word(w string) bool {
 }
 
 func (p *parser) next() *token {
-	t := &p.toks[p.i]
+	t := p.at(p.i)
 	if t.cls != cEOF {
 		p.i++
 	}
@@ -208,7 +224,7 @@ func (p *parser) unexpected() {
 	msg := fmt.Sprintf("syntax error: unexpected %q", p.text(t))
 	prev := ""
 	if p.i > 0 {
-		prev = p.text(&p.toks[p.i-1])
+		prev = p.text(p.at(p.i - 1))
 	}
 	switch {
 	case prev == "endmatch":
@@ -229,7 +245,7 @@ func (p *parser) semi() {
 	if p.i == 0 || t.cls == cEOF || t.cls == cOpenTriple {
 		p.unexpected()
 	}
-	prev := &p.toks[p.i-1]
+	prev := p.at(p.i - 1)
 	end := p.end(prev)
 	if int(t.line) == end.Line {
 		p.unexpected()
