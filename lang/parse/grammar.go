@@ -392,22 +392,21 @@ type cstSum struct {
 	Tail []*cstSumR
 }
 
-type cstSumR struct {
-	Pos position
+// cstOpR is an operator and its right operand in a chain of operators of one precedence.
+type cstOpR[T any] struct {
+	Pos position // the operator's
 	Op  string
-	X   *cstProd
+	X   T
 }
+
+type cstSumR = cstOpR[*cstProd]
 
 type cstProd struct {
 	Head *cstPrefix
 	Tail []*cstProdR
 }
 
-type cstProdR struct {
-	Pos position
-	Op  string
-	X   *cstPrefix
-}
+type cstProdR = cstOpR[*cstPrefix]
 
 type cstPrefix struct {
 	Pos   position

@@ -808,27 +808,29 @@ func (p *parser) matchStmt() *cstMatchStmt {
 }
 
 func (p *parser) stmtArm() *cstStmtArm {
-	a := &cstStmtArm{Pos: p.pos()}
-	p.expect(pBar)
-	a.Pat = p.pattern()
-	if p.accept(kwWhen) {
-		a.Guard = p.expr()
-	}
-	p.expect(pArrow)
+	a := &cstStmtArm{}
+	a.Pos, a.Pat, a.Guard = p.armHead()
 	a.Body = p.stmtList()
 	return a
 }
 
 func (p *parser) exprArm() *cstExprArm {
-	a := &cstExprArm{Pos: p.pos()}
-	p.expect(pBar)
-	a.Pat = p.pattern()
-	if p.accept(kwWhen) {
-		a.Guard = p.expr()
-	}
-	p.expect(pArrow)
+	a := &cstExprArm{}
+	a.Pos, a.Pat, a.Guard = p.armHead()
 	a.Body = p.expr()
 	return a
+}
+
+// armHead parses the `| pattern when guard =>` that begins an arm of a match.
+func (p *parser) armHead() (pos position, pat *cstPattern, guard *cstExpr) {
+	pos = p.pos()
+	p.expect(pBar)
+	pat = p.pattern()
+	if p.accept(kwWhen) {
+		guard = p.expr()
+	}
+	p.expect(pArrow)
+	return pos, pat, guard
 }
 
 func (p *parser) ifStmt() *cstIf {
@@ -1146,36 +1148,52 @@ func (p *parser) expr() *cstExpr {
 	return e
 }
 
+// chainOf parses one or more of what next parses, separated by sep.
+func chainOf[T any](p *parser, one *pool[[1]T], sep id, next func() T) []T {
+	list := single(one, next())
+	for p.accept(sep) {
+		list = append(list, next())
+		p.chain(len(list))
+	}
+	return list
+}
+
+// opChain parses the operators op1, op2 and op3 (which may repeat) with their right
+// operands, which next parses.
+func opChain[T any](p *parser, rs *pool[cstOpR[T]], one *pool[[1]*cstOpR[T]], next func() T, op1, op2, op3 id) []*cstOpR[T] {
+	var tail []*cstOpR[T]
+	for p.is(op1) || p.is(op2) || p.is(op3) {
+		r := rs.get()
+		r.Pos, r.Op = p.pos(), p.text(p.next())
+		r.X = next()
+		if tail == nil {
+			tail = single(one, r)
+		} else {
+			tail = append(tail, r)
+		}
+		p.chain(len(tail))
+	}
+	return tail
+}
+
 func (p *parser) tuple() *cstTuple {
 	t := p.nodes.tuple.get()
 	t.Pos = p.pos()
-	t.Elems = single(&p.nodes.ors, p.or())
-	for p.accept(pComma) {
-		t.Elems = append(t.Elems, p.or())
-		p.chain(len(t.Elems))
-	}
+	t.Elems = chainOf(p, &p.nodes.ors, pComma, p.or)
 	return t
 }
 
 func (p *parser) or() *cstOr {
 	o := p.nodes.or.get()
 	o.Pos = p.pos()
-	o.Terms = single(&p.nodes.ands, p.and())
-	for p.accept(kwOr) {
-		o.Terms = append(o.Terms, p.and())
-		p.chain(len(o.Terms))
-	}
+	o.Terms = chainOf(p, &p.nodes.ands, kwOr, p.and)
 	return o
 }
 
 func (p *parser) and() *cstAnd {
 	a := p.nodes.and.get()
 	a.Pos = p.pos()
-	a.Terms = single(&p.nodes.nots, p.not())
-	for p.accept(kwAnd) {
-		a.Terms = append(a.Terms, p.not())
-		p.chain(len(a.Terms))
-	}
+	a.Terms = chainOf(p, &p.nodes.nots, kwAnd, p.not)
 	return a
 }
 
@@ -1232,34 +1250,14 @@ func (p *parser) cons() *cstCons {
 func (p *parser) sum() *cstSum {
 	s := p.nodes.sum.get()
 	s.Head = p.prod()
-	for p.is(pPlus) || p.is(pMinus) {
-		r := p.nodes.sumR.get()
-		r.Pos, r.Op = p.pos(), p.text(p.next())
-		r.X = p.prod()
-		if s.Tail == nil {
-			s.Tail = single(&p.nodes.sumRs, r)
-		} else {
-			s.Tail = append(s.Tail, r)
-		}
-		p.chain(len(s.Tail))
-	}
+	s.Tail = opChain(p, &p.nodes.sumR, &p.nodes.sumRs, p.prod, pPlus, pMinus, pMinus)
 	return s
 }
 
 func (p *parser) prod() *cstProd {
 	x := p.nodes.prod.get()
 	x.Head = p.prefix()
-	for p.is(pStar) || p.is(pSlash) || p.is(pPercent) {
-		r := p.nodes.prodR.get()
-		r.Pos, r.Op = p.pos(), p.text(p.next())
-		r.X = p.prefix()
-		if x.Tail == nil {
-			x.Tail = single(&p.nodes.prodRs, r)
-		} else {
-			x.Tail = append(x.Tail, r)
-		}
-		p.chain(len(x.Tail))
-	}
+	x.Tail = opChain(p, &p.nodes.prodR, &p.nodes.prodRs, p.prefix, pStar, pSlash, pPercent)
 	return x
 }
 
@@ -1458,11 +1456,7 @@ func (p *parser) paren(a *cstAtom) {
 	case p.accept(pRParen):
 		a.Unit = true
 	case p.accept(pLBrack):
-		a.List = []*cstOr{p.or()}
-		for p.accept(pComma) {
-			a.List = append(a.List, p.or())
-			p.chain(len(a.List))
-		}
+		a.List = chainOf(p, &p.nodes.ors, pComma, p.or)
 		p.expect(pRBrack)
 		p.expect(pRParen)
 	case p.tok().cls == cIdent && p.peek(1).id == pAssign:
