@@ -190,14 +190,14 @@ type token struct {
 
 // scanner turns source text into tokens, one at a time.
 type scanner struct {
-	file   string
-	src    string
-	i      int   // the offset of the next byte to read
-	line   int   // the line of byte i
-	col    int   // the column of byte colAt on its line
-	colAt  int   // the offset col is known for; at most i
-	out    token // the token read last
-	prevFl bool  // the last token is a float that ends at i, so a word here is not a keyword
+	file   string // the file's name, for positions
+	src    string // the file's text
+	i      int    // the offset of the next byte to read
+	line   int    // the line of byte i
+	col    int    // the column of byte colAt on its line
+	colAt  int    // the offset col is known for; at most i
+	out    token  // the token read last
+	prevFl bool   // the last token is a float that ends at i, so a word here is not a keyword
 }
 
 func newScanner(file, src string) *scanner {

@@ -12,6 +12,7 @@ import (
 	"errors"
 	"path/filepath"
 	"strings"
+	"unicode/utf8"
 
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -199,16 +200,11 @@ func stringLength(src []byte) int {
 	return len(src)
 }
 
-// endPos is the position just after the last non-blank character of src.
+// endPos is the position just after the last non-blank character of src; its column
+// counts characters, as every position's does.
 func endPos(name string, src string) ast.Pos {
 	s := strings.TrimRight(src, " \t\r\n")
-	line, col := 1, 1
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return ast.Pos{File: name, Line: line, Col: col}
+	line := 1 + strings.Count(s, "\n")
+	last := s[strings.LastIndexByte(s, '\n')+1:]
+	return ast.Pos{File: name, Line: line, Col: 1 + utf8.RuneCountInString(last)}
 }

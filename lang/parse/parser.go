@@ -38,8 +38,8 @@ const lookahead = 4
 
 // parser holds the state of the parse of one file.
 type parser struct {
-	file  string
-	src   string
+	file  string          // the file's name, for positions
+	src   string          // the file's text
 	sc    *scanner        // reads the tokens
 	ring  [ringSize]token // the tokens read last: token i is at i%ringSize
 	hi    int             // the number of tokens read
