@@ -2,17 +2,14 @@ package parse
 
 // The concrete syntax tree. Each struct is one production of the grammar, filled by the
 // parser (parser.go); lower.go turns it into ast nodes. A pointer or slice field that is set
-// says which alternative of its production was taken. Every Pos is where the production's
-// first token is.
+// says which alternative of its production was taken; the syntax of each is what the
+// parser's function of the same name reads.
+// Every Pos is where the production's first token is.
 
 // position is where a token is in its file.
 type position struct {
 	line uint32 // from 1
 	col  uint32 // in characters, from 1
-}
-
-type cstFile struct {
-	Stmts []*cstStmt
 }
 
 type cstStmt struct {
