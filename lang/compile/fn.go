@@ -86,7 +86,11 @@ func (c *compiler) function(inst *instance) error {
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.out.Gen = f.Yields
 	fc.prologue()
-	fc.stmts(f.Body)
+	body := f.Body
+	if f == c.main {
+		body = body[c.session.compiled:] // in a session, the statements of the new input
+	}
+	fc.stmts(body)
 	// The return at the end belongs to the end of the body, or to its last statement.
 	if n := len(fc.out.Lines); f.End.Line == 0 && n > 0 {
 		fc.pos = ast.Pos{File: f.Pos.File, Line: int(fc.out.Lines[n-1].Line), Col: int(fc.out.Lines[n-1].Col)}
@@ -149,8 +153,13 @@ func (fc *fnCompiler) prologue() {
 	}
 	fc.out.NArgS, fc.out.NArgR = fc.stop, fc.rtop
 	// Variables: captured ones in the environment, the rest in registers (a parameter stays
-	// in the register it arrived in).
-	for _, v := range f.Vars {
+	// in the register it arrived in). A session's mainline keeps every variable in the
+	// session environment, which varHome finds.
+	vars := f.Vars
+	if f == fc.c.main {
+		vars = nil
+	}
+	for _, v := range vars {
 		k := kindOf(fc.typ(v.Type))
 		switch {
 		case k == kNone:
