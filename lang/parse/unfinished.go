@@ -1,18 +1,15 @@
 package parse
 
-import "bytes"
-
 // Unfinished reports whether src ends inside a construct it has opened and not closed (a
 // brace, a bracket, `do` without `done`, `match` without `endmatch`, `begin` without
 // `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
 // An input with a closer that does not match is finished (and wrong).
 func Unfinished(src []byte) bool {
-	lex, err := lexDef.Lex("", bytes.NewReader(src))
+	text := string(src)
+	toks, err := lex("", text)
 	if err != nil {
-		return false
+		return false // an unterminated string: the parser says what to do
 	}
-	symbols := lexDef.Symbols()
-	keyword, ident, punct := symbols["Keyword"], symbols["Ident"], symbols["Punct"]
 	// What closes each open construct, innermost last; "if" and "match" stand for one whose
 	// closer the next do, then or with decides.
 	var open []string
@@ -23,18 +20,15 @@ func Unfinished(src []byte) bool {
 		}
 		return open[len(open)-1]
 	}
-	for {
-		tok, err := lex.Next()
-		if err != nil {
-			return false // an unterminated string or comment: the parser says what to do
-		}
-		if tok.EOF() {
+	for i := range toks {
+		t := &toks[i]
+		v := text[t.off : t.off+t.n]
+		if t.cls == cEOF {
 			return len(open) > 0
 		}
-		if tok.Type != keyword && tok.Type != punct && !(tok.Type == ident && (tok.Value == "circuit" || tok.Value == "endcircuit")) {
+		if t.cls != cKeyword && t.cls != cPunct && !(t.cls == cIdent && (v == "circuit" || v == "endcircuit")) {
 			continue
 		}
-		v := tok.Value
 		switch {
 		case v == "if" || v == "match":
 			open = append(open, v)
@@ -63,6 +57,7 @@ func Unfinished(src []byte) bool {
 			open = open[:len(open)-1]
 		}
 	}
+	return len(open) > 0
 }
 
 // closers are the openers that decide their closer at once.
