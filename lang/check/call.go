@@ -169,7 +169,11 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 	var sigs []string
 	seen := map[string]bool{}
 	for _, fe := range tried {
-		s := c.funcDom(fe).String()
+		dom := c.funcDom(fe)
+		if sub, ok := c.explicitTypeArgs(n, fe); ok && len(n.TypeArgs) > 0 && len(n.TypeArgs) == len(fe.tparams) {
+			dom = sub.apply(dom) // id[int] expects int
+		}
+		s := dom.String()
 		if !seen[s] {
 			seen[s] = true
 			sigs = append(sigs, s)
@@ -453,6 +457,11 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 		} else {
 			c.errorf(pos, "a gen that yields cannot start or schedule fibres")
 		}
+	}
+	if fe.isPrim() && (fe.decl.Prim == "read" || fe.decl.Prim == "write") && c.ctx.fn.Kind == ir.KindFun {
+		// As in Felix, a function is a value computed, not a fibre's step: it may be
+		// evaluated at any time, or not at all.
+		c.errorf(pos, "a fun cannot %s a channel: make it a gen (or a proc)", fe.decl.Prim)
 	}
 	if !fe.isPrim() && !c.noDirectGenerator(pos, fe.fn) {
 		return invalid(pos)
