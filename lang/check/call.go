@@ -170,8 +170,10 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 	seen := map[string]bool{}
 	for _, fe := range tried {
 		dom := c.funcDom(fe)
-		if sub, ok := c.explicitTypeArgs(n, fe); ok && len(n.TypeArgs) > 0 && len(n.TypeArgs) == len(fe.tparams) {
-			dom = sub.apply(dom) // id[int] expects int
+		if len(n.TypeArgs) > 0 && len(n.TypeArgs) == len(fe.tparams) {
+			if sub, ok := c.explicitTypeArgs(n, fe); ok {
+				dom = sub.apply(dom) // id[int] expects int
+			}
 		}
 		s := dom.String()
 		if !seen[s] {

@@ -143,7 +143,7 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		arg := &ir.Tuple{P: e.P, T: &types.Tuple{Elems: []types.Type{args[0].Type(), args[1].Type(), args[2].Type()}}, Elems: args}
 		return c.applyOperator(e.P, "substring", ".[ to ]", arg)
 	case *ast.Binary:
-		if n, ok := e.L.(*ast.Name); ok && e.Op == "-" && len(n.Path) == 1 && c.namesOnlyFunctions(n.Path[0]) {
+		if n, ok := e.L.(*ast.Name); ok && e.Op == "-" && len(n.Path) == 1 && c.namesNoValue(n.Path[0]) {
 			c.errorf(e.P, "%s -%s is %s - %s, a subtraction: to apply %s to a negative number, write %s (-%s)",
 				n.Path[0], exprText(e.R), n.Path[0], exprText(e.R), n.Path[0], n.Path[0], exprText(e.R))
 			return invalid(e.P)
@@ -200,10 +200,16 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 	return invalid(e.Position())
 }
 
-// namesOnlyFunctions reports whether name, here, denotes functions and nothing else.
-func (c *Checker) namesOnlyFunctions(name string) bool {
+// namesNoValue reports whether name, here, denotes functions that cannot stand alone as a
+// value (overloaded, or generic), as in println -1.
+func (c *Checker) namesNoValue(name string) bool {
 	ents, _ := c.sc.lookupValue(name)
-	return len(ents) > 0 && len(funcEnts(ents)) == len(ents)
+	fes := funcEnts(ents)
+	if len(ents) == 0 || len(fes) < len(ents) {
+		return false
+	}
+	c.funcDom(fes[0])
+	return len(fes) > 1 || len(fes[0].tparams) > 0
 }
 
 // exprText is a short text of a simple expression, for messages: a literal or a name.
