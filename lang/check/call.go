@@ -44,8 +44,7 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 	}
 	var tried []*funcEnt
 	for s := sc; s != nil; s = s.parent {
-		ents := s.valuesAt(name)
-		if len(ents) > 0 {
+		for _, ents := range s.layers(name) {
 			if ce, ok := ents[0].(*ctorEnt); ok {
 				return rest(c.applyCtor(pos, n, ce, arg))
 			}
@@ -170,7 +169,13 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 	var sigs []string
 	seen := map[string]bool{}
 	for _, fe := range tried {
-		s := c.funcDom(fe).String()
+		dom := c.funcDom(fe)
+		if len(n.TypeArgs) > 0 && len(n.TypeArgs) == len(fe.tparams) {
+			if sub, ok := c.explicitTypeArgs(n, fe); ok {
+				dom = sub.apply(dom) // id[int] expects int
+			}
+		}
+		s := dom.String()
 		if !seen[s] {
 			seen[s] = true
 			sigs = append(sigs, s)
@@ -294,12 +299,27 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 		}
 	}
 	var best []match
-	for _, fe := range cands {
+	// Candidates that are not generic go first: once one fits exactly, no generic one can
+	// beat it, and matching a generic one costs more.
+	ordered := make([]*funcEnt, 0, len(cands))
+	for _, generic := range []bool{false, true} {
+		for _, fe := range cands {
+			if c.funcDom(fe); (len(fe.tparams) > 0) == generic {
+				ordered = append(ordered, fe)
+			}
+		}
+	}
+	for _, fe := range ordered {
 		if fe.decl.Kind == ast.Const {
 			continue
 		}
-		c.funcDom(fe)
-		s := subst{}
+		if len(fe.tparams) > 0 && len(best) > 0 && best[0].score == 0 {
+			break
+		}
+		var s subst
+		if len(fe.tparams) > 0 {
+			s = subst{}
+		}
 		if built != nil {
 			if ft := c.funcType(fe, pos); ft == nil || !newMatcher(s, fe.tparams).matchExact(ft.Cod, built) {
 				continue
@@ -396,10 +416,13 @@ var classMisfit = map[string]func(types.Type) string{
 
 // explicitTypeArgs binds the type arguments written on n (as in mk_schannel[int]).
 func (c *Checker) explicitTypeArgs(n *ast.Name, fe *funcEnt) (subst, bool) {
-	s := subst{}
 	if len(n.TypeArgs) == 0 {
-		return s, true
+		if fe.dom != nil && len(fe.tparams) == 0 {
+			return nil, true // nothing to bind: no map
+		}
+		return subst{}, true
 	}
+	s := subst{}
 	if fe.dom == nil {
 		c.funcSig(fe)
 	}
@@ -436,6 +459,11 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 		} else {
 			c.errorf(pos, "a gen that yields cannot start or schedule fibres")
 		}
+	}
+	if fe.isPrim() && (fe.decl.Prim == "read" || fe.decl.Prim == "write") && c.ctx.fn.Kind == ir.KindFun {
+		// As in Felix, a function is a value computed, not a fibre's step: it may be
+		// evaluated at any time, or not at all.
+		c.errorf(pos, "a fun cannot %s a channel: make it a gen (or a proc)", fe.decl.Prim)
 	}
 	if !fe.isPrim() && !c.noDirectGenerator(pos, fe.fn) {
 		return invalid(pos)

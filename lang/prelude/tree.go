@@ -617,7 +617,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 		}},
 		&ast.NamedType{P: ast.Pos{File: file, Line: 184, Col: 44}, Path: []string{"W"}},
 	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 187, Col: 1}, Name: "subcall", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 187, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 187, Col: 1}, Name: "R"},
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 187, Col: 1}, Name: "W"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
@@ -633,7 +633,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 		}}}},
 		&ast.Return{P: ast.Pos{File: file, Line: 187, Col: 76}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 187, Col: 83}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 187, Col: 83}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 187, Col: 88}, Path: []string{"ch"}}}},
 	}, End: ast.Pos{File: file, Line: 187, Col: 92}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 188, Col: 1}, Name: "subcall", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 188, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 188, Col: 1}, Name: "W"},
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 188, Col: 1}, Name: "R"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
@@ -649,7 +649,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 		}}}},
 		&ast.Return{P: ast.Pos{File: file, Line: 188, Col: 68}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 188, Col: 75}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 188, Col: 75}, Path: []string{"read"}}, Arg: &ast.Proj{P: ast.Pos{File: file, Line: 188, Col: 83}, X: &ast.Name{P: ast.Pos{File: file, Line: 188, Col: 80}, Path: []string{"chs"}}, Index: 1}}},
 	}, End: ast.Pos{File: file, Line: 188, Col: 87}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 189, Col: 1}, Name: "subcall", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 189, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 189, Col: 1}, Name: "R"},
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 189, Col: 1}, Name: "W"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
@@ -666,7 +666,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 		}}}},
 		&ast.Return{P: ast.Pos{File: file, Line: 189, Col: 77}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 189, Col: 84}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 189, Col: 84}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 189, Col: 89}, Path: []string{"ch"}}}},
 	}, End: ast.Pos{File: file, Line: 189, Col: 93}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 194, Col: 1}, Name: "subcall", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 194, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 194, Col: 1}, Name: "R"},
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 194, Col: 1}, Name: "W"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
@@ -1247,10 +1247,10 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 347, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 347, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 347, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 347, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 347, Col: 21}, Path: []string{"inp"}}}}},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 348, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 348, Col: 5}, Name: "s"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 348, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 348, Col: 16}, Path: []string{"store"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 348, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 348, Col: 23}, Path: []string{"x"}}}}},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 348, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 348, Col: 16}, Path: []string{"store"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 348, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 348, Col: 23}, Path: []string{"x"}}}}, Device: true},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 349, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 349, Col: 5}, Name: "f"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 349, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 349, Col: 16}, Path: []string{"fetch"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 349, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 349, Col: 23}, Path: []string{"x"}}}}},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 349, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 349, Col: 16}, Path: []string{"fetch"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 349, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 349, Col: 23}, Path: []string{"x"}}}}, Device: true},
 			&ast.Circuit{P: ast.Pos{File: file, Line: 350, Col: 5}, Clauses: []*ast.Clause{
 				&ast.Clause{P: ast.Pos{File: file, Line: 351, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 351, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 351, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 351, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 351, Col: 22}, Device: "s", Pin: "inp"}},
 				&ast.Clause{P: ast.Pos{File: file, Line: 352, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 352, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 352, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 352, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 352, Col: 22}, Device: "f", Pin: "out"}},
@@ -1466,7 +1466,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 				&ast.Name{P: ast.Pos{File: file, Line: 420, Col: 36}, Path: []string{"epsilon"}, TypeArgs: []ast.Type{
 					&ast.NamedType{P: ast.Pos{File: file, Line: 420, Col: 44}, Path: []string{"T"}},
 				}},
-			}}}},
+			}}}, Device: true},
 			&ast.Circuit{P: ast.Pos{File: file, Line: 421, Col: 5}, Clauses: []*ast.Clause{
 				&ast.Clause{P: ast.Pos{File: file, Line: 422, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 422, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 422, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 422, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 422, Col: 22}, Device: "both", Pin: "inp"}},
 				&ast.Clause{P: ast.Pos{File: file, Line: 423, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 423, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 423, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 423, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 423, Col: 22}, Device: "both", Pin: "out"}},
@@ -1487,19 +1487,19 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 		}, []*ast.Param{}}, Body: []ast.Stmt{
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 429, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 429, Col: 5}, Name: "more"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 429, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 429, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 429, Col: 37}, Path: []string{"a"}}}},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 429, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 429, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 429, Col: 37}, Path: []string{"a"}}}, Device: true},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 430, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 430, Col: 5}, Name: "seq"},
 			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 430, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 430, Col: 18}, Path: []string{"pipeline_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 430, Col: 32}, Elems: []ast.Expr{
 				&ast.Name{P: ast.Pos{File: file, Line: 430, Col: 34}, Path: []string{"a"}},
 				&ast.Name{P: ast.Pos{File: file, Line: 430, Col: 37}, Path: []string{"more"}},
-			}}}},
+			}}}, Device: true},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 431, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 431, Col: 5}, Name: "alt"},
 			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 431, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 431, Col: 18}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 431, Col: 30}, Elems: []ast.Expr{
 				&ast.Name{P: ast.Pos{File: file, Line: 431, Col: 32}, Path: []string{"a"}},
 				&ast.Name{P: ast.Pos{File: file, Line: 431, Col: 35}, Path: []string{"seq"}},
-			}}}},
+			}}}, Device: true},
 			&ast.Circuit{P: ast.Pos{File: file, Line: 432, Col: 5}, Clauses: []*ast.Clause{
 				&ast.Clause{P: ast.Pos{File: file, Line: 433, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 433, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 433, Col: 22}, Device: "alt", Pin: "inp"}},
 				&ast.Clause{P: ast.Pos{File: file, Line: 434, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 434, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 434, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 434, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 434, Col: 22}, Device: "alt", Pin: "out"}},
@@ -1520,7 +1520,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 		}, []*ast.Param{}}, Body: []ast.Stmt{
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 439, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 439, Col: 5}, Name: "more"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 439, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 37}, Path: []string{"a"}}}},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 439, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 37}, Path: []string{"a"}}}, Device: true},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 440, Col: 5}, Binders: []*ast.Binder{
 				&ast.Binder{P: ast.Pos{File: file, Line: 440, Col: 5}, Name: "alt"},
 			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 440, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 440, Col: 18}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 440, Col: 30}, Elems: []ast.Expr{
@@ -1528,7 +1528,7 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 					&ast.NamedType{P: ast.Pos{File: file, Line: 440, Col: 40}, Path: []string{"T"}},
 				}},
 				&ast.Name{P: ast.Pos{File: file, Line: 440, Col: 44}, Path: []string{"more"}},
-			}}}},
+			}}}, Device: true},
 			&ast.Circuit{P: ast.Pos{File: file, Line: 441, Col: 5}, Clauses: []*ast.Clause{
 				&ast.Clause{P: ast.Pos{File: file, Line: 442, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 442, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 442, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 442, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 442, Col: 22}, Device: "alt", Pin: "inp"}},
 				&ast.Clause{P: ast.Pos{File: file, Line: 443, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 443, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 443, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 443, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 443, Col: 22}, Device: "alt", Pin: "out"}},
