@@ -8,20 +8,23 @@ import (
 )
 
 // Fibre is a felixlet thread: a plain heap object holding its own register stacks and
-// frames, never a goroutine. Nothing but the running fibre, a scheduler's active list and
-// a channel's wait stack refers to a fibre, so a fibre waiting on a channel nobody can reach
-// any more is garbage, and Go's collector reclaims it.
+// frames, never a goroutine. Nothing but the running fibre, a scheduler's active list, the
+// wait queues of channels and acks (through a waiter) and the poller refers to a fibre, so
+// a fibre waiting on channels nobody can reach any more is garbage, and Go's collector
+// reclaims it.
 //
 // The frames live in the scalar stack: the registers of a frame start at sbase (scalar) and
 // rbase (reference), and the two scalar slots below sbase hold the frame header: the
 // caller's resume pc and function index, and the caller's register bases. The running
 // frame's own position is kept in the fibre while it is not running.
 type Fibre struct {
-	next  *Fibre     // the next fibre in the active list, or below this one on a wait stack
+	next  *Fibre     // the next fibre in the active list, or in a list waiting on a descriptor
+	wait  waiter     // its own wait on a channel or an ack: a read, write, close or await
+	sel   *selection // its waits in a select, made by its first select that waits
 	s     []uint64   // the scalar register stack (with frame headers)
 	r     []Value    // the reference register stack
 	fn    *code.Func // the function of the top frame
-	pc    int32      // where the top frame resumes; while waiting on a channel, just after the read or write
+	pc    int32      // where the top frame resumes; while waiting on a channel, just after the read or write (or select)
 	sbase int32      // the top frame's first scalar register
 	rbase int32      // the top frame's first reference register
 	id    uint32     // its number, for messages and traces
@@ -34,12 +37,6 @@ type genState struct {
 	caller *Fibre // the fibre that called the generator and waits for its value, or nil
 	resume int32  // where the next call starts: just after the last yield, or 0
 }
-
-// NextWaiter implements schan.Waiter.
-func (f *Fibre) NextWaiter() *Fibre { return f.next }
-
-// SetNextWaiter implements schan.Waiter.
-func (f *Fibre) SetNextWaiter(n *Fibre) { f.next = n }
 
 // ID returns the fibre's number: the mainline is 1, others count up as they are made.
 func (f *Fibre) ID() uint32 { return f.id }

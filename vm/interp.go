@@ -417,73 +417,24 @@ reload:
 
 		case code.OpMkChan:
 			R[in.A] = &Chan{}
-		case code.OpRead, code.OpReadS, code.OpReadR:
-			if f.gen != nil {
-				return m.fail(f, fn, pc, sbase, "a generator cannot read a channel: it runs on the stack of whoever calls it")
-			}
-			ch, ok := R[in.B].(*Chan)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "read from an uninitialised channel")
-			}
-			w, ok := ch.Pop(true)
-			if !ok {
-				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-				ch.Push(f, false)
-				if m.trace != nil {
-					m.traceEvent("%s waits to read", describe(f))
-				}
-				goto next
-			}
-			// A writer was waiting: take its value; the reader goes on, the writer is next.
-			wi := w.fn.Code[w.pc-1]
-			switch in.Op {
-			case code.OpReadS:
-				S[in.A] = w.s[int(w.sbase)+int(wi.A)]
-			case code.OpReadR:
-				R[in.A] = w.r[int(w.rbase)+int(wi.A)]
-			}
-			m.stats.Transfers++
-			if m.trace != nil {
-				m.traceEvent("%s reads from %s", describe(f), describe(w))
-			}
-			m.wake(w)
-		case code.OpWrite, code.OpWriteS, code.OpWriteR:
-			if f.gen != nil {
-				return m.fail(f, fn, pc, sbase, "a generator cannot write a channel: it runs on the stack of whoever calls it")
-			}
-			ch, ok := R[in.B].(*Chan)
-			if !ok {
-				return m.fail(f, fn, pc, sbase, "write to an uninitialised channel")
-			}
-			r, ok := ch.Pop(false)
-			if !ok {
-				f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-				ch.Push(f, true)
-				if m.trace != nil {
-					m.traceEvent("%s waits to write", describe(f))
-				}
-				goto next
-			}
-			// A reader was waiting: hand it the value; it runs now, the writer is next.
-			ri := r.fn.Code[r.pc-1]
-			switch in.Op {
-			case code.OpWriteS:
-				r.s[int(r.sbase)+int(ri.A)] = S[in.A]
-			case code.OpWriteR:
-				r.r[int(r.rbase)+int(ri.A)] = R[in.A]
-			}
-			m.stats.Transfers++
-			if m.trace != nil {
-				m.traceEvent("%s writes to %s", describe(f), describe(r))
-			}
-			if r.sched != m.sched {
-				m.wake(r)
-				continue
-			}
+		case code.OpRead, code.OpReadS, code.OpReadR, code.OpWrite, code.OpWriteS, code.OpWriteR,
+			code.OpMkBufChan, code.OpReadOpt, code.OpTryRead, code.OpTryWrite, code.OpTryWriteS,
+			code.OpTryWriteR, code.OpReadyRead, code.OpReadyWrite, code.OpClose, code.OpIsClosed,
+			code.OpSend, code.OpSendS, code.OpSendR, code.OpCompleted, code.OpAwait, code.OpSelect:
+			// Channels run out of the loop (channels.go): the fibre carries on, waits, or
+			// gives way to the reader it met.
 			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			m.sched.pushFront(f)
-			f = r
-			goto reload
+			g, err := m.channel(f, &in)
+			switch {
+			case err != nil:
+				return err
+			case g == nil:
+				goto next
+			case g != f:
+				f = g
+				goto reload
+			}
+			pc = int(f.pc) // a select goes on at its arm
 		case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
 			if f.gen != nil {
 				return m.fail(f, fn, pc, sbase, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
@@ -785,15 +736,6 @@ func (m *Machine) deliver(g *Fibre, op code.Op, sv uint64, rv Value) *Fibre {
 		caller.r[int(caller.rbase)+at] = rv
 	}
 	return caller
-}
-
-// wake puts a fibre that a rendezvous released back to work: at the front of its own
-// scheduler's active list, unless that scheduler has finished, which abandons it.
-func (m *Machine) wake(f *Fibre) {
-	if f.sched.done {
-		return
-	}
-	f.sched.pushFront(f)
 }
 
 func b2u(b bool) uint64 {

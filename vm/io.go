@@ -260,10 +260,14 @@ func (m *Machine) wakeList(list map[int]*Fibre, fd int) {
 }
 
 // wakeOne puts a fibre the outside world released at the back of its scheduler's active
-// list (which has not finished: a scheduler waits for its parked fibres).
+// list (which has not finished: a scheduler waits for its parked fibres). A fibre whose
+// select's timer this was goes on with its after arm.
 func (m *Machine) wakeOne(f *Fibre) {
 	m.io.waiting--
 	f.sched.waiting--
+	if f.sel != nil && f.sel.timer != nil {
+		m.timeUp(f)
+	}
 	f.sched.pushBack(f)
 }
 
