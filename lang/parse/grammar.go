@@ -7,11 +7,13 @@ import (
 
 // keywords may not be used as identifiers. The words of chips and circuits (chip,
 // connector, pin, device, circuit, connect, wire, endcircuit) are not keywords, as in Felix:
-// the grammar matches them where they are expected, and elsewhere they are names.
+// the grammar matches them where they are expected, and elsewhere they are names. So are
+// select and after; endselect is a keyword, so that an arm's statements stop at it.
 const keywords = `if|then|elif|else|endif|do|done|while|until|for|in|upto|downto|var|val|def|` +
 	`fun|proc|gen|return|goto|break|continue|halt|call|perform|begin|end|repeat|include|open|` +
 	`typedef|type|module|class|const|true|false|not|and|or|with|to|` +
-	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance|ctor`
+	`match|endmatch|when|variant|of|yield|let|struct|export|macro|inline|noinline|instance|ctor|` +
+	`endselect`
 
 // lexDef tokenises felixlet source. Block comments nest, so they have a state of their own.
 // Rules whose names start with a lower-case letter are dropped from the token stream.
@@ -69,6 +71,7 @@ type cstStmt struct {
 	Device   *cstDevice    `parser:"| @@"`
 	Circuit  *cstCircuit   `parser:"| @@"`
 	Match    *cstMatchStmt `parser:"| @@"`
+	Select   *cstSelect    `parser:"| @@"`
 	Yield    *cstYield     `parser:"| @@"`
 	Union    *cstUnion     `parser:"| @@"`
 	TypePrim *cstTypePrim  `parser:"| @@"`
@@ -723,6 +726,24 @@ type cstPinRef struct {
 	Pos    lexer.Position
 	Device string `parser:"@Ident \".\""`
 	Pin    string `parser:"@Ident"`
+}
+
+// cstSelect is `select | v = read ch => stmts | write (ch, v) => stmts | after d => stmts
+// | else => stmts endselect;` (Level 4).
+type cstSelect struct {
+	Pos  lexer.Position
+	Arms []*cstSelectArm `parser:"\"select\" @@* \"endselect\" \";\"?"`
+}
+
+type cstSelectArm struct {
+	Pos   lexer.Position
+	Else  bool       `parser:"\"|\" ( @\"else\""`
+	After *cstExpr   `parser:"    | \"after\" @@"`
+	Write *cstExpr   `parser:"    | \"write\" @@"`
+	Var   string     `parser:"    | @Ident \"=\""`
+	Op    string     `parser:"      @(\"read\" | \"read_opt\")"`
+	Chan  *cstExpr   `parser:"      @@ )"`
+	Body  []*cstStmt `parser:"\"=>\" @@*"`
 }
 
 // cstUnion catches Felix's `union` declarations, which Felix itself rejects, to say what

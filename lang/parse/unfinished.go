@@ -3,8 +3,8 @@ package parse
 import "bytes"
 
 // Unfinished reports whether src ends inside a construct it has opened and not closed (a
-// brace, a bracket, `do` without `done`, `match` without `endmatch`, `begin` without
-// `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
+// brace, a bracket, `do` without `done`, `match` without `endmatch`, `select` without
+// `endselect`, `begin` without `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
 // An input with a closer that does not match is finished (and wrong).
 func Unfinished(src []byte) bool {
 	lex, err := lexDef.Lex("", bytes.NewReader(src))
@@ -16,7 +16,8 @@ func Unfinished(src []byte) bool {
 	// What closes each open construct, innermost last; "if" and "match" stand for one whose
 	// closer the next do, then or with decides.
 	var open []string
-	elif := false // an elif's condition is being read: its do or then opens nothing
+	elif := false        // an elif's condition is being read: its do or then opens nothing
+	afterSelect := false // the last token was the word select: a | next opens a select
 	top := func() string {
 		if len(open) == 0 {
 			return ""
@@ -29,8 +30,12 @@ func Unfinished(src []byte) bool {
 			return false // an unterminated string or comment: the parser says what to do
 		}
 		if tok.EOF() {
-			return len(open) > 0
+			return len(open) > 0 || afterSelect
 		}
+		if afterSelect && tok.Value == "|" {
+			open = append(open, "endselect")
+		}
+		afterSelect = tok.Type == ident && tok.Value == "select"
 		if tok.Type != keyword && tok.Type != punct && !(tok.Type == ident && (tok.Value == "circuit" || tok.Value == "endcircuit")) {
 			continue
 		}
@@ -55,7 +60,7 @@ func Unfinished(src []byte) bool {
 			}
 		case closers[v] != "":
 			open = append(open, closers[v])
-		case v == "done" || v == "endif" || v == "endmatch" || v == "end" || v == "endcircuit" ||
+		case v == "done" || v == "endif" || v == "endmatch" || v == "end" || v == "endcircuit" || v == "endselect" ||
 			v == "}" || v == ")" || v == "]":
 			if top() != v {
 				return false
