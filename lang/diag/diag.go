@@ -9,6 +9,7 @@
 package diag
 
 import (
+	"bytes"
 	"fmt"
 	"io"
 	"sort"
@@ -99,8 +100,30 @@ func Print(w io.Writer, l List, src Sources) {
 		if !ok {
 			continue
 		}
-		fmt.Fprintf(w, "  %s\n  %s^\n", line, caretPad(line, e.Pos.Col))
+		line, col := window(line, e.Pos.Col)
+		fmt.Fprintf(w, "  %s\n  %s^\n", line, caretPad(line, col))
 	}
+}
+
+// maxQuote is the most of a source line a report quotes.
+const maxQuote = 120
+
+// window cuts a long line to the part around column col, marking the cuts with "...", and
+// returns it with the column the caret goes under in it.
+func window(line string, col int) (string, int) {
+	if len(line) <= maxQuote {
+		return line, col
+	}
+	start := max(0, min(col-1-maxQuote/2, len(line)-maxQuote))
+	end := min(len(line), start+maxQuote)
+	cut := line[start:end]
+	if start > 0 {
+		cut, col = "..."+cut, col-start+3
+	}
+	if end < len(line) {
+		cut += "..."
+	}
+	return cut, col
 }
 
 // sourceLine returns line n (1-based) of text without its newline.
@@ -108,11 +131,17 @@ func sourceLine(text []byte, n int) (string, bool) {
 	if text == nil || n < 1 {
 		return "", false
 	}
-	lines := strings.Split(string(text), "\n")
-	if n > len(lines) {
-		return "", false
+	for i := 1; i < n; i++ {
+		nl := bytes.IndexByte(text, '\n')
+		if nl < 0 {
+			return "", false
+		}
+		text = text[nl+1:]
 	}
-	return strings.TrimRight(lines[n-1], "\r"), true
+	if nl := bytes.IndexByte(text, '\n'); nl >= 0 {
+		text = text[:nl]
+	}
+	return strings.TrimRight(string(text), "\r"), true
 }
 
 // caretPad is the whitespace that puts a caret under byte column col of line, keeping tabs.

@@ -589,6 +589,10 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 	pos := toPos(p.Pos)
 	switch {
 	case p.Neg != nil:
+		if text := intAtom(p.Neg); text != nil {
+			// -9223372036854775808 is in range though its magnitude is not.
+			return &ast.IntLit{P: pos, Value: l.intLit(pos, *text, true), Size: isSizeLit(*text)}
+		}
 		x := l.prefix(p.Neg)
 		switch lit := x.(type) {
 		case *ast.IntLit:
@@ -683,7 +687,7 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		}
 		return &ast.FloatLit{P: pos, Value: v}
 	case a.Int != nil:
-		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int), Size: isSizeLit(*a.Int)}
+		return &ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int, false), Size: isSizeLit(*a.Int)}
 	case a.String != nil:
 		return &ast.StringLit{P: pos, Value: l.stringLit(pos, *a.String)}
 	case a.True, a.False:
@@ -773,8 +777,10 @@ func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
 	return top
 }
 
-// intLit decodes an integer literal: base prefix, `_` separators, Felix type suffix.
-func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
+// intLit decodes an integer literal, negated when neg: base prefix, `_` separators, Felix
+// type suffix. A decimal literal must fit int; one written in hex, octal or binary may give
+// any 64 bits (0xFFFFFFFFFFFFFFFF is -1).
+func (l *lowerer) intLit(pos ast.Pos, text string, neg bool) int64 {
 	m := intParts.FindStringSubmatch(text)
 	if m == nil {
 		l.errorf(pos, "malformed integer literal %s", text)
@@ -795,11 +801,30 @@ func (l *lowerer) intLit(pos ast.Pos, text string) int64 {
 		}
 	}
 	v, err := strconv.ParseUint(digits, base, 64)
-	if err != nil {
-		l.errorf(pos, "integer literal %s is out of range", text)
+	limit := uint64(math.MaxInt64)
+	if neg {
+		limit++
+	}
+	if err != nil || base == 10 && v > limit {
+		sign := ""
+		if neg {
+			sign = "-"
+		}
+		l.errorf(pos, "integer literal %s%s is out of range: an int is 64 bits, from -9223372036854775808 to 9223372036854775807", sign, text)
 		return 0
 	}
+	if neg {
+		return -int64(v)
+	}
 	return int64(v)
+}
+
+// intAtom returns the text of an operand that is a bare integer literal, or nil.
+func intAtom(p *cstPrefix) *string {
+	if p.App == nil || len(p.App.Args) > 0 || len(p.App.Fn.Suffixes) > 0 || p.App.Fn.Head.Atom == nil {
+		return nil
+	}
+	return p.App.Fn.Head.Atom.Int
 }
 
 // isSizeLit reports whether an integer literal has the suffix of Felix's size type (5uz).
@@ -1059,11 +1084,7 @@ func (l *lowerer) patAtom(a *cstPatAtom) ast.Pattern {
 	lit := func(e ast.Expr) ast.Pattern { return &ast.PLit{P: pos, Value: e} }
 	switch {
 	case a.Int != nil:
-		v := l.intLit(pos, *a.Int)
-		if a.Neg {
-			v = -v
-		}
-		return lit(&ast.IntLit{P: pos, Value: v})
+		return lit(&ast.IntLit{P: pos, Value: l.intLit(pos, *a.Int, a.Neg)})
 	case a.Float != nil:
 		v, _ := strconv.ParseFloat(strings.ReplaceAll(*a.Float, "_", ""), 64)
 		if a.Neg {

@@ -69,6 +69,9 @@ func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 		p.errs = append(p.errs, e)
 		return nil
 	}
+	if p.checkNesting(name, src) {
+		return nil
+	}
 	cst, err := parser.ParseBytes(name, src)
 	if err != nil {
 		p.errs = append(p.errs, syntaxError(name, src, err))
