@@ -24,7 +24,8 @@ const maxChain = 200000
 
 // keywordLike are the words that are names to the lexer but keywords to the grammar.
 var keywordLike = map[string]bool{"chip": true, "connector": true, "pin": true, "device": true,
-	"circuit": true, "connect": true, "wire": true, "endcircuit": true, "syntax": true, "inherit": true}
+	"circuit": true, "connect": true, "wire": true, "endcircuit": true, "syntax": true, "inherit": true,
+	"select": true, "after": true}
 
 // frame is one open bracket or block during the scan.
 type frame struct {
