@@ -642,11 +642,14 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 	}
 	m.stats.Waiting[InSelect]++
 	if m.trace != nil {
-		timer := ""
-		if after >= 0 {
-			timer = " and a timer"
+		on := fmt.Sprintf("%d channels", channels)
+		if channels == 1 {
+			on = "1 channel"
 		}
-		m.traceEvent("%s waits in a select on %d channels%s", describe(f), channels, timer)
+		if after >= 0 {
+			on += " and a timer"
+		}
+		m.traceEvent("%s waits in a select on %s", describe(f), on)
 	}
 	return nil, nil
 }
