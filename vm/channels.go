@@ -114,11 +114,13 @@ func (m *Machine) channel(f *Fibre, in *code.Instr) (*Fibre, error) {
 	S, R := f.s[f.sbase:], f.r[f.rbase:]
 	switch in.Op {
 	case code.OpMkBufChan:
-		n := int64(S[in.B])
-		if n < 1 || n > maxSlots {
-			return nil, m.failAt(f, "a buffered channel needs from 1 to %d slots, not %d", maxSlots, n)
+		switch n := int64(S[in.B]); {
+		case n < 1:
+			return nil, m.failAt(f, "a buffered channel needs at least 1 slot, not %d", n)
+		case n > maxSlots:
+			return nil, m.failAt(f, "a buffered channel has at most %d slots, not %d", maxSlots, n)
 		}
-		R[in.A] = schan.New[wait, item](int(n))
+		R[in.A] = schan.New[wait, item](int(S[in.B]))
 		return f, nil
 	case code.OpCompleted:
 		a, err := m.ackOf(f, R[in.B])
