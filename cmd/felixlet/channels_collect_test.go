@@ -148,7 +148,9 @@ println "done";
 	if errs.HasErrors() {
 		t.Fatal(errs)
 	}
-	isPrim := func(name string) bool { return name == "test_watch_ack" || compile.HasEmitter(name) || builtins[name] != nil }
+	isPrim := func(name string) bool {
+		return name == "test_watch_ack" || compile.HasEmitter(name) || builtins[name] != nil
+	}
 	checked, errs := check.Check(lib, f, check.Config{IsPrim: isPrim})
 	if checked == nil {
 		t.Fatal(errs)
