@@ -761,7 +761,6 @@ type SelectArm struct {
 	P     Pos
 	Kind  SelectKind
 	Var   string // the name a read binds ("_" binds none)
-	VarP  Pos    // where it is written
 	Chan  Expr
 	Value Expr
 	Body  []Stmt

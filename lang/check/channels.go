@@ -52,7 +52,7 @@ func (c *Checker) selectStmt(s *ast.Select) []ir.Stmt {
 				arm.Op, t = ir.SelectReadOpt, types.Opt(t)
 			}
 			if a.Var != "_" {
-				arm.Var = c.armVar(a.VarP, a.Var, t, armScope)
+				arm.Var = c.armVar(a.P, a.Var, t, armScope)
 			}
 		}
 		saved := c.sc

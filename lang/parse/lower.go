@@ -1136,7 +1136,7 @@ func (l *lowerer) selectStmt(s *cstSelect) *ast.Select {
 			}
 			arm.Chan, arm.Value = pair.Elems[0], pair.Elems[1]
 		default:
-			arm.Kind, arm.Var, arm.VarP, arm.Chan = ast.SelectRead, a.Var, arm.P, l.expr(a.Chan)
+			arm.Kind, arm.Var, arm.Chan = ast.SelectRead, a.Var, l.expr(a.Chan)
 			if a.Op == "read_opt" {
 				arm.Kind = ast.SelectReadOpt
 			}
