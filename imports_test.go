@@ -15,6 +15,10 @@ import (
 
 const module = "github.com/felixlet/felixlet"
 
+// testingPkg stands in the graph for the standard package testing, which the command must
+// not link.
+const testingPkg = "std:testing"
+
 // packageImports maps each package of the module (by directory, relative to the root) to
 // the module packages its non-test files import.
 func packageImports(t *testing.T) map[string][]string {
@@ -42,6 +46,9 @@ func packageImports(t *testing.T) map[string][]string {
 			p, _ := strconv.Unquote(imp.Path.Value)
 			if rel, ok := strings.CutPrefix(p, module+"/"); ok {
 				graph[dir] = append(graph[dir], rel)
+			}
+			if p == "testing" {
+				graph[dir] = append(graph[dir], testingPkg)
 			}
 		}
 		return nil
@@ -113,9 +120,15 @@ func TestImportsGoOneWay(t *testing.T) {
 			t.Errorf("%s imports %v; runtime packages import nothing of ours", pkg, graph[pkg])
 		}
 		for _, leaf := range []string{"lang/ast", "vm/code", "lang/types", "internal/golden"} {
+
 			if pkg == leaf && len(graph[pkg]) > 0 {
 				t.Errorf("%s imports %v; it is a leaf", pkg, graph[pkg])
 			}
+		}
+	}
+	for _, dep := range reaches(graph, "cmd/felixlet") {
+		if dep == testingPkg {
+			t.Errorf("cmd/felixlet links package testing (through a package's non-test files); the binary must not")
 		}
 	}
 	for _, must := range []string{"vm", "vm/code", "lang/parse", "lang/check", "lang/compile", "runtime/schan", "stdlib", "cmd/felixlet"} {

@@ -43,7 +43,7 @@ func runCounting(t *testing.T, p *code.Program) (*vm.Machine, string) {
 // waitCollected runs the collector until at least want fibres have been reclaimed, or
 // gives up after a while, and returns the count.
 func waitCollected(m *vm.Machine, want uint64) uint64 {
-	deadline := time.Now().Add(10 * time.Second)
+	deadline := time.Now().Add(patience)
 	for m.Stats().Collected < want && time.Now().Before(deadline) {
 		runtime.GC()
 		time.Sleep(10 * time.Millisecond)

@@ -5,7 +5,6 @@ import (
 	"fmt"
 	"strings"
 	"testing"
-	"time"
 )
 
 // The generic-shape test instantiates every generic library function and chip, and user
@@ -376,7 +375,7 @@ func TestGenericCodeGivesTheSameResultsAtEveryShapeOfType(t *testing.T) {
 				src := s.program(generic)
 				var stdout, stderr bytes.Buffer
 				status := runProgram(programSource{Name: "shape.flx", Src: []byte(src)}, nil, runFlags{dir: t.TempDir()},
-					strings.NewReader(""), &stdout, &stderr, 60*time.Second)
+					strings.NewReader(""), &stdout, &stderr, patience)
 				kind := "plain"
 				if generic {
 					kind = "generic"

@@ -21,12 +21,16 @@ func TestGolden(t *testing.T) {
 	for _, gt := range tests {
 		t.Run(gt.Name, func(t *testing.T) {
 			t.Parallel()
-			if res := runGolden(gt, goldenOptions{Timeout: 20 * time.Second}); res.Diff != "" {
+			if res := runGolden(gt, goldenOptions{Timeout: patience}); res.Diff != "" {
 				t.Errorf("%s: %s", gt.file(), res.Diff)
 			}
 		})
 	}
 }
+
+// patience is how long a test waits for what takes moments: only a hang runs out of it, not
+// a slow or loaded machine (or -race).
+const patience = 5 * time.Minute
 
 // The benchmark programs are too slow to run in the tests, but they must keep compiling.
 func TestBenchmarkProgramsCompile(t *testing.T) {

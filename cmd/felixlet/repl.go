@@ -7,6 +7,7 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
+	"slices"
 	"strings"
 	"time"
 
@@ -38,6 +39,14 @@ next line. An expression prints its value and type, and is kept as it.
   :reset         forget everything
   :quit          leave (so does Ctrl-D)
 `
+
+// commandHints answer the words people type to get help or leave a REPL, when the program
+// has no such name.
+var commandHints = map[string]string{
+	"help": "type :help for help",
+	"quit": "type :quit or Ctrl-D to leave",
+	"exit": "type :quit or Ctrl-D to leave",
+}
 
 // replSession is the state of a REPL: the inputs that ran and the machine they ran on.
 type replSession struct {
@@ -116,6 +125,10 @@ func (s *replSession) line(text string) {
 			return
 		}
 		if trimmed == "" {
+			return
+		}
+		if hint := commandHints[strings.TrimSuffix(trimmed, ";")]; hint != "" && !slices.Contains(s.names, strings.TrimSuffix(trimmed, ";")) {
+			fmt.Fprintln(s.errw, hint)
 			return
 		}
 	}
@@ -318,6 +331,7 @@ func (s *replSession) command(text string) {
 		s.load(arg)
 	default:
 		fmt.Fprintf(s.errw, "unknown command %s (:help lists them)\n", name)
+		s.failed = true
 	}
 }
 
@@ -325,6 +339,7 @@ func (s *replSession) command(text string) {
 func (s *replSession) typeOf(src string) {
 	if src == "" {
 		fmt.Fprintln(s.errw, "usage: :type expr")
+		s.failed = true
 		return
 	}
 	name := fmt.Sprintf("<type%d>", s.numbered+1)
@@ -337,6 +352,7 @@ func (s *replSession) typeOf(src string) {
 	expr := asExpression(file)
 	if expr == nil {
 		fmt.Fprintln(s.errw, ":type takes one expression")
+		s.failed = true
 		return
 	}
 	sess, errs := s.check(expr...)
@@ -358,6 +374,7 @@ func (s *replSession) fibres() {
 func (s *replSession) disasm(name string) {
 	if s.last == nil {
 		fmt.Fprintln(s.errw, "nothing has been compiled yet")
+		s.failed = true
 		return
 	}
 	var b strings.Builder
@@ -373,6 +390,7 @@ func (s *replSession) disasm(name string) {
 	}
 	if found == 0 {
 		fmt.Fprintf(s.errw, "no function named %s\n", name)
+		s.failed = true
 		return
 	}
 	fmt.Fprint(s.out, b.String())
@@ -399,11 +417,13 @@ func (s *replSession) runInterruptible(main *code.Func) error {
 func (s *replSession) load(path string) {
 	if path == "" {
 		fmt.Fprintln(s.errw, "usage: :load file.flx")
+		s.failed = true
 		return
 	}
 	src, err := os.ReadFile(path)
 	if err != nil {
 		fmt.Fprintf(s.errw, "felixlet: %v\n", unwrap(err))
+		s.failed = true
 		return
 	}
 	file, errs, sources := parse.File(path, src, parse.Config{ReadFile: os.ReadFile, Library: stdlib.Library})

@@ -33,21 +33,32 @@ func replLines(r io.Reader, stdout, stderr io.Writer) int {
 func replTerminal(stdout, stderr io.Writer) int {
 	s := newReplSession(stdout, stderr)
 	defer s.m.Close()
+	// History is saved by hand, so that an input of several lines is one entry.
 	cfg := &readline.Config{Prompt: s.prompt(), AutoComplete: replCompleter{s}, InterruptPrompt: "^C",
-		HistoryFile: historyFile(), Stdout: stdout, Stderr: stderr}
+		HistoryFile: historyFile(), DisableAutoSaveHistory: true, Stdout: stdout, Stderr: stderr}
 	rl, err := readline.NewEx(cfg)
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return exitUsage
 	}
 	defer rl.Close()
+	// Ctrl-C while the completions are listed drops the line, as it does otherwise; readline
+	// would only close the list.
+	rl.Config.FuncFilterInputRune = func(r rune) (rune, bool) {
+		if r == readline.CharInterrupt && rl.Operation.IsInCompleteMode() {
+			rl.Operation.ExitCompleteMode(false)
+		}
+		return r, true
+	}
 	fmt.Fprintf(stdout, "%s; :help for help, Ctrl-D to leave\n", version)
+	var typed []string // the lines of the input being typed
 	for !s.quit {
 		rl.SetPrompt(s.prompt())
 		line, err := rl.Readline()
 		switch {
 		case err == readline.ErrInterrupt:
 			s.cancel()
+			typed = nil
 			continue
 		case err == io.EOF:
 			return exitOK
@@ -55,7 +66,14 @@ func replTerminal(stdout, stderr io.Writer) int {
 			fmt.Fprintf(stderr, "felixlet: %v\n", err)
 			return exitRuntime
 		}
+		typed = append(typed, line)
 		s.line(line)
+		if len(s.pending) == 0 {
+			if entry := strings.TrimSpace(strings.Join(typed, "\n")); entry != "" {
+				rl.SaveHistory(entry)
+			}
+			typed = nil
+		}
 	}
 	return exitOK
 }
@@ -92,9 +110,14 @@ func (c replCompleter) Do(line []rune, pos int) (suffixes [][]rune, length int) 
 		prefix, candidates = string(line[start:pos]), c.s.names
 	}
 	for _, n := range candidates {
-		if strings.HasPrefix(n, prefix) && n != prefix {
+		if strings.HasPrefix(n, prefix) {
 			suffixes = append(suffixes, []rune(n[len(prefix):]))
 		}
+	}
+	// A complete name is left alone: with longer names beside it, the empty suffix keeps
+	// readline from jumping to one of them, and shows the choice instead.
+	if len(suffixes) == 1 && len(suffixes[0]) == 0 {
+		return nil, 0
 	}
 	return suffixes, len([]rune(prefix))
 }

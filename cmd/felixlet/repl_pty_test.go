@@ -89,7 +89,7 @@ func startPtySession(t *testing.T) *ptySession {
 // expect waits until the output shows want after what earlier expects consumed.
 func (p *ptySession) expect(want string) {
 	p.t.Helper()
-	for deadline := time.Now().Add(20 * time.Second); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
+	for deadline := time.Now().Add(patience); time.Now().Before(deadline); time.Sleep(10 * time.Millisecond) {
 		p.mu.Lock()
 		out := p.screen.String()
 		p.mu.Unlock()
@@ -132,7 +132,7 @@ func TestReplOnATerminalPromptsAndContinues(t *testing.T) {
 		if err != nil {
 			t.Fatalf("exit: %v", err)
 		}
-	case <-time.After(20 * time.Second):
+	case <-time.After(patience):
 		t.Fatal("Ctrl-D did not end the REPL")
 	}
 }

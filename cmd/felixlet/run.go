@@ -39,14 +39,14 @@ const (
 const version = "felixlet 0.1.0"
 
 const usage = `usage:
-  felixlet run [flags] prog.flx [args...]  run a program (args reach it as System::argv 1, ...)
+  felixlet run [flags] prog.flx [args...]  run a program (args reach it as System::argv 1, ...); - reads it from stdin
   felixlet [flags] prog.flx [args...]      the same
   felixlet                                 a REPL when stdin is a terminal; otherwise run the program read from stdin
   felixlet repl                            the REPL; on lines read from stdin, without prompts, when it is not a terminal
   felixlet check prog.flx ...              parse and type-check only; report every error
   felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
-  felixlet disasm prog.flx                 the bytecode, one function after another, with source lines
-  felixlet version                         print the version
+  felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's too), with source lines
+  felixlet version                         print the version (also --version)
   felixlet help                            the flags, golden tests and exit statuses
 `
 
@@ -72,8 +72,9 @@ Flags of test, anywhere among the paths, as -flag or --flag:
                      status is not 0. A test that times out is not rewritten.
 
 Exit status: 0 when the program ran to its end (fibres left waiting are normal), 1 for a
-runtime error, 2 for a compile error or bad usage, 3 for halt. test: 0 when every test
-passed, 1 when any failed, 2 for bad usage.
+runtime error, 2 for a compile error or bad usage, 3 for halt, 130 when stopped by SIGINT
+(Ctrl-C) and 143 by SIGTERM. test: 0 when every test passed, 1 when any failed, 2 for bad
+usage.
 `
 
 // run is the whole command, on explicit streams so that tests can drive it.
@@ -95,8 +96,7 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return runCommand(args[1:], stdin, stdout, stderr)
 	case "check":
 		if len(args) < 2 {
-			fmt.Fprint(stderr, usage)
-			return exitUsage
+			return noProgram("check", stderr)
 		}
 		status := exitOK
 		for _, file := range args[1:] {
@@ -106,19 +106,10 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		}
 		return status
 	case "disasm":
-		if len(args) != 2 {
-			fmt.Fprint(stderr, usage)
-			return exitUsage
-		}
-		p, ok := buildFile(args[1], stderr)
-		if !ok {
-			return exitUsage
-		}
-		fmt.Fprint(stdout, code.Disasm(p))
-		return exitOK
+		return disasmCommand(args[1:], stdin, stdout, stderr)
 	case "test":
 		return testCommand(args[1:], stdout, stderr)
-	case "version":
+	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version)
 		return exitOK
 	case "help", "-h", "-help", "--help":
@@ -147,7 +138,7 @@ type runFlags struct {
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
 func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var fl runFlags
-	for len(args) > 0 && strings.HasPrefix(args[0], "-") {
+	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		switch args[0] {
 		case "--stats", "-stats":
 			fl.stats = true
@@ -160,10 +151,37 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		args = args[1:]
 	}
 	if len(args) == 0 {
-		fmt.Fprint(stderr, usage)
-		return exitUsage
+		return noProgram("run", stderr)
 	}
 	return runFile(args[0], args[1:], fl, stdin, stdout, stderr)
+}
+
+// noProgram reports a command that needs a program file and was given none.
+func noProgram(command string, stderr io.Writer) int {
+	fmt.Fprintf(stderr, "felixlet %s: no program file given (write felixlet %s prog.flx, or - for standard input)\n%s", command, command, usage)
+	return exitUsage
+}
+
+// disasmCommand handles `felixlet disasm [--all] prog.flx`: the program's functions, or with
+// --all the library's instances too, each instruction with the source line it comes from.
+func disasmCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	all := len(args) > 0 && (args[0] == "--all" || args[0] == "-all")
+	if all {
+		args = args[1:]
+	}
+	if len(args) != 1 {
+		return noProgram("disasm", stderr)
+	}
+	ps, ok := readProgram(args[0], stdin, stderr)
+	if !ok {
+		return exitUsage
+	}
+	p, ok := build(ps, stderr)
+	if !ok {
+		return exitUsage
+	}
+	fmt.Fprint(stdout, code.DisasmSource(p, func(f *code.Func) bool { return all || f.File != stdlib.PreludeName }, sourceOf(ps)))
+	return exitOK
 }
 
 // programSource is a program's text with the name its messages use and the directory its
@@ -181,19 +199,58 @@ func (ps programSource) readFile(path string) ([]byte, error) {
 	return os.ReadFile(path)
 }
 
-// runFile compiles and runs a program file.
+// runFile compiles and runs a program file; "-" reads the program from stdin, which it then
+// leaves empty for the program.
 func runFile(file string, args []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer) int {
-	src, err := os.ReadFile(file)
-	if err != nil {
-		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
-		return exitUsage
-	}
-	p, ok := build(programSource{Name: file, Src: src}, stderr)
+	ps, ok := readProgram(file, stdin, stderr)
 	if !ok {
 		return exitUsage
 	}
+	p, ok := build(ps, stderr)
+	if !ok {
+		return exitUsage
+	}
+	if file == "-" {
+		stdin = strings.NewReader("")
+	}
 	fl.signals = true
-	return execute(p, append([]string{file}, args...), fl, stdin, stdout, stderr, 0)
+	return execute(p, append([]string{ps.Name}, args...), fl, stdin, stdout, stderr, 0)
+}
+
+// readProgram reads a program file, or standard input for "-".
+func readProgram(file string, stdin io.Reader, stderr io.Writer) (programSource, bool) {
+	var src []byte
+	var err error
+	name := file
+	if file == "-" {
+		name = "<stdin>"
+		src, err = io.ReadAll(stdin)
+	} else {
+		src, err = os.ReadFile(file)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
+		return programSource{}, false
+	}
+	return programSource{Name: name, Src: src}, true
+}
+
+// sourceOf returns a program's text by file name, for the disassembler: the program, the
+// files it includes, and the library.
+func sourceOf(ps programSource) func(file string) []byte {
+	return func(file string) []byte {
+		switch file {
+		case ps.Name:
+			return ps.Src
+		case stdlib.PreludeName:
+			return stdlib.Prelude
+		}
+		if _, src, ok := stdlib.Library(file); ok {
+			return src
+		}
+		src, _ := ps.readFile(file)
+		return src
+	}
 }
 
 // runProgram compiles and runs a program; a positive timeout stops it after that long.
@@ -323,9 +380,9 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 	case err == nil:
 		return exitOK
 	case errors.Is(err, vm.ErrInterrupted) && caught.Load() != nil:
-		s := caught.Load().(os.Signal)
-		fmt.Fprintf(stderr, "felixlet: %s stopped by %v\n", argv[0], s)
-		return 128 + int(s.(syscall.Signal))
+		s := caught.Load().(os.Signal).(syscall.Signal)
+		fmt.Fprintf(stderr, "felixlet: %s stopped by %s\n", argv[0], signalNames[s])
+		return 128 + int(s)
 	case errors.Is(err, vm.ErrInterrupted) && timeout > 0:
 		fmt.Fprintf(stderr, "felixlet: %s timed out after %v\n", argv[0], timeout)
 		return exitTimeout
@@ -341,11 +398,23 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 	}
 }
 
+// signalNames says which signal stopped a program (the status is 128 plus its number:
+// 130 for SIGINT, 143 for SIGTERM).
+var signalNames = map[syscall.Signal]string{syscall.SIGINT: "SIGINT (Ctrl-C)", syscall.SIGTERM: "SIGTERM"}
+
 // printLiveStats writes the scheduler's counts on one line, while the program runs.
 func printLiveStats(w io.Writer, m *vm.Machine) {
 	st := m.Stats()
-	fmt.Fprintf(w, "felixlet: %d fibres spawned, %d ended, %d live; %d channel transfers\n",
-		st.Spawned, st.Ended, st.Spawned-st.Ended, st.Transfers)
+	fmt.Fprintf(w, "felixlet: %s spawned, %d ended, %d live; %s\n",
+		count(st.Spawned, "fibre"), st.Ended, st.Spawned-st.Ended, count(st.Transfers, "channel transfer"))
+}
+
+// count writes n things, as "1 fibre" or "2 fibres".
+func count[N ~int | ~int64 | ~uint64](n N, thing string) string {
+	if n == 1 {
+		return "1 " + thing
+	}
+	return fmt.Sprintf("%d %ss", n, thing)
 }
 
 // printStats writes the scheduler's counts at exit, in the order of docs/COMMAND.md. The

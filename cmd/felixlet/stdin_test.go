@@ -37,7 +37,7 @@ for i in 1..3 do sleep 0.01; println$ "tick " + str i; done
 		t.Fatal(err)
 	}
 	defer cmd.Process.Kill()
-	timer := time.AfterFunc(20*time.Second, func() { cmd.Process.Kill() })
+	timer := time.AfterFunc(patience, func() { cmd.Process.Kill() })
 	defer timer.Stop()
 
 	out := bufio.NewReader(stdout)

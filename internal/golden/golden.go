@@ -1,12 +1,11 @@
-// Package golden compares a text with the one expected of it: where they first differ,
-// and the golden files of tests, which `go test -update` rewrites.
+// Package golden compares a text with the one expected of it: where they first differ.
+// The command uses it for `felixlet test`, so it must not import package testing; the
+// golden files of Go tests are in golden/goldenfile.
 package golden
 
 import (
-	"os"
 	"strconv"
 	"strings"
-	"testing"
 )
 
 // Diff is the first line at which two texts differ.
@@ -49,22 +48,4 @@ func quote(line string, ended bool) string {
 		return "end of output"
 	}
 	return strconv.Quote(line)
-}
-
-// File compares got with the golden file at path; with update it writes got there instead.
-func File(t testing.TB, path, got string, update bool) {
-	t.Helper()
-	if update {
-		if err := os.WriteFile(path, []byte(got), 0o644); err != nil {
-			t.Fatal(err)
-		}
-		return
-	}
-	want, err := os.ReadFile(path)
-	if err != nil {
-		t.Fatal(err)
-	}
-	if d, ok := First(string(want), got); ok {
-		t.Errorf("the output differs from %s at %s", path, d)
-	}
 }

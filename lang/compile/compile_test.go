@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/felixlet/felixlet/internal/golden"
+	"github.com/felixlet/felixlet/internal/golden/goldenfile"
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/parse"
 	"github.com/felixlet/felixlet/vm/code"
@@ -48,7 +48,7 @@ func TestCodegenGolden(t *testing.T) {
 			if err != nil {
 				t.Fatal(err)
 			}
-			golden.File(t, strings.TrimSuffix(file, ".flx")+".dis", code.Disasm(p), *update)
+			goldenfile.Compare(t, strings.TrimSuffix(file, ".flx")+".dis", code.Disasm(p), *update)
 		})
 	}
 }

@@ -87,6 +87,10 @@ func (c *compiler) function(inst *instance) error {
 	fc.out.Gen = f.Yields
 	fc.prologue()
 	fc.stmts(f.Body)
+	// The return at the end belongs to the end of the body, or to its last statement.
+	if n := len(fc.out.Lines); f.End.Line == 0 && n > 0 {
+		fc.pos = ast.Pos{File: f.Pos.File, Line: int(fc.out.Lines[n-1].Line), Col: int(fc.out.Lines[n-1].Col)}
+	}
 	if (f.Kind == ir.KindFun || f.Kind == ir.KindGen) && !types.IsUnit(fc.typ(f.Type.Cod)) {
 		fc.at(f.End)
 		fc.emit(code.OpFallOff, 0, 0, 0, 0)

@@ -7,7 +7,7 @@ import (
 	"strings"
 	"testing"
 
-	"github.com/felixlet/felixlet/internal/golden"
+	"github.com/felixlet/felixlet/internal/golden/goldenfile"
 	"github.com/felixlet/felixlet/lang/ast"
 )
 
@@ -31,7 +31,7 @@ func TestParseGolden(t *testing.T) {
 			if len(errs) > 0 {
 				t.Fatalf("errors: %v", errs)
 			}
-			golden.File(t, strings.TrimSuffix(file, ".flx")+".ast", ast.Dump(f.Stmts), *update)
+			goldenfile.Compare(t, strings.TrimSuffix(file, ".flx")+".ast", ast.Dump(f.Stmts), *update)
 		})
 	}
 }

@@ -102,8 +102,39 @@ func Disasm(p *Program) string {
 	return b.String()
 }
 
+// DisasmSource writes the functions keep accepts, each instruction with its source line
+// number, and the text of each source line (which source returns by file name; nil for
+// none) before the first instruction compiled from it.
+func DisasmSource(p *Program, keep func(*Func) bool, source func(file string) []byte) string {
+	var b strings.Builder
+	texts := map[string][]string{}
+	for _, f := range p.Funcs {
+		if !keep(f) {
+			continue
+		}
+		if b.Len() > 0 {
+			b.WriteString("\n")
+		}
+		lines, ok := texts[f.File]
+		if !ok {
+			lines = strings.Split(string(source(f.File)), "\n")
+			texts[f.File] = lines
+		}
+		disasmFunc(&b, p, f, func(line int) {
+			if line >= 1 && line <= len(lines) {
+				fmt.Fprintf(&b, "             ; %s\n", strings.TrimSpace(lines[line-1]))
+			}
+		})
+	}
+	return b.String()
+}
+
 // DisasmFunc writes one function.
-func DisasmFunc(b *strings.Builder, p *Program, f *Func) {
+func DisasmFunc(b *strings.Builder, p *Program, f *Func) { disasmFunc(b, p, f, func(int) {}) }
+
+// disasmFunc writes one function, calling newLine before the first instruction of each
+// source line.
+func disasmFunc(b *strings.Builder, p *Program, f *Func, newLine func(line int)) {
 	env := ""
 	if f.NeedsEnv {
 		env = " env"
@@ -119,6 +150,7 @@ func DisasmFunc(b *strings.Builder, p *Program, f *Func) {
 		if li > 0 && f.Lines[li-1].Line != lastLine {
 			lastLine = f.Lines[li-1].Line
 			line = fmt.Sprintf("%d", lastLine)
+			newLine(int(lastLine))
 		}
 		fmt.Fprintf(b, "  %4d %5s  %-10s %s\n", pc, line, in.Op, operands(p, f, in))
 	}
