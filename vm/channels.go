@@ -107,10 +107,63 @@ const maxSlots = 1 << 26
 // deadline is a time.
 const maxAfter = 1e9
 
-// channel runs a channel instruction for the running fibre f, whose position is saved
-// (f.pc is just after in). It returns the fibre to run next: f to carry on, nil when f
-// waits, or another fibre, f having gone to the front of the active list.
-func (m *Machine) channel(f *Fibre, in *code.Instr) (*Fibre, error) {
+// The loop hands each channel instruction, with the running fibre f's position saved
+// (f.pc just after the instruction), to read, write or otherChannel. Each returns the
+// fibre to run next: f to carry on, nil when f waits, or another fibre, f having gone to
+// the front of the active list.
+
+// otherChannel runs the channel instructions other than read and write (and read_opt).
+func (m *Machine) otherChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
+	switch in.Op {
+	case code.OpSelect:
+		if f.gen != nil {
+			return nil, m.failAt(f, "a generator cannot select: it runs on the stack of whoever calls it")
+		}
+		return m.selectArm(f, in)
+	case code.OpMkBufChan, code.OpCompleted, code.OpAwait:
+		return m.nonChannel(f, in)
+	}
+	S, R := f.s[f.sbase:], f.r[f.rbase:]
+	ch, err := m.chanArg(f, in, in.Op != code.OpReadyRead && in.Op != code.OpReadyWrite && in.Op != code.OpIsClosed)
+	if err != nil {
+		return nil, err
+	}
+	switch in.Op {
+	case code.OpReadyRead:
+		S[in.A] = b2u(ch.Len() > 0 || ch.Waiting(true))
+	case code.OpReadyWrite:
+		S[in.A] = b2u(!ch.Closed() && (ch.Room() || ch.Waiting(false)))
+	case code.OpIsClosed:
+		S[in.A] = b2u(ch.Closed())
+	case code.OpTryRead:
+		R[in.A] = nil
+		if v, ok := m.receive(f, ch); ok {
+			R[in.A] = &Opt{S: v.s, R: v.r}
+		}
+	case code.OpTryWrite, code.OpTryWriteS, code.OpTryWriteR:
+		S[in.C] = 0
+		if ch.Closed() {
+			return f, nil
+		}
+		S[in.C] = 1 // set before a rendezvous runs the reader
+		next, done := m.offer(f, ch, valueIn(f, in))
+		if !done {
+			S[in.C] = 0
+		}
+		return next, nil
+	case code.OpSend, code.OpSendS, code.OpSendR:
+		return m.send(f, in, ch), nil
+	case code.OpClose:
+		return m.close(f, ch), nil
+	default:
+		return nil, m.failAt(f, "internal error: %s is no channel instruction", in.Op)
+	}
+	return f, nil
+}
+
+// nonChannel runs the instructions of the channel family that take no channel: making a
+// buffered channel, and asking an ack.
+func (m *Machine) nonChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
 	S, R := f.s[f.sbase:], f.r[f.rbase:]
 	switch in.Op {
 	case code.OpMkBufChan:
@@ -129,63 +182,30 @@ func (m *Machine) channel(f *Fibre, in *code.Instr) (*Fibre, error) {
 		}
 		S[in.A] = b2u(a.state != ackPending)
 		return f, nil
-	case code.OpAwait:
-		if f.gen != nil {
-			return nil, m.failAt(f, "a generator cannot await an ack: it runs on the stack of whoever calls it")
-		}
-		return m.await(f, in)
-	case code.OpSelect:
-		if f.gen != nil {
-			return nil, m.failAt(f, "a generator cannot select: it runs on the stack of whoever calls it")
-		}
-		return m.selectArm(f, in)
-	}
-	ch, ok := R[in.B].(*Chan)
-	if !ok {
-		return nil, m.failAt(f, "%s an uninitialised channel", verbs[in.Op].uninit)
-	}
-	switch in.Op {
-	case code.OpReadyRead:
-		S[in.A] = b2u(ch.Len() > 0 || ch.Waiting(true))
-		return f, nil
-	case code.OpReadyWrite:
-		S[in.A] = b2u(!ch.Closed() && (ch.Room() || ch.Waiting(false)))
-		return f, nil
-	case code.OpIsClosed:
-		S[in.A] = b2u(ch.Closed())
-		return f, nil
 	}
 	if f.gen != nil {
-		return nil, m.failAt(f, "a generator cannot %s a channel: it runs on the stack of whoever calls it", verbs[in.Op].gen)
+		return nil, m.failAt(f, "a generator cannot await an ack: it runs on the stack of whoever calls it")
 	}
-	switch in.Op {
-	case code.OpRead, code.OpReadS, code.OpReadR, code.OpReadOpt:
-		return m.read(f, in, ch), nil
-	case code.OpWrite, code.OpWriteS, code.OpWriteR:
-		return m.write(f, in, ch)
-	case code.OpTryRead:
-		R[in.A] = nil
-		if v, ok := m.receive(f, ch); ok {
-			R[in.A] = &Opt{S: v.s, R: v.r}
-		}
-		return f, nil
-	case code.OpTryWrite, code.OpTryWriteS, code.OpTryWriteR:
-		S[in.C] = 0
-		if ch.Closed() {
-			return f, nil
-		}
-		S[in.C] = 1 // set before a rendezvous runs the reader
-		next, done := m.offer(f, ch, valueIn(f, in))
-		if !done {
-			S[in.C] = 0
-		}
-		return next, nil
-	case code.OpSend, code.OpSendS, code.OpSendR:
-		return m.send(f, in, ch), nil
-	case code.OpClose:
-		return m.close(f, ch), nil
+	return m.await(f, in)
+}
+
+// chanArg returns the channel in register B of a channel instruction, failing for a
+// channel never made and, when the instruction may wait or give way (mayWait), in a
+// generator.
+func (m *Machine) chanArg(f *Fibre, in *code.Instr, mayWait bool) (*Chan, error) {
+	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
+	if !ok || mayWait && f.gen != nil {
+		return nil, m.chanFault(f, in, ok)
 	}
-	return nil, m.failAt(f, "internal error: %s is no channel instruction", in.Op)
+	return ch, nil
+}
+
+// chanFault is the error of chanArg.
+func (m *Machine) chanFault(f *Fibre, in *code.Instr, made bool) error {
+	if !made {
+		return m.failAt(f, "%s an uninitialised channel", verbs[in.Op].uninit)
+	}
+	return m.failAt(f, "a generator cannot %s a channel: it runs on the stack of whoever calls it", verbs[in.Op].gen)
 }
 
 // verb says what an instruction does to a channel, for the errors about a channel never
@@ -213,28 +233,36 @@ func (m *Machine) failAt(f *Fibre, format string, args ...any) error {
 
 // read runs a read or read_opt: the value if there is one now; None from read_opt on a
 // channel closed and empty, where a plain read starves; otherwise f waits.
-func (m *Machine) read(f *Fibre, in *code.Instr, ch *Chan) *Fibre {
+func (m *Machine) read(f *Fibre, in *code.Instr) (*Fibre, error) {
+	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
+	if !ok || f.gen != nil {
+		return nil, m.chanFault(f, in, ok)
+	}
 	if v, ok := m.receive(f, ch); ok {
 		deliver(f, in, v)
-		return f
+		return f, nil
 	}
 	if ch.Closed() {
 		if in.Op == code.OpReadOpt {
 			f.r[int(f.rbase)+int(in.A)] = nil
-			return f
+			return f, nil
 		}
 		// Nothing will ever come: the fibre waits on nothing, and nothing holds it.
 		m.stats.Waiting[ToRead]++
 		m.traceEvent("%s starves reading a closed channel", describe(f))
-		return nil
+		return nil, nil
 	}
 	ch.Wait(m.own(f, ToRead), false)
-	return nil
+	return nil, nil
 }
 
 // write runs a plain write: to a closed channel it is an error; it completes now if a
 // reader waits or the buffer has room, and otherwise f waits.
-func (m *Machine) write(f *Fibre, in *code.Instr, ch *Chan) (*Fibre, error) {
+func (m *Machine) write(f *Fibre, in *code.Instr) (*Fibre, error) {
+	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
+	if !ok || f.gen != nil {
+		return nil, m.chanFault(f, in, ok)
+	}
 	if ch.Closed() {
 		return nil, m.failAt(f, "write to a closed channel")
 	}
@@ -247,7 +275,7 @@ func (m *Machine) write(f *Fibre, in *code.Instr, ch *Chan) (*Fibre, error) {
 
 // own readies f's own waiter for a wait of the given kind, and counts the wait.
 func (m *Machine) own(f *Fibre, kind WaitKind) *waiter {
-	f.wait.T = wait{f: f, arm: -1, kind: kind}
+	f.wait.T.kind = kind
 	m.stats.Waiting[kind]++
 	if m.trace != nil {
 		m.traceEvent("%s waits %s", describe(f), kind)

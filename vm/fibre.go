@@ -114,6 +114,7 @@ func (c *collectCounter) counts() (total, waiting uint64) {
 func (m *Machine) stack(clo *Closure) *Fibre {
 	fn := clo.Fn
 	f := &Fibre{fn: fn, sbase: 2}
+	f.wait.T = wait{f: f, arm: -1} // its own waiter is its own, and no select's arm
 	f.s = make([]uint64, 2+fn.NS)
 	f.s[0], f.s[1] = header(0, bottom, 0, 0)
 	f.r = make([]Value, max(fn.NR, 1))

@@ -22,6 +22,8 @@ func (m *Machine) loop(f *Fibre) error {
 		S            []uint64
 		R            []Value
 		left         = budget
+		g            *Fibre // after a channel instruction, the fibre to run next
+		err          error  // after a channel instruction, why f failed
 	)
 
 reload:
@@ -417,24 +419,22 @@ reload:
 
 		case code.OpMkChan:
 			R[in.A] = &Chan{}
-		case code.OpRead, code.OpReadS, code.OpReadR, code.OpWrite, code.OpWriteS, code.OpWriteR,
-			code.OpMkBufChan, code.OpReadOpt, code.OpTryRead, code.OpTryWrite, code.OpTryWriteS,
-			code.OpTryWriteR, code.OpReadyRead, code.OpReadyWrite, code.OpClose, code.OpIsClosed,
-			code.OpSend, code.OpSendS, code.OpSendR, code.OpCompleted, code.OpAwait, code.OpSelect:
+		case code.OpRead, code.OpReadS, code.OpReadR, code.OpReadOpt:
 			// Channels run out of the loop (channels.go): the fibre carries on, waits, or
 			// gives way to the reader it met.
 			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
-			g, err := m.channel(f, &in)
-			switch {
-			case err != nil:
-				return err
-			case g == nil:
-				goto next
-			case g != f:
-				f = g
-				goto reload
-			}
-			pc = int(f.pc) // a select goes on at its arm
+			g, err = m.read(f, &instrs[pc-1])
+			goto channel
+		case code.OpWrite, code.OpWriteS, code.OpWriteR:
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			g, err = m.write(f, &instrs[pc-1])
+			goto channel
+		case code.OpMkBufChan, code.OpTryRead, code.OpTryWrite, code.OpTryWriteS, code.OpTryWriteR,
+			code.OpReadyRead, code.OpReadyWrite, code.OpClose, code.OpIsClosed, code.OpSend,
+			code.OpSendS, code.OpSendR, code.OpCompleted, code.OpAwait, code.OpSelect:
+			f.fn, f.pc, f.sbase, f.rbase = fn, int32(pc), int32(sbase), int32(rbase)
+			g, err = m.otherChannel(f, &instrs[pc-1])
+			goto channel
 		case code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield:
 			if f.gen != nil {
 				return m.fail(f, fn, pc, sbase, "a generator cannot start fibres or yield to them: it runs on the stack of whoever calls it")
@@ -576,6 +576,21 @@ reload:
 		}
 		continue
 
+	channel:
+		// After a channel instruction: f carries on (at the arm a select chose), waits, or
+		// gives way to g.
+		switch {
+		case err != nil:
+			return err
+		case g == nil:
+			goto next
+		case g != f:
+			f = g
+			goto reload
+		}
+		pc = int(f.pc)
+		continue
+
 	jump:
 		// A taken jump. Going backwards, it counts toward the next checkpoint, so that
 		// every loop can be interrupted and its output flushed.
@@ -595,7 +610,7 @@ next:
 	if f = m.sched.popFront(); f != nil {
 		goto reload
 	}
-	f, err := m.idle()
+	f, err = m.idle()
 	if f != nil {
 		goto reload
 	}
