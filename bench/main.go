@@ -2,7 +2,7 @@
 // this file) against the same workloads written in Go with goroutines and channels,
 // measured in the same run on the same machine.
 //
-//	go run ./bench [-runs 5] [-only fib,loop,echo]
+//	go run ./bench [-runs 5] [-only fib,loop,channels,echo]
 //
 // Each program runs as a whole process several times; the median wall time, minus the
 // median start-up time of an empty program, divided by the workload's operation count
@@ -102,6 +102,9 @@ func main() {
 			fmt.Printf("%-24s %-30s %s\n", "", fmt.Sprintf("peak RSS %.1f MiB", mib(f.rss)), fmt.Sprintf("peak RSS %.1f MiB", mib(g.rss)))
 		}
 	}
+	if *only == "" || contains(strings.Split(*only, ","), "channels") {
+		benchChannels(*runs, felixlet, peer, root, base, peerBase)
+	}
 	if *only == "" || contains(strings.Split(*only, ","), "echo") {
 		benchEcho(*runs, felixlet, peer, root)
 	}
@@ -114,12 +117,12 @@ type result struct {
 	out  string
 }
 
-func measure(runs int, prog string, arg string) result {
+func measure(runs int, prog string, args ...string) result {
 	var walls []time.Duration
 	var rsss []int64
 	var out string
 	for i := 0; i < runs; i++ {
-		cmd := exec.Command(prog, arg)
+		cmd := exec.Command(prog, args...)
 		var stdout bytes.Buffer
 		cmd.Stdout = &stdout
 		cmd.Stderr = os.Stderr

@@ -93,10 +93,17 @@ const (
 // fibre's first select that waits, and used again by the next.
 type selection struct {
 	pc     int32              // the OpSelect the fibre waits in
-	arms   []waiter           // by arm; a channel arm's waits in its channel's queue
+	arms   []armWait          // by arm (as many as the largest select the fibre ran)
 	timer  *rio.Timer[*Fibre] // the timer of the after arm with the soonest deadline, or nil
 	after  int32              // that arm
 	failed int32              // a write arm whose channel closed while the fibre waited, or -1
+}
+
+// armWait is the wait of one arm of a select.
+type armWait struct {
+	w      waiter // queued on ch
+	ch     *Chan  // the channel it waits on; nil once the select is over
+	writer bool   // it waits among the writers
 }
 
 // maxSlots bounds the capacity of a buffered channel, so that asking for an absurd one is
@@ -436,11 +443,11 @@ func (m *Machine) unpark(w *waiter) {
 // select's other waits are withdrawn.
 func (m *Machine) win(f *Fibre, k int32) {
 	sel := f.sel
-	arms := f.fn.Code[sel.pc+1:]
-	f.pc = arms[k].K
-	for i, a := range arms[:f.fn.Code[sel.pc].K] {
-		if a.Op != code.OpArmAfter {
-			f.r[int(f.rbase)+int(a.B)].(*Chan).Withdraw(&sel.arms[i], writeArm(a.Op))
+	f.pc = f.fn.Code[sel.pc+1+k].K
+	for i := range sel.arms {
+		if a := &sel.arms[i]; a.ch != nil {
+			a.ch.Withdraw(&a.w, a.writer)
+			a.ch = nil
 		}
 	}
 	if sel.timer != nil {
@@ -610,18 +617,19 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 			return nil, m.failAt(f, "select on an uninitialised channel")
 		}
 		if writeArm(a.Op) {
-			if ch.Closed() {
+			switch {
+			case ch.Closed():
 				return nil, m.failAt(f, "write to a closed channel")
-			}
-			f.pc = a.K // before a rendezvous runs the reader
-			if next, done := m.offer(f, ch, valueIn(f, a)); done {
+			case ch.Waiting(false) || ch.Room():
+				f.pc = a.K // before a rendezvous runs the reader
+				next, _ := m.offer(f, ch, valueIn(f, a))
 				m.chose(f, a, k)
 				return next, nil
 			}
-			f.pc = start
 			continue
 		}
-		if v, ok := m.receive(f, ch); ok {
+		if ch.Len() > 0 || ch.Waiting(true) {
+			v, _ := m.receive(f, ch)
 			deliver(f, a, v)
 			return m.chose(f, a, k), nil
 		}
@@ -643,7 +651,7 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 		f.sel = sel
 	}
 	if len(sel.arms) < len(arms) {
-		sel.arms = make([]waiter, len(arms))
+		sel.arms = make([]armWait, len(arms))
 	}
 	sel.pc, sel.failed = start-1, -1
 	channels := 0
@@ -653,12 +661,14 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 			continue
 		}
 		ch := R[a.B].(*Chan)
-		if !writeArm(a.Op) && ch.Closed() {
+		writer := writeArm(a.Op)
+		if !writer && ch.Closed() {
 			continue // a read of a closed, drained channel: it never completes
 		}
-		w := &sel.arms[k]
-		w.T = wait{f: f, arm: int32(k), kind: InSelect}
-		ch.Wait(w, writeArm(a.Op))
+		aw := &sel.arms[k]
+		aw.w.T = wait{f: f, arm: int32(k), kind: InSelect}
+		aw.ch, aw.writer = ch, writer
+		ch.Wait(&aw.w, writer)
 		channels++
 	}
 	if after >= 0 {
