@@ -7,6 +7,7 @@ import (
 	"strconv"
 	"testing"
 
+	"github.com/felixlet/felixlet/bench/peers/gochannels"
 	"github.com/felixlet/felixlet/stdlib"
 	"github.com/felixlet/felixlet/vm"
 	"github.com/felixlet/felixlet/vm/code"
@@ -56,17 +57,7 @@ func BenchmarkChannelTransfer(b *testing.B) {
 func BenchmarkGoChannelTransfer(b *testing.B) {
 	for _, slots := range []int{0, 1, 16, 1024} {
 		b.Run(fmt.Sprintf("slots=%d", slots), func(b *testing.B) {
-			ch := make(chan int, slots)
-			go func() {
-				for k := 1; k <= b.N; k++ {
-					ch <- k
-				}
-			}()
-			sum := 0
-			for k := 1; k <= b.N; k++ {
-				sum += <-ch
-			}
-			if sum != b.N*(b.N+1)/2 {
+			if gochannels.Transfer(b.N, slots) != b.N*(b.N+1)/2 {
 				b.Fatal("wrong sum")
 			}
 		})
@@ -80,28 +71,7 @@ func BenchmarkSelect4(b *testing.B) {
 
 func BenchmarkGoSelect4(b *testing.B) {
 	n := (b.N + 3) / 4
-	chs := [4]chan int{make(chan int), make(chan int), make(chan int), make(chan int)}
-	for _, ch := range chs {
-		go func() {
-			for k := 1; k <= n; k++ {
-				ch <- k
-			}
-		}()
-	}
-	sum := 0
-	for k := 0; k < 4*n; k++ {
-		select {
-		case x := <-chs[0]:
-			sum += x
-		case x := <-chs[1]:
-			sum += x
-		case x := <-chs[2]:
-			sum += x
-		case x := <-chs[3]:
-			sum += x
-		}
-	}
-	if sum != 4*(n*(n+1)/2) {
+	if gochannels.Select4(n) != 4*(n*(n+1)/2) {
 		b.Fatal("wrong sum")
 	}
 }

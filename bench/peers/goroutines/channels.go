@@ -4,6 +4,8 @@ import (
 	"fmt"
 	"os"
 	"strconv"
+
+	"github.com/felixlet/felixlet/bench/peers/gochannels"
 )
 
 // channels runs the peers of bench/channels: "transfer.flx [slots]" passes 2,000,000
@@ -17,42 +19,9 @@ func channels(args []string) {
 		if len(args) > 1 {
 			slots, _ = strconv.Atoi(args[1])
 		}
-		const n = 2000000
-		ch := make(chan int, slots)
-		go func() {
-			for k := 1; k <= n; k++ {
-				ch <- k
-			}
-		}()
-		sum := 0
-		for k := 1; k <= n; k++ {
-			sum += <-ch
-		}
-		fmt.Println(sum)
+		fmt.Println(gochannels.Transfer(2000000, slots))
 	case "select4.flx":
-		const n = 500000
-		chs := [4]chan int{make(chan int), make(chan int), make(chan int), make(chan int)}
-		for _, ch := range chs {
-			go func() {
-				for k := 1; k <= n; k++ {
-					ch <- k
-				}
-			}()
-		}
-		sum := 0
-		for k := 0; k < 4*n; k++ {
-			select {
-			case x := <-chs[0]:
-				sum += x
-			case x := <-chs[1]:
-				sum += x
-			case x := <-chs[2]:
-				sum += x
-			case x := <-chs[3]:
-				sum += x
-			}
-		}
-		fmt.Println(sum)
+		fmt.Println(gochannels.Select4(500000))
 	default:
 		fmt.Fprintln(os.Stderr, "unknown channel workload", args[0])
 		os.Exit(2)
