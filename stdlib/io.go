@@ -41,6 +41,7 @@ func init() {
 		"sock_write":    sockWrite,
 		"sock_close":    sockClose,
 		"sock_error":    func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = r[0].(*socket).err; return nil },
+		"accept_error":  func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = r[0].(*listener).err; return nil },
 	} {
 		Builtins[name] = b
 	}
@@ -218,9 +219,18 @@ func save(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 // listener is a listening TCP socket.
 type listener struct {
-	fd   int // the listening descriptor
-	port int // the port it got (the one asked for, or the system's pick for 0)
+	fd   int    // the listening descriptor
+	port int    // the port it got (the one asked for, or the system's pick for 0)
+	err  string // why accepting waits, while it does, as sock_error says it
 }
+
+// Accepting with no descriptor left (EMFILE and its kind) waits and tries again, as Go's
+// net/http does: first after minBackoff, each time twice as long, at most maxBackoff. The
+// connection waits in the listen queue meanwhile; the server keeps serving the others.
+const (
+	minBackoff = 5 * time.Millisecond
+	maxBackoff = time.Second
+)
 
 // socket is a TCP connection. A broken connection reads as "" and drops writes; err says
 // why.
@@ -303,13 +313,23 @@ func tcpListen(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 func tcpAccept(m *vm.Machine, s []uint64, r []vm.Value) error {
 	l := r[0].(*listener)
+	backoff, _ := m.Pending().(time.Duration)
 	fd, err := rio.Accept(l.fd)
-	if err == rio.ErrWouldBlock {
+	var exhausted *rio.Exhausted
+	switch {
+	case err == rio.ErrWouldBlock:
+		m.SetPending(nil)
 		return vm.WaitRead(l.fd)
-	}
-	if err != nil {
+	case errors.As(err, &exhausted):
+		backoff = min(max(2*backoff, minBackoff), maxBackoff)
+		m.SetPending(backoff)
+		l.err = exhausted.Error() + " (waiting to accept)"
+		return vm.WaitUntil(time.Now().Add(backoff))
+	case err != nil:
 		return fmt.Errorf("accept: %v", err)
 	}
+	m.SetPending(nil)
+	l.err = ""
 	return newSocket(m, fd, r)
 }
 

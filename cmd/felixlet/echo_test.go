@@ -59,7 +59,11 @@ type echoServer struct {
 	stderr *syncBuffer
 }
 
-func startEcho(t *testing.T) *echoServer {
+func startEcho(t *testing.T) *echoServer { return startEchoLimited(t, 0) }
+
+// startEchoLimited starts the echo server with at most files open descriptors (0: the
+// usual limit).
+func startEchoLimited(t *testing.T, files int) *echoServer {
 	t.Helper()
 	bin, err := felixletBinary()
 	if err != nil {
@@ -73,6 +77,9 @@ func startEcho(t *testing.T) *echoServer {
 	l.Close()
 	s := &echoServer{addr: fmt.Sprintf("127.0.0.1:%d", port), stderr: &syncBuffer{}}
 	s.cmd = exec.Command(bin, "run", "../../examples/echo.flx", fmt.Sprint(port))
+	if files > 0 {
+		s.cmd = exec.Command("sh", "-c", fmt.Sprintf(`ulimit -n %d && exec "$0" "$@"`, files), bin, "run", "../../examples/echo.flx", fmt.Sprint(port))
+	}
 	s.cmd.Stderr = s.stderr
 	if err := s.cmd.Start(); err != nil {
 		t.Fatal(err)
@@ -299,4 +306,50 @@ func TestEchoServerWaitsForASlowReaderWithoutStoppingOthers(t *testing.T) {
 	}
 	slow.Close()
 	s.waitIdle(t)
+}
+
+// With too few descriptors for its clients, the server does not give up: accept waits until
+// a connection closes, and in the end every client is served byte for byte.
+func TestEchoServerOutOfDescriptorsServesEveryClientInTheEnd(t *testing.T) {
+	s := startEchoLimited(t, 40)
+	const clients = 200
+	errs := make(chan error, clients)
+	for k := 0; k < clients; k++ {
+		go func() {
+			c, err := net.DialTimeout("tcp", s.addr, patience)
+			if err != nil {
+				errs <- err
+				return
+			}
+			defer c.Close()
+			c.SetDeadline(time.Now().Add(patience))
+			r := rand.New(rand.NewSource(int64(k)))
+			var sent bytes.Buffer
+			for i := 0; i < 20; i++ {
+				sent.Write(randomLine(r))
+			}
+			if _, err := c.Write(sent.Bytes()); err != nil {
+				errs <- err
+				return
+			}
+			c.(*net.TCPConn).CloseWrite()
+			got, err := io.ReadAll(c)
+			switch {
+			case err != nil:
+				errs <- err
+			case !bytes.Equal(got, sent.Bytes()):
+				errs <- fmt.Errorf("client %d got %d bytes back, sent %d", k, len(got), sent.Len())
+			default:
+				errs <- nil
+			}
+		}()
+	}
+	for k := 0; k < clients; k++ {
+		if err := <-errs; err != nil {
+			t.Fatalf("%v; server stderr: %s", err, s.stderr)
+		}
+	}
+	if s.cmd.ProcessState != nil {
+		t.Fatalf("the server exited: %s", s.stderr)
+	}
 }

@@ -63,10 +63,18 @@ func Accept(fd int) (int, error) {
 			continue
 		case unix.EAGAIN:
 			return -1, ErrWouldBlock
+		case unix.EMFILE, unix.ENFILE, unix.ENOBUFS, unix.ENOMEM:
+			return -1, &Exhausted{err}
 		}
 		return -1, err
 	}
 }
+
+// Exhausted is an accept that failed for want of descriptors or memory: the connection
+// waits in the listen queue, and accepting again later, once some are freed, succeeds.
+type Exhausted struct{ Err error }
+
+func (e *Exhausted) Error() string { return e.Err.Error() }
 
 // Connect starts connecting a new non-blocking socket to host:port. When the connection
 // cannot complete at once it returns the socket with ErrWouldBlock: wait until it is
