@@ -11,8 +11,9 @@ import (
 )
 
 // Channels: synchronous and buffered, polling, close, acknowledged sends and select. The
-// loop hands every channel instruction to channel, below, with the running fibre's
-// position saved. The order of LANGUAGE.md 1.9 and 4.1-4.5, which these functions keep:
+// loop hands every channel instruction to read, write or otherChannel, below, with the
+// running fibre's position saved. The order of LANGUAGE.md 1.9 and 4.1-4.5, which these
+// functions keep:
 //
 //	synchronous, partner waiting    the value moves; the reader runs, the writer goes to the front
 //	buffered, partner waiting       the value moves; the woken fibre goes to the back, the actor carries on
@@ -74,8 +75,8 @@ func (k WaitKind) String() string {
 // the writers' queue, or in the buffer), then taken by a reader, or refused by a close.
 type Ack struct {
 	w        waiter            // its wait in the channel's writers' queue, while its value is there
-	s        uint64            // the value, while it waits there
-	r        Value             //
+	s        uint64            // the value, while it waits there: its scalar part
+	r        Value             // and its reference part
 	state    ackState          // pending, taken or refused
 	awaiters schan.Queue[wait] // the fibres awaiting it, oldest first
 }
@@ -96,7 +97,7 @@ type selection struct {
 	arms   []armWait          // by arm (as many as the largest select the fibre ran)
 	timer  *rio.Timer[*Fibre] // the timer of the after arm with the soonest deadline, or nil
 	after  int32              // that arm
-	failed int32              // a write arm whose channel closed while the fibre waited, or -1
+	failed bool               // a write arm's channel closed while the fibre waited: it fails
 }
 
 // armWait is the wait of one arm of a select.
@@ -548,7 +549,7 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		if w.T.arm >= 0 {
 			// The select fails when it runs again: it runs its OpSelect, which says why.
 			m.win(g, w.T.arm)
-			g.sel.failed = w.T.arm
+			g.sel.failed = true
 			g.pc = g.sel.pc
 		} else {
 			g.pc-- // the write runs again, and fails
@@ -590,8 +591,8 @@ func (m *Machine) wakeBack(f *Fibre) {
 func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 	start := f.pc // the first arm
 	arms := f.fn.Code[start : start+in.K]
-	if sel := f.sel; sel != nil && sel.failed >= 0 {
-		sel.failed = -1
+	if sel := f.sel; sel != nil && sel.failed {
+		sel.failed = false
 		return nil, m.failAt(f, "write to a closed channel")
 	}
 	S, R := f.s[f.sbase:], f.r[f.rbase:]
@@ -653,7 +654,7 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 	if len(sel.arms) < len(arms) {
 		sel.arms = make([]armWait, len(arms))
 	}
-	sel.pc, sel.failed = start-1, -1
+	sel.pc = start - 1
 	channels := 0
 	for k := range arms {
 		a := &arms[k]

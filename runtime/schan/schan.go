@@ -66,23 +66,14 @@ func (q *Queue[T]) PopNewest() *Waiter[T] {
 	return w
 }
 
-// Holds reports whether w waits in q.
-func (q *Queue[T]) Holds(w *Waiter[T]) bool { return w.prev != nil || q.oldest == w }
+// holds reports whether w waits in q.
+func (q *Queue[T]) holds(w *Waiter[T]) bool { return w.prev != nil || q.oldest == w }
 
 // Remove takes w out of q if it waits there.
 func (q *Queue[T]) Remove(w *Waiter[T]) {
-	if q.Holds(w) {
+	if q.holds(w) {
 		q.remove(w)
 	}
-}
-
-// Len counts the waiters (for diagnostics: it walks the queue).
-func (q *Queue[T]) Len() int {
-	n := 0
-	for w := q.oldest; w != nil; w = w.next {
-		n++
-	}
-	return n
 }
 
 func (q *Queue[T]) remove(w *Waiter[T]) {
@@ -218,14 +209,6 @@ func (c *Chan[T, V]) Waiting(writer bool) bool {
 		return !c.writers.Empty()
 	}
 	return !c.readers.Empty()
-}
-
-// Count returns how many wait on a side (for diagnostics: it walks the queue).
-func (c *Chan[T, V]) Count(writer bool) int {
-	if writer {
-		return c.writers.Len()
-	}
-	return c.readers.Len()
 }
 
 // Close marks the channel closed and reports whether it was open. The machine then wakes

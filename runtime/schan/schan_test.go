@@ -47,8 +47,8 @@ func TestASynchronousChannelServesItsWaitersLastInFirstOut(t *testing.T) {
 	for _, w := range waiters("a", "b", "d") {
 		c.Wait(w, false)
 	}
-	if n := c.Count(false); n != 3 || c.Waiting(true) {
-		t.Fatalf("Count(readers) = %d, writers waiting %v; want 3 readers", n, c.Waiting(true))
+	if !c.Waiting(false) || c.Waiting(true) {
+		t.Fatalf("readers waiting %v, writers waiting %v; want readers only", c.Waiting(false), c.Waiting(true))
 	}
 	if got := order(t, func() *named { return c.Next(false) }); !same(got, []string{"d", "b", "a"}) {
 		t.Errorf("served %v, want d b a", got)
@@ -104,11 +104,11 @@ func TestAWithdrawnWaiterLeavesItsQueueIntact(t *testing.T) {
 	c.Withdraw(ws[0], false) // twice does nothing
 	c.Withdraw(ws[2], true)  // from the side it does not wait on: nothing
 	for _, i := range []int{0, 1, 3} {
-		if c.readers.Holds(ws[i]) || ws[i].prev != nil || ws[i].next != nil {
+		if c.readers.holds(ws[i]) || ws[i].prev != nil || ws[i].next != nil {
 			t.Fatalf("withdrawn waiter %s is still linked", ws[i].T)
 		}
 	}
-	if !c.readers.Holds(ws[2]) {
+	if !c.readers.holds(ws[2]) {
 		t.Fatal("the waiter left alone is no longer queued")
 	}
 	if got := order(t, func() *named { return c.Next(false) }); !same(got, []string{"d"}) {
