@@ -313,6 +313,9 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 			}
 			m.release(w, false)
 		} else if c := ch.Emptied(); c != nil {
+			if m.trace != nil {
+				m.traceEvent("%s empties a closed channel: %s's close completes", describe(f), describe(c.T.f))
+			}
 			m.release(c, false)
 		}
 	} else {
@@ -542,8 +545,14 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 	for w := ch.Oldest(true); w != nil; w = ch.Oldest(true) {
 		g := w.T.f
 		if g == nil {
+			if m.trace != nil {
+				m.traceEvent("%s refuses a send waiting without a fibre", describe(f))
+			}
 			m.complete(w.T.ack, ackRefused, false)
 			continue
+		}
+		if m.trace != nil {
+			m.traceEvent("%s wakes %s: its write fails", describe(f), describeWaiter(w))
 		}
 		m.stats.Waiting[w.T.kind]--
 		if w.T.arm >= 0 {
@@ -564,6 +573,9 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 				m.traceEvent("%s starves reading a closed channel", describeWaiter(w))
 			}
 			continue
+		}
+		if m.trace != nil {
+			m.traceEvent("%s wakes %s: read_opt gives None", describe(f), describeWaiter(w))
 		}
 		g := w.T.f
 		g.r[int(g.rbase)+int(in.A)] = nil // None
