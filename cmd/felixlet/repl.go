@@ -7,7 +7,6 @@ import (
 	"os"
 	"os/signal"
 	"runtime"
-	"slices"
 	"strings"
 	"time"
 
@@ -23,11 +22,12 @@ import (
 	"github.com/felixlet/felixlet/vm/code"
 )
 
-// The REPL. Every input is checked together with the inputs before it (each a scope nested
-// in the previous one's, so that a definition may be typed again to replace it), compiled
-// as the next input of a compile.Session, and run on one machine: the mainline's variables
-// live in the session's environment, and fibres left waiting by one input can be woken by
-// the next. The front ends (replTerminal, replLines) only read lines and show prompts.
+// The REPL. Every input is checked as the next input of a check.Session (against what the
+// inputs before it declared, so that a definition may be typed again to replace it),
+// compiled as the next input of a compile.Session, and run on one machine: the mainline's
+// variables live in the session's environment, and fibres left waiting by one input can be
+// woken by the next. An input costs what it needs, whatever came before it. The front ends
+// (replTerminal, replLines) only read lines and show prompts.
 
 const replHelp = `Type statements, definitions or an expression; an unfinished one continues on the
 next line. An expression prints its value and type, and is kept as it.
@@ -51,14 +51,13 @@ var commandHints = map[string]string{
 // replSession is the state of a REPL: the inputs that ran and the machine they ran on.
 type replSession struct {
 	out, errw io.Writer
-	inputs    []*ast.File      // every input that ran, oldest first
-	sources   diag.Sources     // their text, for quoting in error reports
+	checker   *check.Session   // what the inputs that ran declared
+	sources   diag.Sources     // the inputs' text, for quoting in error reports
 	numbered  int              // inputs typed so far, to name the next one
 	comp      *compile.Session // keeps the numbering of functions, builtins and variables
 	m         *vm.Machine
 	env       *vm.Env       // the session environment: the mainline's variables
 	last      *code.Program // the code of the last input, for :disasm
-	names     []string      // the names visible after the last input, for completion
 	pending   []string      // the lines of an unfinished input
 	quit      bool          // :quit was typed
 	failed    bool          // an input had an error
@@ -80,10 +79,10 @@ func (s *replSession) reset() {
 	if err != nil { // an empty program needs no builtins: this cannot fail
 		panic(err)
 	}
+	lib, _ := parsePrelude()
+	checker, _ := check.NewSession(lib, check.Config{IsPrim: isPrim})
 	*s = replSession{out: s.out, errw: s.errw, sources: diag.Sources{stdlib.PreludeName: stdlib.Prelude},
-		comp: compile.NewSession(), m: m, env: &vm.Env{}}
-	lib, _ := s.check()
-	s.names = lib.Names()
+		checker: checker, comp: compile.NewSession(), m: m, env: &vm.Env{}}
 }
 
 // prompt is what to show before the next line.
@@ -127,7 +126,8 @@ func (s *replSession) line(text string) {
 		if trimmed == "" {
 			return
 		}
-		if hint := commandHints[strings.TrimSuffix(trimmed, ";")]; hint != "" && !slices.Contains(s.names, strings.TrimSuffix(trimmed, ";")) {
+		if word := strings.TrimSuffix(trimmed, ";"); commandHints[word] != "" && !s.checker.Declares(word) {
+			hint := commandHints[word]
 			fmt.Fprintln(s.errw, hint)
 			return
 		}
@@ -185,60 +185,55 @@ func incomplete(errs diag.List) bool {
 // an expression (such as `1 + 2`, but not `f x;` calling a procedure) is bound to `it`
 // and printed with its type.
 func (s *replSession) run(file *ast.File) {
-	sess, errs := s.check(file)
-	if expr := asExpression(file); expr != nil && sess.Program == nil {
-		exprSess, exprErrs := s.check(expr...)
-		if v := itVar(exprSess, file.Name); v != nil && !types.IsUnit(v.Type) && !types.IsVoid(v.Type) {
+	errs := s.checker.Add(true, file)
+	if expr := asExpression(file); expr != nil && errs.HasErrors() {
+		exprErrs := s.checker.Add(true, expr...)
+		if v := itVar(s.checker.Added, file.Name); !exprErrs.HasErrors() && v != nil && !types.IsUnit(v.Type) && !types.IsVoid(v.Type) {
 			s.report(exprErrs)
-			if s.execute(expr, exprSess) {
-				s.show(exprSess, v)
+			if s.execute() {
+				s.show(v)
 			}
 			return
+		}
+		if !exprErrs.HasErrors() {
+			s.checker.Undo() // the expression is a statement after all
 		}
 		if len(exprErrs) < len(errs) {
 			errs = exprErrs // the expression's errors say more than the statement's
 		}
 	}
 	s.report(errs)
-	if sess.Program != nil {
-		s.execute([]*ast.File{file}, sess)
+	if !errs.HasErrors() {
+		s.execute()
 	}
 }
 
-// check checks the session's inputs followed by more.
-func (s *replSession) check(more ...*ast.File) (*check.Session, diag.List) {
-	lib, _ := parsePrelude()
-	inputs := append(s.inputs[:len(s.inputs):len(s.inputs)], more...)
-	return check.CheckSession(lib, inputs, check.Config{IsPrim: isPrim})
-}
-
-// execute compiles and runs a checked input (one or more files), keeping it in the session
-// if it got to run. It reports whether it ran to its end.
-func (s *replSession) execute(in []*ast.File, sess *check.Session) (ok bool) {
+// execute compiles and runs the input the checker took last, keeping it in the session if
+// it got to run. It reports whether it ran to its end.
+func (s *replSession) execute() (ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			fmt.Fprintf(s.errw, "felixlet: internal error: %v\n", r)
 			ok, s.failed = false, true
 		}
 	}()
-	prog := sess.Program
-	prog.Main.Body = prog.Main.Body[sess.Starts[len(s.inputs)]:] // the new inputs' statements
-	p, err := compile.Compile(prog, compile.Config{IsBuiltin: isBuiltin, Session: s.comp})
+	p, err := compile.Compile(s.checker.Program, compile.Config{IsBuiltin: isBuiltin, Session: s.comp})
 	var derr *diag.Error
 	switch {
 	case errors.As(err, &derr):
+		s.checker.Undo()
 		s.report(diag.List{derr})
 		return false
 	case err == nil:
 		err = s.m.Extend(p)
 	}
 	if err != nil {
+		s.checker.Undo()
 		s.failed = true
 		fmt.Fprintf(s.errw, "felixlet: %v\n", err)
 		return false
 	}
-	s.inputs = append(s.inputs, in...)
-	s.last, s.names = p, sess.Names()
+	s.last = p
 	s.env.Grow(s.comp.Shape())
 	err = s.runInterruptible(p.Funcs[0])
 	var rerr *vm.Error
@@ -257,8 +252,8 @@ func (s *replSession) execute(in []*ast.File, sess *check.Session) (ok bool) {
 }
 
 // show prints the value of `it` and its type.
-func (s *replSession) show(sess *check.Session, v *ir.Var) {
-	slot, scalar, t, ok := s.comp.Slot(sess.Program.Main, v)
+func (s *replSession) show(v *ir.Var) {
+	slot, scalar, t, ok := s.comp.Slot(v)
 	if !ok {
 		return
 	}
@@ -296,13 +291,10 @@ func asExpression(file *ast.File) []*ast.File {
 	return []*ast.File{{Name: file.Name, Stmts: []ast.Stmt{value}}, {Name: file.Name, Stmts: []ast.Stmt{it}}}
 }
 
-// itVar finds the `it` that asExpression declared in the input of that name, or nil if
-// the input has errors.
-func itVar(sess *check.Session, input string) *ir.Var {
-	if sess.Program == nil {
-		return nil
-	}
-	for _, v := range sess.Program.Main.Vars {
+// itVar finds, among the variables an input declared, the `it` that asExpression declared
+// in the input of that name, or nil.
+func itVar(vars []*ir.Var, input string) *ir.Var {
+	for _, v := range vars {
 		if v.Name == "it" && v.Pos.File == input {
 			return v
 		}
@@ -355,9 +347,9 @@ func (s *replSession) typeOf(src string) {
 		s.failed = true
 		return
 	}
-	sess, errs := s.check(expr...)
+	errs = s.checker.Add(false, expr...)
 	s.report(errs)
-	if v := itVar(sess, name); v != nil {
+	if v := itVar(s.checker.Added, name); v != nil && !errs.HasErrors() {
 		fmt.Fprintln(s.out, v.Type)
 	}
 }

@@ -107,7 +107,7 @@ func (c replCompleter) Do(line []rune, pos int) (suffixes [][]rune, length int) 
 		for start > 0 && isNameRune(line[start-1]) {
 			start--
 		}
-		prefix, candidates = string(line[start:pos]), c.s.names
+		prefix, candidates = string(line[start:pos]), c.s.checker.Names()
 	}
 	for _, n := range candidates {
 		if strings.HasPrefix(n, prefix) {

@@ -44,8 +44,7 @@ func (c *Checker) resolveCall(poss []ast.Pos, n *ast.Name, op string, args []ir.
 	}
 	var tried []*funcEnt
 	for s := sc; s != nil; s = s.parent {
-		ents := s.valuesAt(name)
-		if len(ents) > 0 {
+		for _, ents := range s.layers(name) {
 			if ce, ok := ents[0].(*ctorEnt); ok {
 				return rest(c.applyCtor(pos, n, ce, arg))
 			}

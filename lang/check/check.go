@@ -50,7 +50,11 @@ type Config struct {
 // Check checks the library and the program together and returns the checked program. The
 // program is nil when there are errors; warnings come back either way.
 func Check(lib, prog *ast.File, cfg Config) (*ir.Program, diag.List) {
-	s, errs := CheckSession(lib, []*ast.File{prog}, cfg)
+	s, errs := NewSession(lib, cfg)
+	errs = append(errs, s.Add(true, prog)...)
+	if errs.HasErrors() {
+		return nil, errs
+	}
 	return s.Program, errs
 }
 
@@ -65,7 +69,8 @@ type Checker struct {
 	tvars int        // counter for fresh type variables
 	temps int        // counter for hidden temporaries
 	// primWrappers caches the functions made to use a primitive as a value.
-	primWrappers map[string]*ir.Func
+	primWrappers    map[string]*ir.Func
+	primWrapperKeys []string // the keys of primWrappers in the order they were made
 	// expect is the type the expression being checked must have, when the context says
 	// (e :>> T, var x : T = e): it fixes a constructor's type arguments that its payload
 	// does not.
@@ -146,6 +151,10 @@ type scope struct {
 	// inherits are the modules whose names this module takes as its own (inherit M;): they
 	// are found wherever its own names are, from outside too.
 	inherits []*scope
+	// older holds, in a REPL session's scope, what earlier inputs gave a name that a later
+	// one gave again, newest first: an overload set there is tried after the newer ones,
+	// as if each input were a scope nested in the one before.
+	older map[string][][]entity
 }
 
 func newScope(parent *scope, fn *ir.Func, kind scopeKind) *scope {
@@ -235,6 +244,60 @@ func (s *scope) lookupValue(name string) ([]entity, *scope) {
 		}
 	}
 	return nil, nil
+}
+
+// layers returns the sets of entities the scope gives name, in the order they are tried: its
+// own (with its opened modules'), then those earlier REPL inputs gave it.
+func (s *scope) layers(name string) [][]entity {
+	var out [][]entity
+	if ents := s.valuesAt(name); len(ents) > 0 {
+		out = append(out, ents)
+	}
+	return append(out, s.older[name]...)
+}
+
+// absorb makes what the scope of a REPL input declares part of the session's scope s, the
+// input's names hiding earlier ones of the same name (which stay as older layers). It
+// returns what undoes it.
+func (s *scope) absorb(in *scope) (undo func()) {
+	var undos []func()
+	if s.older == nil {
+		s.older = map[string][][]entity{}
+	}
+	for name, ents := range in.values {
+		older := s.older[name]
+		if old := s.values[name]; len(old) > 0 {
+			older = append([][]entity{old}, older...)
+		}
+		undos = append(undos, replace(s.values, name, ents), replace(s.older, name, older))
+	}
+	for name, te := range in.types {
+		undos = append(undos, replace(s.types, name, te))
+	}
+	for name, m := range in.modules {
+		undos = append(undos, replace(s.modules, name, m))
+	}
+	opened := len(s.opened)
+	s.opened = append(s.opened, in.opened...)
+	return func() {
+		s.opened = s.opened[:opened]
+		for _, u := range undos {
+			u()
+		}
+	}
+}
+
+// replace sets m[key] to v and returns what puts back what m had for key (or nothing).
+func replace[V any](m map[string]V, key string, v V) (undo func()) {
+	old, had := m[key]
+	m[key] = v
+	return func() {
+		if had {
+			m[key] = old
+		} else {
+			delete(m, key)
+		}
+	}
 }
 
 // own returns the value entities a scope declares or inherits.

@@ -367,6 +367,7 @@ func (c *Checker) primWrapper(prim string, shape types.Type, ft *types.Func, pos
 	}
 	c.funcs = append(c.funcs, fn)
 	c.primWrappers[key] = fn
+	c.primWrapperKeys = append(c.primWrapperKeys, key)
 	return fn
 }
 

@@ -10,44 +10,112 @@ import (
 	"github.com/felixlet/felixlet/lang/types"
 )
 
-// Session is a checked REPL session: the inputs typed so far, checked as one mainline.
+// Session checks a program, or a REPL session one input at a time: the library once, then
+// each input in a scope of its own, whose declarations then join the session's scope. An
+// input's names hide those earlier inputs declared (redefining a function or a variable is
+// the point of a REPL), while earlier definitions keep the meaning they had; an overload set
+// of an earlier input is still tried when the newer ones do not fit, as if each input were a
+// scope nested in the one before. Every input's variables belong to one mainline. Checking
+// an input costs what that input needs, not what the session holds, and an input with
+// errors leaves no trace.
 type Session struct {
-	Program *ir.Program // the checked program; nil when the last input has errors
-	Starts  []int       // input i's statements start at Program.Main.Body[Starts[i]]
-	last    *scope      // the last input's scope
+	// Program is what the last committed Add checked: the whole mainline so far (its body
+	// from Start on is the new inputs' statements), and the functions the new inputs made,
+	// after the mainline.
+	Program *ir.Program
+	Start   int       // where the new inputs' statements start in Program.Main.Body
+	Added   []*ir.Var // the variables the last Add declared, committed or not
+	c       *Checker
+	given   int // how many of the checker's functions committed Programs have held
+	main    *ir.Func
+	scope   *scope // the session's scope: what every input that passed declared
+	undo    func() // takes back the last committed Add
+}
+
+// NewSession checks the library and starts a session with no input.
+func NewSession(lib *ast.File, cfg Config) (*Session, diag.List) {
+	c := newChecker(cfg)
+	c.library(lib)
+	main := &ir.Func{Name: "main", Pos: ast.Pos{Line: 1, Col: 1}, Kind: ir.KindMain,
+		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
+	c.funcs = append([]*ir.Func{main}, c.funcs...) // the library's functions follow the mainline
+	s := &Session{c: c, main: main, scope: newScope(c.lib, main, scopeFunc)}
+	errs := c.errs
+	c.errs = nil
+	errs.Sort()
+	return s, errs
+}
+
+// Add checks inputs, each in a scope nested in the one before. With commit, and no errors,
+// they become part of the session and Program is theirs; otherwise the session is as it
+// was before.
+func (s *Session) Add(commit bool, inputs ...*ast.File) diag.List {
+	c := s.c
+	c.errs = nil
+	funcs, body, vars := len(c.funcs), len(s.main.Body), len(s.main.Vars)
+	wrappers := len(c.primWrapperKeys)
+	back := func() {
+		// Forget the inputs: what they added to the mainline, their functions, and the
+		// primitive wrappers made for them.
+		for _, k := range c.primWrapperKeys[wrappers:] {
+			delete(c.primWrappers, k)
+		}
+		c.primWrapperKeys = c.primWrapperKeys[:wrappers]
+		c.funcs, s.main.Body, s.main.Vars = c.funcs[:funcs], s.main.Body[:body], s.main.Vars[:vars]
+	}
+	var scopes []*scope
+	sc := s.scope
+	for _, in := range inputs {
+		s.main.Pos.File = in.Name // the mainline's code runs the last input: it is in its file
+		sc = newScope(sc, s.main, scopeFunc)
+		scopes = append(scopes, sc)
+		c.body(s.main, sc, nil, in.Stmts)
+	}
+	c.errs.Sort()
+	errs := c.errs
+	s.Added = s.main.Vars[vars:]
+	if !commit || errs.HasErrors() {
+		back()
+		return errs
+	}
+	var undos []func()
+	for _, in := range scopes {
+		undos = append(undos, s.scope.absorb(in))
+	}
+	s.Start = body
+	given := s.given
+	// The functions no committed Program has held yet: the library's, with the first input.
+	s.Program = &ir.Program{Main: s.main, Funcs: c.funcs[given:], Str: c.userStrs(s.scope)}
+	if given > 0 {
+		s.Program.Funcs = append([]*ir.Func{s.main}, s.Program.Funcs...)
+	}
+	s.given = len(c.funcs)
+	s.undo = func() {
+		back()
+		s.given = given
+		for i := len(undos) - 1; i >= 0; i-- {
+			undos[i]()
+		}
+	}
+	return errs
+}
+
+// Undo takes back the last committed Add, as if it had failed: for an input that checked
+// but could not be compiled.
+func (s *Session) Undo() {
+	if s.undo != nil {
+		s.undo()
+		s.undo = nil
+	}
 }
 
 // Names lists the names visible after the last input, for completion.
-func (s *Session) Names() []string { return s.last.completions() }
+func (s *Session) Names() []string { return s.scope.completions() }
 
-// CheckSession checks the inputs of a REPL session, oldest first, as the body of one
-// mainline. Each input is a scope nested in the previous input's, so that what an input
-// declares shadows earlier declarations of the same name (redefining a function or a
-// variable is the point of a REPL) while earlier definitions keep the meaning they had.
-// Every input's variables belong to the mainline. A program is a session of one input.
-func CheckSession(lib *ast.File, inputs []*ast.File, cfg Config) (*Session, diag.List) {
-	c := newChecker(cfg)
-	c.library(lib)
-	file := "" // the mainline's code runs the last input: it is in its file
-	if len(inputs) > 0 {
-		file = inputs[len(inputs)-1].Name
-	}
-	main := &ir.Func{Name: "main", Pos: ast.Pos{File: file, Line: 1, Col: 1}, Kind: ir.KindMain,
-		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
-	c.funcs = append(c.funcs, main)
-	sc := c.lib
-	var starts []int
-	for _, in := range inputs {
-		sc = newScope(sc, main, scopeFunc)
-		starts = append(starts, len(main.Body))
-		c.body(main, sc, nil, in.Stmts)
-	}
-	c.errs.Sort()
-	s := &Session{Starts: starts, last: sc}
-	if !c.errs.HasErrors() {
-		s.Program = &ir.Program{Main: main, Funcs: c.funcs, Str: c.userStrs(sc)}
-	}
-	return s, c.errs
+// Declares reports whether the session gives name a meaning.
+func (s *Session) Declares(name string) bool {
+	ents, _ := s.scope.lookupValue(name)
+	return len(ents) > 0
 }
 
 // userStrs finds the str functions defined for structs and declared variants in sc and the

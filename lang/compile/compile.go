@@ -43,21 +43,26 @@ type Config struct {
 // compiled once; a generic function (with the functions nested in it) is compiled once per
 // list of type arguments it is used with, since the types decide which registers hold what.
 func Compile(p *ir.Program, cfg Config) (*code.Program, error) {
-	c := &compiler{cfg: cfg, out: &code.Program{}, instances: map[instKey]*instance{}, strs: p.Str,
-		builtins: map[string]int{}, reach: map[*ir.Func]int{}, ownsEnv: map[*ir.Func]bool{}}
+	c := &compiler{cfg: cfg, out: &code.Program{}, known: newKnown(), strs: p.Str, builtins: map[string]int{}}
+	var main *instance
 	if cfg.Session != nil {
-		c.startSession(p.Main)
+		main = c.startSession(p.Main)
+	} else {
+		main = c.instance(p.Main, nil, nil) // function 0, where the machine starts
 	}
 	for _, f := range p.Funcs {
+		if f == c.main {
+			continue // in a session its variables are the session's
+		}
 		for _, v := range f.Vars {
-			if v.Captured {
+			if v.Captured && !c.ownsEnv[f] {
 				c.ownsEnv[f] = true
+				c.journal = append(c.journal, func() { delete(c.ownsEnv, f) })
 			}
 		}
 	}
 	c.computeReach(p.Funcs)
-	// The mainline is function 0, where the machine starts.
-	roots := map[*ir.Func]*instance{p.Main: c.instance(p.Main, nil, nil)}
+	roots := map[*ir.Func]*instance{p.Main: main}
 	for _, f := range p.Funcs {
 		if roots[f] != nil {
 			continue
@@ -75,15 +80,43 @@ func Compile(p *ir.Program, cfg Config) (*code.Program, error) {
 		inst := c.queue[0]
 		c.queue = c.queue[1:]
 		if err := c.function(inst); err != nil {
+			c.undo()
 			return nil, err
 		}
 	}
+	c.journal = nil
 	if c.session != nil {
 		c.session.funcs += len(c.out.Funcs)
 		c.session.builtins = c.out.Builtins
+		c.session.compiled = len(p.Main.Body)
 		*cfg.Session = *c.session
 	}
 	return c.out, nil
+}
+
+// known is what the compiler knows of the functions it has compiled, which a session keeps
+// from one input to the next so that an input compiles only what it adds.
+type known struct {
+	instances map[instKey]*instance // every instance made, by what distinguishes it
+	// reach[f] is how many levels of lexical nesting above f the variables reached
+	// through f's closure environment go: 0 means f needs no environment.
+	reach   map[*ir.Func]int
+	ownsEnv map[*ir.Func]bool // the function has captured variables, so makes an environment
+	// journal undoes what the compilation under way added, should it fail: one function per
+	// addition.
+	journal []func()
+}
+
+func newKnown() *known {
+	return &known{instances: map[instKey]*instance{}, reach: map[*ir.Func]int{}, ownsEnv: map[*ir.Func]bool{}}
+}
+
+// undo forgets what the compilation under way added.
+func (k *known) undo() {
+	for i := len(k.journal) - 1; i >= 0; i-- {
+		k.journal[i]()
+	}
+	k.journal = nil
 }
 
 // generic reports whether f is, or is nested in, a generic definition.
@@ -97,19 +130,15 @@ func generic(f *ir.Func) bool {
 }
 
 type compiler struct {
-	cfg       Config
-	out       *code.Program
-	instances map[instKey]*instance // every instance made, by what distinguishes it
-	queue     []*instance           // instances made but not yet compiled
-	builtins  map[string]int        // builtin name -> its index in out.Builtins
-	// reach[f] is how many levels of lexical nesting above f the variables reached
-	// through f's closure environment go: 0 means f needs no environment.
-	reach   map[*ir.Func]int
-	ownsEnv map[*ir.Func]bool   // the function has captured variables, so makes an environment
-	session *Session            // a copy of Config.Session, updated as the compilation goes
-	main    *ir.Func            // the mainline, in a session
-	strs    map[string]*ir.Func // the str the program defines for a struct or variant, by type
-	base    int                 // the number of the first function compiled here
+	cfg      Config
+	out      *code.Program
+	*known                       // the instances, reaches and environments known (a session's, in a REPL)
+	queue    []*instance         // instances made but not yet compiled
+	builtins map[string]int      // builtin name -> its index in out.Builtins
+	session  *Session            // a copy of Config.Session, updated as the compilation goes
+	main     *ir.Func            // the mainline, in a session
+	strs     map[string]*ir.Func // the str the program defines for a struct or variant, by type
+	base     int                 // the number of the first function compiled here
 }
 
 // instance is one compiled copy of a function: the function with its type parameters (and
@@ -184,12 +213,9 @@ func (c *compiler) instance(f *ir.Func, parent *instance, args []types.Type) *in
 		name += "[" + strings.TrimSuffix(strings.ReplaceAll(key.String(), ";", ", "), ", ") + "]"
 	}
 	inst := &instance{fn: f, parent: parent, sub: sub, index: c.base + len(c.out.Funcs)}
-	if f == c.main {
-		inst.envHomes = c.session.homes(f)
-	} else {
-		inst.layOutEnv()
-	}
+	inst.layOutEnv()
 	c.instances[k] = inst
+	c.journal = append(c.journal, func() { delete(c.instances, k) })
 	c.out.Funcs = append(c.out.Funcs, &code.Func{Name: name, File: f.Pos.File, Index: inst.index})
 	c.queue = append(c.queue, inst)
 	return inst
@@ -253,9 +279,19 @@ func (c *compiler) computeReach(funcs []*ir.Func) {
 	for changed := true; changed; {
 		changed = false
 		for _, f := range funcs {
+			if f == c.main {
+				continue // the session's mainline reaches nothing: the environment is its own
+			}
 			r := c.reachOf(f)
-			if r > c.reach[f] {
+			if old, had := c.reach[f]; r > old {
 				c.reach[f] = r
+				c.journal = append(c.journal, func() {
+					if had {
+						c.reach[f] = old
+					} else {
+						delete(c.reach, f)
+					}
+				})
 				changed = true
 			}
 		}
@@ -300,17 +336,29 @@ func (c *compiler) noteFuncRef(g *ir.Func, note func(*ir.Func, int)) {
 func (c *compiler) needsEnv(f *ir.Func) bool { return c.reach[f] > 0 || f == c.main }
 
 // startSession compiles the program as the next input of the configured session: every
-// variable of the mainline lives in the session environment.
-func (c *compiler) startSession(main *ir.Func) {
-	c.session, c.main, c.base = c.cfg.Session.clone(), main, c.cfg.Session.funcs
+// variable of the mainline lives in the session environment, the mainline's code is its
+// statements not compiled before, and what earlier inputs compiled is known. It returns the
+// mainline's instance, which is the session's, given the number of this input's mainline.
+func (c *compiler) startSession(main *ir.Func) *instance {
+	c.session, c.main, c.base = c.cfg.Session.next(), main, c.cfg.Session.funcs
+	c.known = c.session.known
 	for _, b := range c.session.builtins {
 		c.builtins[b] = len(c.out.Builtins)
 		c.out.Builtins = append(c.out.Builtins, b)
 	}
-	for _, v := range main.Vars {
+	for _, v := range main.Vars[c.session.vars:] {
 		v.Captured = true
 	}
 	c.ownsEnv[main] = true
+	inst := c.session.main
+	if inst == nil {
+		inst = &instance{fn: main, sub: subst{}}
+		c.session.main = inst
+	}
+	inst.index, inst.envHomes = c.base, c.session.homes(main, c.known)
+	c.out.Funcs = append(c.out.Funcs, &code.Func{Name: main.Name, File: main.Pos.File, Index: inst.index})
+	c.queue = append(c.queue, inst)
+	return inst
 }
 
 // builtin returns the index of a named Go builtin.

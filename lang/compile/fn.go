@@ -59,18 +59,19 @@ type fnCompiler struct {
 	packed   map[*ir.Var]bool
 	ownEnv   int // the register holding the function's own environment, or -1
 	// The temporaries: the next free scalar and reference registers, and the high-water
-	// marks that become the frame size.
-	stop, rtop int
-	maxS, maxR int
-	loops      map[*ir.Loop]*loopJumps
-	labels     map[*ir.Label]int     // label -> pc
-	gotos      map[*ir.Label][]int   // pending gotos to patch
-	labelVals  map[*ir.Label][]int   // pending loads of LABEL values to patch
-	pos        ast.Pos               // the source position of what is being compiled
-	kstr       map[string]int        // reference constants already in KR
-	kscalar    map[uint64]int        // scalar constants already in KS
-	types      map[string]*code.Type // type descriptors made for this function
-	err        error                 // the first error, a *diag.Error
+	// marks that become the frame size. Registers from tempS and tempR up are temporaries.
+	stop, rtop   int
+	maxS, maxR   int
+	tempS, tempR int
+	loops        map[*ir.Loop]*loopJumps
+	labels       map[*ir.Label]int     // label -> pc
+	gotos        map[*ir.Label][]int   // pending gotos to patch
+	labelVals    map[*ir.Label][]int   // pending loads of LABEL values to patch
+	pos          ast.Pos               // the source position of what is being compiled
+	kstr         map[string]int        // reference constants already in KR
+	kscalar      map[uint64]int        // scalar constants already in KS
+	types        map[string]*code.Type // type descriptors made for this function
+	err          error                 // the first error, a *diag.Error
 }
 
 type loopJumps struct {
@@ -86,7 +87,11 @@ func (c *compiler) function(inst *instance) error {
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.out.Gen = f.Yields
 	fc.prologue()
-	fc.stmts(f.Body)
+	body := f.Body
+	if f == c.main {
+		body = body[c.session.compiled:] // in a session, the statements of the new input
+	}
+	fc.stmts(body)
 	// The return at the end belongs to the end of the body, or to its last statement.
 	if n := len(fc.out.Lines); f.End.Line == 0 && n > 0 {
 		fc.pos = ast.Pos{File: f.Pos.File, Line: int(fc.out.Lines[n-1].Line), Col: int(fc.out.Lines[n-1].Col)}
@@ -149,8 +154,13 @@ func (fc *fnCompiler) prologue() {
 	}
 	fc.out.NArgS, fc.out.NArgR = fc.stop, fc.rtop
 	// Variables: captured ones in the environment, the rest in registers (a parameter stays
-	// in the register it arrived in).
-	for _, v := range f.Vars {
+	// in the register it arrived in). A session's mainline keeps every variable in the
+	// session environment, which varHome finds.
+	vars := f.Vars
+	if f == fc.c.main {
+		vars = nil
+	}
+	for _, v := range vars {
 		k := kindOf(fc.typ(v.Type))
 		switch {
 		case k == kNone:
@@ -175,6 +185,12 @@ func (fc *fnCompiler) prologue() {
 		fc.emit(code.OpNewEnv, fc.ownEnv, up, 0, fc.layout(fc.inst.envShape))
 	}
 	fc.bindParams()
+	fc.tempS, fc.tempR = fc.stop, fc.rtop
+}
+
+// isTemp reports whether r is a temporary, not a variable's or a parameter's register.
+func (fc *fnCompiler) isTemp(r reg) bool {
+	return r.k == kS && r.i >= fc.tempS || r.k == kR && r.i >= fc.tempR
 }
 
 // bindParams stores the incoming arguments in the parameters that do not live in the

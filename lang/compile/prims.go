@@ -160,9 +160,21 @@ func byKind(t types.Type, s, r, none code.Op) code.Op {
 	return none
 }
 
+// operand returns a register holding the first operand x of an instruction whose result
+// goes to dst. When dst is a temporary of x's kind, x is computed into it: nothing else can
+// read a temporary, and a chain a + b + c + ... then needs the same few registers however
+// long it is.
+func (fc *fnCompiler) operand(x ir.Expr, dst reg) reg {
+	if _, isVar := x.(*ir.Local); !isVar && fc.isTemp(dst) && dst.k == fc.kind(x.Type()) {
+		fc.exprInto(x, dst)
+		return dst
+	}
+	return fc.expr(x)
+}
+
 // op2 emits an instruction taking the registers of the call's (one or two) arguments.
 func (fc *fnCompiler) op2(op code.Op, e *ir.CallPrim, dst reg) {
-	a := fc.expr(e.Args[0])
+	a := fc.operand(e.Args[0], dst)
 	b := noReg
 	if len(e.Args) > 1 {
 		b = fc.expr(e.Args[1])
@@ -189,7 +201,7 @@ func arith(intOp, doubleOp code.Op) emitter {
 				if intOp == code.OpSubI {
 					k = -k
 				}
-				a := fc.expr(e.Args[0])
+				a := fc.operand(e.Args[0], dst)
 				fc.emit(code.OpAddIK, dst.i, a.i, 0, int(k))
 				return
 			}

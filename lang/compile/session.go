@@ -1,95 +1,75 @@
 package compile
 
 import (
-	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/vm/code"
 )
 
-// Session keeps what must not change from one compiled REPL input to the next. Each input
-// is compiled as a whole program (every definition of the session again, and the mainline
-// statements of the last input only), but:
+// Session keeps what a REPL's inputs share, so that each input compiles only what it adds:
 //
 //   - the mainline's variables live in one environment that outlives the inputs, the
 //     session's, at slots that never change: the fibres and closures of earlier inputs
-//     share them with later ones. The mainline receives that environment in r0 as its own.
+//     share them with later ones. The mainline of each input receives that environment in
+//     r0 as its own, and runs the statements no earlier input compiled.
 //   - functions are numbered after those of earlier inputs, and builtins keep their numbers,
-//     so that the machine runs the code of every input side by side.
+//     so that the machine runs the code of every input side by side; the functions (and
+//     the generic instances) an earlier input compiled are called, not compiled again.
+//
+// The checked mainline (lang/check's Session) is one function whose body and variables grow
+// with the inputs.
 type Session struct {
-	funcs    int             // how many functions earlier inputs compiled
-	builtins []string        // the builtins named so far, by number
-	slots    map[varKey]home // the mainline's variables in the session environment
-	shape    code.Layout     // the session environment's size
-}
-
-// varKey identifies a mainline variable across checks of the same inputs: its name, its
-// declaration, and which of the variables with both it is.
-type varKey struct {
-	name string
-	pos  ast.Pos
-	nth  int
+	funcs    int              // how many functions earlier inputs compiled
+	builtins []string         // the builtins named so far, by number
+	slots    map[*ir.Var]home // the mainline's variables in the session environment
+	vars     int              // how many of the mainline's variables have a slot
+	shape    code.Layout      // the session environment's size
+	compiled int              // how many of the mainline's statements earlier inputs compiled
+	known    *known           // the instances compiled so far, and what they need
+	main     *instance        // the mainline's instance, whose code each input extends
 }
 
 // NewSession starts a session with nothing compiled.
-func NewSession() *Session { return &Session{slots: map[varKey]home{}} }
+func NewSession() *Session { return &Session{slots: map[*ir.Var]home{}, known: newKnown()} }
 
 // Shape is the size the session environment needs: scalar and reference slots.
 func (s *Session) Shape() (ns, nr int) { return s.shape.NS, s.shape.NR }
 
 // Slot says where a variable of the mainline lives in the session environment and how to
 // print it: ok is false for a variable of no compiled input, or of unit type.
-func (s *Session) Slot(main *ir.Func, v *ir.Var) (slot int, scalar bool, t *code.Type, ok bool) {
-	h, found := s.slots[keysOf(main.Vars)[v]]
+func (s *Session) Slot(v *ir.Var) (slot int, scalar bool, t *code.Type, ok bool) {
+	h, found := s.slots[v]
 	if !found || h.k == kNone {
 		return 0, false, nil, false
 	}
 	return h.i, h.k == kS, describe(v.Type), true
 }
 
-// keysOf gives each of the mainline's variables its key.
-func keysOf(vars []*ir.Var) map[*ir.Var]varKey {
-	seen := map[varKey]int{}
-	keys := make(map[*ir.Var]varKey, len(vars))
-	for _, v := range vars {
-		k := varKey{name: v.Name, pos: v.Pos}
-		k.nth = seen[k]
-		seen[k]++
-		keys[v] = k
-	}
-	return keys
+// next is the session as it will be once this input is compiled: a copy of the counts and
+// lists that the input changes (the maps it adds to, the journal undoes).
+func (s *Session) next() *Session {
+	c := *s
+	c.builtins = append([]string(nil), s.builtins...)
+	return &c
 }
 
-// clone copies the session, for a compilation that may fail.
-func (s *Session) clone() *Session {
-	c := &Session{funcs: s.funcs, builtins: append([]string(nil), s.builtins...), slots: make(map[varKey]home, len(s.slots)), shape: s.shape}
-	for k, h := range s.slots {
-		c.slots[k] = h
-	}
-	return c
-}
-
-// homes places the mainline's variables in the session environment, each where an
-// earlier input put it or, if new, in a new slot.
-func (s *Session) homes(main *ir.Func) map[*ir.Var]home {
-	out := map[*ir.Var]home{}
-	keys := keysOf(main.Vars)
-	for _, v := range main.Vars {
-		k := keys[v]
-		h, ok := s.slots[k]
-		if !ok {
-			switch kindOf(v.Type) {
-			case kNone:
-				h = home{k: kNone}
-			case kS:
-				h = home{k: kS, inEnv: true, i: s.shape.NS}
-				s.shape.NS++
-			default:
-				h = home{k: kR, inEnv: true, i: s.shape.NR}
-				s.shape.NR++
-			}
-			s.slots[k] = h
+// homes places the mainline's new variables in the session environment, each in a new
+// slot, and returns where every variable of the mainline lives.
+func (s *Session) homes(main *ir.Func, k *known) map[*ir.Var]home {
+	for _, v := range main.Vars[s.vars:] {
+		var h home
+		switch kindOf(v.Type) {
+		case kNone:
+			h = home{k: kNone}
+		case kS:
+			h = home{k: kS, inEnv: true, i: s.shape.NS}
+			s.shape.NS++
+		default:
+			h = home{k: kR, inEnv: true, i: s.shape.NR}
+			s.shape.NR++
 		}
-		out[v] = h
+		s.slots[v] = h
+		k.journal = append(k.journal, func() { delete(s.slots, v) })
 	}
-	return out
+	s.vars = len(main.Vars)
+	return s.slots
 }

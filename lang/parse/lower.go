@@ -3,7 +3,6 @@ package parse
 import (
 	"maps"
 	"math"
-	"regexp"
 	"strconv"
 	"strings"
 
@@ -29,6 +28,11 @@ type incr struct {
 	delta int
 }
 
+// at is the position p in the file being lowered.
+func (l *lowerer) at(p position) ast.Pos {
+	return ast.Pos{File: l.file, Line: int(p.line), Col: int(p.col)}
+}
+
 func (l *lowerer) errorf(pos ast.Pos, format string, args ...any) {
 	l.p.errs.Add(pos, format, args...)
 }
@@ -40,17 +44,23 @@ func (l *lowerer) stmts(in []*cstStmt) []ast.Stmt {
 	defer func() { l.macros = saved }()
 	var out []ast.Stmt
 	for _, s := range in {
-		out = append(out, l.stmt(s)...)
-		for _, inc := range l.incrs {
-			l.errorf(inc.pos, "syntax error: x++ is a statement, not part of an expression")
-		}
-		clear(l.incrs)
+		out = l.each(out, s)
 	}
 	return out
 }
 
+// each lowers one statement of a list, appending it to out.
+func (l *lowerer) each(out []ast.Stmt, s *cstStmt) []ast.Stmt {
+	out = append(out, l.stmt(s)...)
+	for _, inc := range l.incrs {
+		l.errorf(inc.pos, "syntax error: x++ is a statement, not part of an expression")
+	}
+	clear(l.incrs)
+	return out
+}
+
 func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
-	pos := toPos(s.Pos)
+	pos := l.at(s.Pos)
 	one := func(st ast.Stmt) []ast.Stmt { return []ast.Stmt{st} }
 	switch {
 	case s.Include != nil:
@@ -86,7 +96,7 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 	case s.Def != nil:
 		d := &ast.VarDecl{P: pos, Init: l.expr(s.Def.Init)}
 		for _, t := range s.Def.Targets {
-			d.Binders = append(d.Binders, &ast.Binder{P: toPos(t.Pos), Name: t.Name, Mutable: t.Kind == "var"})
+			d.Binders = append(d.Binders, &ast.Binder{P: l.at(t.Pos), Name: t.Name, Mutable: t.Kind == "var"})
 		}
 		return one(d)
 	case s.Func != nil:
@@ -112,7 +122,7 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		}
 		m := &ast.MatchStmt{P: pos, Scrut: l.expr(s.Match.Scrut)}
 		for _, a := range arms {
-			m.Arms = append(m.Arms, &ast.Arm{P: toPos(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Body: l.stmts(a.Body)})
+			m.Arms = append(m.Arms, &ast.Arm{P: l.at(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Body: l.stmts(a.Body)})
 		}
 		return one(m)
 	case s.Select != nil:
@@ -174,9 +184,9 @@ func incrDelta(op string) int {
 }
 
 func (l *lowerer) varDecl(v *cstVar) *ast.VarDecl {
-	d := &ast.VarDecl{P: toPos(v.Pos)}
+	d := &ast.VarDecl{P: l.at(v.Pos)}
 	for _, b := range v.Names {
-		d.Binders = append(d.Binders, &ast.Binder{P: toPos(b.Pos), Name: b.Name, Type: l.typ(b.Type), Mutable: v.Kind == "var"})
+		d.Binders = append(d.Binders, &ast.Binder{P: l.at(b.Pos), Name: b.Name, Type: l.typ(b.Type), Mutable: v.Kind == "var"})
 	}
 	if v.Init != nil {
 		d.Init = l.expr(v.Init)
@@ -215,13 +225,13 @@ func (l *lowerer) exprStmt(pos ast.Pos, s *cstExprStmt) []ast.Stmt {
 }
 
 func (l *lowerer) ret(r *cstReturn) *ast.Return {
-	return &ast.Return{P: toPos(r.Pos), Value: l.optExpr(r.Value)}
+	return &ast.Return{P: l.at(r.Pos), Value: l.optExpr(r.Value)}
 }
 
 func (l *lowerer) ifStmt(s *cstIf) ast.Stmt {
-	pos := toPos(s.Pos)
+	pos := l.at(s.Pos)
 	if s.Then != nil {
-		l.errorf(toPos(s.Then.Pos), "syntax error: if ... then ... endif is an expression, not a statement: write if c do ... done")
+		l.errorf(l.at(s.Then.Pos), "syntax error: if ... then ... endif is an expression, not a statement: write if c do ... done")
 		return &ast.If{P: pos, Cond: l.expr(s.Cond)}
 	}
 	if s.Short != nil {
@@ -230,7 +240,7 @@ func (l *lowerer) ifStmt(s *cstIf) ast.Stmt {
 	top := &ast.If{P: pos, Cond: l.expr(s.Cond), Then: l.stmts(s.Block.Then)}
 	last := top
 	for _, e := range s.Block.Elifs {
-		next := &ast.If{P: toPos(e.Pos), Cond: l.expr(e.Cond)}
+		next := &ast.If{P: l.at(e.Pos), Cond: l.expr(e.Cond)}
 		if e.Short != nil {
 			next.Then = []ast.Stmt{l.short(e.Short)}
 		} else {
@@ -247,7 +257,7 @@ func (l *lowerer) ifStmt(s *cstIf) ast.Stmt {
 
 // short lowers the single statement of a short conditional.
 func (l *lowerer) short(s *cstShort) ast.Stmt {
-	pos := toPos(s.Pos)
+	pos := l.at(s.Pos)
 	switch {
 	case s.Goto != nil:
 		return &ast.Goto{P: pos, Name: *s.Goto}
@@ -273,7 +283,7 @@ func (l *lowerer) single(s *cstStmt) ast.Stmt {
 	if len(out) == 1 {
 		return out[0]
 	}
-	return &ast.Begin{P: toPos(s.Pos), Body: out}
+	return &ast.Begin{P: l.at(s.Pos), Body: out}
 }
 
 func (l *lowerer) body(b *cstBody) []ast.Stmt {
@@ -284,7 +294,7 @@ func (l *lowerer) body(b *cstBody) []ast.Stmt {
 }
 
 func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
-	pos := toPos(s.Pos)
+	pos := l.at(s.Pos)
 	switch {
 	case s.While != nil:
 		return &ast.While{P: pos, Label: label, Cond: l.expr(s.While.Cond), Until: s.While.Until, Body: l.body(s.While.Body)}
@@ -298,7 +308,7 @@ func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
 			Step: l.single(s.CFor.Step), Body: []ast.Stmt{l.single(s.CFor.Body)}}
 	}
 	f := s.For
-	v := &ast.Binder{P: toPos(f.Var.Pos), Name: f.Var.Name, Type: l.typ(f.Var.Type), Mutable: true}
+	v := &ast.Binder{P: l.at(f.Var.Pos), Name: f.Var.Name, Type: l.typ(f.Var.Type), Mutable: true}
 	if f.Range == "" {
 		if f.Decl {
 			l.errorf(pos, "for var needs a range: for var i in a upto b")
@@ -325,7 +335,7 @@ func (l *lowerer) loop(s *cstLoop, label string) ast.Stmt {
 // instance lowers `instance[T] C[X] { definitions }` to its definitions, each generic over
 // the instance's type parameters.
 func (l *lowerer) instance(in *cstInstance) []ast.Stmt {
-	pos := toPos(in.Pos)
+	pos := l.at(in.Pos)
 	tps := l.typeParams(pos, in.TParams)
 	body := l.stmts(in.Body)
 	for _, s := range body {
@@ -344,7 +354,7 @@ func (l *lowerer) funcDef(f *cstFuncDef) ast.Stmt {
 	if op, ok := operatorFuncs[name]; ok {
 		name = op // fun == (a: T, b: T) defines eq
 	}
-	d := &ast.FuncDecl{P: toPos(f.Pos), Kind: funcKind(f.Kind), Name: name}
+	d := &ast.FuncDecl{P: l.at(f.Pos), Kind: funcKind(f.Kind), Name: name}
 	d.TypeParams = l.typeParams(d.P, f.TParams)
 	if f.Prim != nil && f.Prim.Arms != nil {
 		l.byCases(d, f.Prim)
@@ -381,7 +391,7 @@ func (l *lowerer) byCases(d *ast.FuncDecl, b *cstPrimBind) {
 	d.Ret = ft.Cod
 	m := &ast.Match{P: d.P, Scrut: arg}
 	for _, a := range b.Arms {
-		m.Arms = append(m.Arms, &ast.Arm{P: toPos(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Value: l.expr(a.Body)})
+		m.Arms = append(m.Arms, &ast.Arm{P: l.at(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Value: l.expr(a.Body)})
 	}
 	d.ExprBody, d.End = m, m.Arms[len(m.Arms)-1].Value.Position()
 }
@@ -395,12 +405,12 @@ func (l *lowerer) export(e *cstExport) ast.Stmt {
 		}
 		return d
 	}
-	return &ast.ExportDecl{P: toPos(e.Pos), Kind: funcKind(e.Kind), Name: l.name(e.Name), Of: l.typ(e.Of), CName: l.stringLit(toPos(e.Pos), e.As)}
+	return &ast.ExportDecl{P: l.at(e.Pos), Kind: funcKind(e.Kind), Name: l.name(e.Name), Of: l.typ(e.Of), CName: l.stringLit(l.at(e.Pos), e.As)}
 }
 
 // structDecl lowers `struct name { f: T; ... }`.
 func (l *lowerer) structDecl(s *cstStruct) ast.Stmt {
-	pos := toPos(s.Pos)
+	pos := l.at(s.Pos)
 	d := &ast.StructDecl{P: pos, Name: s.Name, TypeParams: l.typeParams(pos, s.TParams)}
 	for _, f := range s.Fields {
 		d.Names = append(d.Names, f.Name)
@@ -456,7 +466,7 @@ func (l *lowerer) funcRest(d *ast.FuncDecl, r *cstFuncRest) {
 	for _, ps := range r.Params {
 		list := []*ast.Param{}
 		for _, p := range ps.Params {
-			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type), Mutable: p.Kind == "var"})
+			list = append(list, &ast.Param{P: l.at(p.Pos), Name: p.Name, Type: l.typ(p.Type), Mutable: p.Kind == "var"})
 		}
 		d.Params = append(d.Params, list)
 	}
@@ -469,7 +479,7 @@ func (l *lowerer) funcRest(d *ast.FuncDecl, r *cstFuncRest) {
 		d.End = d.ExprBody.Position()
 	} else {
 		d.Body = l.stmts(r.Body.Block)
-		d.End = toPos(r.Body.Close.Pos)
+		d.End = l.at(r.Body.Close)
 	}
 }
 
@@ -485,7 +495,7 @@ func (l *lowerer) optExpr(e *cstExpr) ast.Expr {
 func (l *lowerer) expr(e *cstExpr) ast.Expr {
 	if e.Let != nil {
 		// let p = e in body is a match of one arm.
-		pos := toPos(e.Let.Pos)
+		pos := l.at(e.Let.Pos)
 		return &ast.Match{P: pos, Scrut: l.expr(e.Let.Init),
 			Arms: []*ast.Arm{{P: pos, Pat: l.pattern(e.Let.Pat), Value: l.expr(e.Let.Body)}}}
 	}
@@ -503,7 +513,7 @@ func (l *lowerer) tuple(t *cstTuple) ast.Expr {
 	if len(t.Elems) == 1 {
 		return l.or(t.Elems[0])
 	}
-	tl := &ast.TupleLit{P: toPos(t.Pos)}
+	tl := &ast.TupleLit{P: l.at(t.Pos)}
 	for _, e := range t.Elems {
 		tl.Elems = append(tl.Elems, l.or(e))
 	}
@@ -528,7 +538,7 @@ func (l *lowerer) and(a *cstAnd) ast.Expr {
 
 func (l *lowerer) not(n *cstNot) ast.Expr {
 	if n.Not != nil {
-		return &ast.Unary{P: toPos(n.Pos), Op: "not", Func: "lnot", X: l.not(n.Not)}
+		return &ast.Unary{P: l.at(n.Pos), Op: "not", Func: "lnot", X: l.not(n.Not)}
 	}
 	c := n.Cmp
 	x := l.pipe(c.L)
@@ -536,10 +546,10 @@ func (l *lowerer) not(n *cstNot) ast.Expr {
 		return x
 	}
 	if len(c.Tail) > 1 {
-		l.errorf(toPos(c.Tail[1].Op.Pos), "syntax error: comparisons do not chain: write a < b and b < c")
+		l.errorf(l.at(c.Tail[1].Op.Pos), "syntax error: comparisons do not chain: write a < b and b < c")
 	}
 	op := c.Tail[0].Op
-	return &ast.Binary{P: toPos(op.Pos), Op: op.Op, Func: operatorFuncs[op.Op], L: x, R: l.pipe(c.Tail[0].R)}
+	return &ast.Binary{P: l.at(op.Pos), Op: op.Op, Func: operatorFuncs[op.Op], L: x, R: l.pipe(c.Tail[0].R)}
 }
 
 // operatorFuncs names the library function each operator calls, as in Felix.
@@ -552,7 +562,7 @@ var operatorFuncs = map[string]string{
 func (l *lowerer) pipe(p *cstPipe) ast.Expr {
 	x := l.cons(p.Head)
 	for _, r := range p.Tail {
-		pos := toPos(r.Pos)
+		pos := l.at(r.Pos)
 		x = &ast.Binary{P: pos, Op: "|->", Func: "pipe", L: x, R: l.cons(r.X)}
 	}
 	return x
@@ -564,7 +574,7 @@ func (l *lowerer) cons(c *cstCons) ast.Expr {
 	if c.Tail == nil {
 		return h
 	}
-	pos := toPos(c.Pos)
+	pos := l.at(c.Pos)
 	return &ast.Apply{P: h.Position(), Fn: &ast.Name{P: pos, Path: []string{"Cons"}},
 		Arg: &ast.TupleLit{P: h.Position(), Elems: []ast.Expr{h, l.cons(c.Tail)}}}
 }
@@ -572,7 +582,7 @@ func (l *lowerer) cons(c *cstCons) ast.Expr {
 func (l *lowerer) sum(s *cstSum) ast.Expr {
 	x := l.prod(s.Head)
 	for _, r := range s.Tail {
-		x = &ast.Binary{P: toPos(r.Pos), Op: r.Op, Func: operatorFuncs[r.Op], L: x, R: l.prod(r.X)}
+		x = &ast.Binary{P: l.at(r.Pos), Op: r.Op, Func: operatorFuncs[r.Op], L: x, R: l.prod(r.X)}
 	}
 	return x
 }
@@ -580,13 +590,13 @@ func (l *lowerer) sum(s *cstSum) ast.Expr {
 func (l *lowerer) prod(p *cstProd) ast.Expr {
 	x := l.prefix(p.Head)
 	for _, r := range p.Tail {
-		x = &ast.Binary{P: toPos(r.Pos), Op: r.Op, Func: operatorFuncs[r.Op], L: x, R: l.prefix(r.X)}
+		x = &ast.Binary{P: l.at(r.Pos), Op: r.Op, Func: operatorFuncs[r.Op], L: x, R: l.prefix(r.X)}
 	}
 	return x
 }
 
 func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
-	pos := toPos(p.Pos)
+	pos := l.at(p.Pos)
 	switch {
 	case p.Neg != nil:
 		if text := intAtom(p.Neg); text != nil {
@@ -623,7 +633,7 @@ func (l *lowerer) prefix(p *cstPrefix) ast.Expr {
 func (l *lowerer) post(p *cstPost) ast.Expr {
 	x := l.hash(p.Head)
 	for _, s := range p.Suffixes {
-		pos := toPos(s.Pos)
+		pos := l.at(s.Pos)
 		switch {
 		case s.Index != nil && s.Index.To != nil:
 			x = &ast.Slice{P: pos, X: x, From: l.expr(s.Index.I), To: l.expr(s.Index.To)}
@@ -653,17 +663,17 @@ func (l *lowerer) post(p *cstPost) ast.Expr {
 
 func (l *lowerer) hash(h *cstHash) ast.Expr {
 	if h.Hash != nil {
-		pos := toPos(h.Pos)
+		pos := l.at(h.Pos)
 		return &ast.Apply{P: pos, Fn: l.hash(h.Hash), Arg: &ast.UnitLit{P: pos}}
 	}
 	if h.Addr != nil {
-		return &ast.AddrOf{P: toPos(h.Pos), X: l.hash(h.Addr)}
+		return &ast.AddrOf{P: l.at(h.Pos), X: l.hash(h.Addr)}
 	}
 	return l.atom(h.Atom)
 }
 
 func (l *lowerer) name(n *cstNameRef) *ast.Name {
-	out := &ast.Name{P: toPos(n.Pos), Path: append([]string{n.First}, n.Rest...)}
+	out := &ast.Name{P: l.at(n.Pos), Path: append([]string{n.First}, n.Rest...)}
 	// A generic class's type arguments come first, as Felix's class parameters do.
 	for _, t := range n.Args {
 		out.TypeArgs = append(out.TypeArgs, l.typ(t))
@@ -678,7 +688,7 @@ func (l *lowerer) name(n *cstNameRef) *ast.Name {
 }
 
 func (l *lowerer) atom(a *cstAtom) ast.Expr {
-	pos := toPos(a.Pos)
+	pos := l.at(a.Pos)
 	switch {
 	case a.Float != nil:
 		v, err := strconv.ParseFloat(strings.ReplaceAll(*a.Float, "_", ""), 64)
@@ -700,7 +710,7 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 		return &ast.Lambda{P: pos, Func: d}
 	case a.Block != nil:
 		// A block is a procedure of no argument, or a function if it returns a value.
-		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts), End: toPos(a.Block.Close.Pos)}
+		d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Params: [][]*ast.Param{{}}, Body: l.stmts(a.Block.Stmts), End: l.at(a.Block.Close)}
 		if returnsValue(d.Body) {
 			d.Kind = ast.Fun
 		}
@@ -710,7 +720,7 @@ func (l *lowerer) atom(a *cstAtom) ast.Expr {
 	case a.Match != nil:
 		m := &ast.Match{P: pos, Scrut: l.expr(a.Match.Scrut)}
 		for _, arm := range a.Match.Arms {
-			m.Arms = append(m.Arms, &ast.Arm{P: toPos(arm.Pos), Pat: l.pattern(arm.Pat), Guard: l.optExpr(arm.Guard), Value: l.expr(arm.Body)})
+			m.Arms = append(m.Arms, &ast.Arm{P: l.at(arm.Pos), Pat: l.pattern(arm.Pat), Guard: l.optExpr(arm.Guard), Value: l.expr(arm.Body)})
 		}
 		return m
 	case a.List != nil:
@@ -769,7 +779,7 @@ func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
 	top := &ast.Cond{P: pos, Cond: l.expr(c.Cond), Then: l.expr(c.Then)}
 	last := top
 	for _, e := range c.Elifs {
-		next := &ast.Cond{P: toPos(e.Pos), Cond: l.expr(e.Cond), Then: l.expr(e.Then)}
+		next := &ast.Cond{P: l.at(e.Pos), Cond: l.expr(e.Cond), Then: l.expr(e.Then)}
 		last.Else = next
 		last = next
 	}
@@ -781,12 +791,12 @@ func (l *lowerer) condExpr(pos ast.Pos, c *cstCondExpr) ast.Expr {
 // type suffix. A decimal literal must fit int; one written in hex, octal or binary may give
 // any 64 bits (0xFFFFFFFFFFFFFFFF is -1).
 func (l *lowerer) intLit(pos ast.Pos, text string, neg bool) int64 {
-	m := intParts.FindStringSubmatch(text)
-	if m == nil {
+	number, _, ok := intParts(text)
+	if !ok {
 		l.errorf(pos, "malformed integer literal %s", text)
 		return 0
 	}
-	digits, base := strings.ReplaceAll(m[1], "_", ""), 10
+	digits, base := strings.ReplaceAll(number, "_", ""), 10
 	if len(digits) > 2 && digits[0] == '0' {
 		switch digits[1] {
 		case 'x', 'X':
@@ -829,14 +839,58 @@ func intAtom(p *cstPrefix) *string {
 
 // isSizeLit reports whether an integer literal has the suffix of Felix's size type (5uz).
 func isSizeLit(text string) bool {
-	m := intParts.FindStringSubmatch(text)
-	return m != nil && strings.EqualFold(m[2], "uz")
+	_, suffix, ok := intParts(text)
+	return ok && strings.EqualFold(suffix, "uz")
 }
 
-// intParts splits an integer literal into its digits (with any base prefix) and its Felix
-// type suffix (42u, 0uz, 3L, 7i64, ...).
-var intParts = regexp.MustCompile(`^(0[xX][0-9a-fA-F_]+|0[bB][01_]+|0[oO][0-7_]+|[0-9][0-9_]*)` +
-	`([iIuU](?:8|16|32|64)|[uU]?(?:[lL][lL]?|[zZ]|[tT]|[sS]|[vV][lL]?|[jJ])|[uU])?$`)
+// intParts splits an integer literal into its digits (with any base prefix: 0x, 0b, 0o)
+// and its Felix type suffix (42u, 0uz, 3L, 7i64, ...); ok is false for a malformed one.
+func intParts(text string) (digits, suffix string, ok bool) {
+	run := func(i int, in func(byte) bool) int { // the end of the run of in or _ from i
+		for i < len(text) && (in(text[i]) || text[i] == '_') {
+			i++
+		}
+		return i
+	}
+	end := 0
+	if len(text) > 2 && text[0] == '0' {
+		switch text[1] {
+		case 'x', 'X':
+			end = run(2, isHex)
+		case 'b', 'B':
+			end = run(2, func(c byte) bool { return c == '0' || c == '1' })
+		case 'o', 'O':
+			end = run(2, func(c byte) bool { return c >= '0' && c <= '7' })
+		}
+		if end == 2 { // a base prefix with no digits
+			end = 0
+		}
+	}
+	if end == 0 {
+		if len(text) == 0 || !isDigit(text[0]) {
+			return "", "", false
+		}
+		end = run(1, isDigit)
+	}
+	digits, suffix = text[:end], text[end:]
+	return digits, suffix, isIntSuffix(suffix)
+}
+
+// isIntSuffix reports whether s is empty or one of Felix's integer type suffixes:
+// i8 ... u64, then l, ll, z, t, s, v, vl or j with or without a u before, or u alone.
+func isIntSuffix(s string) bool {
+	lower := strings.ToLower(s)
+	switch lower {
+	case "", "u", "i8", "i16", "i32", "i64", "u8", "u16", "u32", "u64":
+		return true
+	}
+	lower = strings.TrimPrefix(lower, "u")
+	switch lower {
+	case "l", "ll", "z", "t", "s", "v", "vl", "j":
+		return true
+	}
+	return false
+}
 
 // stringLit decodes a quoted string literal with its C escapes.
 func (l *lowerer) stringLit(pos ast.Pos, text string) string {
@@ -919,14 +973,14 @@ func (l *lowerer) typ(t *cstType) ast.Type {
 	if t.Cod == nil {
 		return dom
 	}
-	return &ast.FuncType{P: toPos(t.Pos), Dom: dom, Cod: l.typ(t.Cod)}
+	return &ast.FuncType{P: l.at(t.Pos), Dom: dom, Cod: l.typ(t.Cod)}
 }
 
 func (l *lowerer) typeProd(p *cstTypeProd) ast.Type {
 	if len(p.Elems) == 1 {
 		return l.typePrefix(p.Elems[0])
 	}
-	tt := &ast.TupleType{P: toPos(p.Pos)}
+	tt := &ast.TupleType{P: l.at(p.Pos)}
 	for _, e := range p.Elems {
 		tt.Elems = append(tt.Elems, l.typePrefix(e))
 	}
@@ -934,7 +988,7 @@ func (l *lowerer) typeProd(p *cstTypeProd) ast.Type {
 }
 
 func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
-	pos := toPos(p.Pos)
+	pos := l.at(p.Pos)
 	switch {
 	case p.In != nil && p.Duo != nil:
 		return &ast.DuplexType{P: pos, Read: l.typePrefix(p.In), Write: l.typePrefix(p.Duo)}
@@ -976,10 +1030,10 @@ func (l *lowerer) typePrefix(p *cstTypePrefix) ast.Type {
 // ---- Level 2 ----------------------------------------------------------------------------
 
 func (l *lowerer) variant(v *cstVariant) *ast.VariantDecl {
-	pos := toPos(v.Pos)
+	pos := l.at(v.Pos)
 	d := &ast.VariantDecl{P: pos, Name: v.Name, TypeParams: l.typeParams(pos, v.TParams)}
 	for _, c := range v.Cases {
-		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
+		d.Cases = append(d.Cases, &ast.VariantCase{P: l.at(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
 	}
 	return d
 }
@@ -999,7 +1053,7 @@ func polyCases(t *cstType) []*cstPolyCase {
 func (l *lowerer) polyVariant(pos ast.Pos, t *cstTypedef, cases []*cstPolyCase) *ast.VariantDecl {
 	d := &ast.VariantDecl{P: pos, Name: t.Name, TypeParams: l.typeParams(pos, t.TParams)}
 	for _, c := range cases {
-		d.Cases = append(d.Cases, &ast.VariantCase{P: toPos(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
+		d.Cases = append(d.Cases, &ast.VariantCase{P: l.at(c.Pos), Name: c.Name, Payload: l.typ(c.Payload)})
 	}
 	return d
 }
@@ -1008,36 +1062,36 @@ func (l *lowerer) polyVariant(pos ast.Pos, t *cstTypedef, cases []*cstPolyCase) 
 // defines it as: `proc name (params) (c: (p: T, ...)) ... () { body }`, one record
 // parameter per connector.
 func (l *lowerer) chip(c *cstChip) *ast.FuncDecl {
-	pos := toPos(c.Pos)
+	pos := l.at(c.Pos)
 	d := &ast.FuncDecl{P: pos, Kind: ast.Proc, Name: c.Name, TypeParams: l.typeParams(pos, c.TParams)}
 	for _, ps := range c.Params {
 		list := []*ast.Param{}
 		for _, p := range ps.Params {
-			list = append(list, &ast.Param{P: toPos(p.Pos), Name: p.Name, Type: l.typ(p.Type)})
+			list = append(list, &ast.Param{P: l.at(p.Pos), Name: p.Name, Type: l.typ(p.Type)})
 		}
 		d.Params = append(d.Params, list)
 	}
 	for _, con := range c.Connectors {
-		rec := &ast.RecordType{P: toPos(con.Pos)}
+		rec := &ast.RecordType{P: l.at(con.Pos)}
 		for _, pin := range con.Pins {
 			rec.Names = append(rec.Names, pin.Name)
 			rec.Fields = append(rec.Fields, l.typ(pin.Type))
 		}
-		d.Params = append(d.Params, []*ast.Param{{P: toPos(con.Pos), Name: con.Name, Type: rec}})
+		d.Params = append(d.Params, []*ast.Param{{P: l.at(con.Pos), Name: con.Name, Type: rec}})
 	}
 	d.Params = append(d.Params, []*ast.Param{})
 	d.Body = l.stmts(c.Body.Stmts)
-	d.End = toPos(c.Body.Close.Pos)
+	d.End = l.at(c.Body.Close)
 	return d
 }
 
 func (l *lowerer) circuit(c *cstCircuit) *ast.Circuit {
-	out := &ast.Circuit{P: toPos(c.Pos)}
+	out := &ast.Circuit{P: l.at(c.Pos)}
 	pin := func(p *cstPinRef) *ast.PinRef {
-		return &ast.PinRef{P: toPos(p.Pos), Device: p.Device, Pin: p.Pin}
+		return &ast.PinRef{P: l.at(p.Pos), Device: p.Device, Pin: p.Pin}
 	}
 	for _, cl := range c.Clauses {
-		clause := &ast.Clause{P: toPos(cl.Pos)}
+		clause := &ast.Clause{P: l.at(cl.Pos)}
 		for _, p := range cl.Connect {
 			clause.Pins = append(clause.Pins, pin(p))
 		}
@@ -1055,19 +1109,19 @@ func (l *lowerer) pattern(p *cstPattern) ast.Pattern {
 	if p.Tail == nil {
 		return head
 	}
-	return &ast.PCons{P: toPos(p.Pos), Head: head, Tail: l.pattern(p.Tail)}
+	return &ast.PCons{P: l.at(p.Pos), Head: head, Tail: l.pattern(p.Tail)}
 }
 
 func (l *lowerer) patApp(p *cstPatApp) ast.Pattern {
 	if p.Const != nil {
-		return &ast.PName{P: toPos(p.Pos), Name: l.name(p.Const), Const: true}
+		return &ast.PName{P: l.at(p.Pos), Name: l.name(p.Const), Const: true}
 	}
 	if p.Ctor != nil {
 		n := l.name(p.Ctor)
 		if p.Arg == nil {
 			return l.patName(n)
 		}
-		return &ast.PCtor{P: toPos(p.Pos), Name: n, Arg: l.patAtom(p.Arg)}
+		return &ast.PCtor{P: l.at(p.Pos), Name: n, Arg: l.patAtom(p.Arg)}
 	}
 	return l.patAtom(p.Atom)
 }
@@ -1080,7 +1134,7 @@ func (l *lowerer) patName(n *ast.Name) ast.Pattern {
 }
 
 func (l *lowerer) patAtom(a *cstPatAtom) ast.Pattern {
-	pos := toPos(a.Pos)
+	pos := l.at(a.Pos)
 	lit := func(e ast.Expr) ast.Pattern { return &ast.PLit{P: pos, Value: e} }
 	switch {
 	case a.Int != nil:
@@ -1119,9 +1173,9 @@ func (l *lowerer) patAtom(a *cstPatAtom) ast.Pattern {
 
 // selectStmt lowers a select; a write arm's argument must be written as a pair.
 func (l *lowerer) selectStmt(s *cstSelect) *ast.Select {
-	sel := &ast.Select{P: toPos(s.Pos)}
+	sel := &ast.Select{P: l.at(s.Pos)}
 	for _, a := range s.Arms {
-		arm := &ast.SelectArm{P: toPos(a.Pos), Body: l.stmts(a.Body)}
+		arm := &ast.SelectArm{P: l.at(a.Pos), Body: l.stmts(a.Body)}
 		switch {
 		case a.Else:
 			arm.Kind = ast.SelectElse

@@ -1,7 +1,8 @@
-// Package parse turns felixlet source text into an ast.File: a participle lexer and grammar
-// (grammar.go) build a concrete syntax tree, which lower.go turns into ast nodes, removing
-// the sugar (`$`, `#`, juxtaposition, operators, loop and conditional variants) and splicing
-// in included files.
+// Package parse turns felixlet source text into an ast.File: a hand-written lexer (lex.go)
+// and recursive-descent parser (parser.go) build a concrete syntax tree (grammar.go), which
+// lower.go turns into ast nodes, removing the sugar (`$`, `#`, juxtaposition, operators,
+// loop and conditional variants) and splicing in included files. Each statement is lowered
+// as soon as it is parsed, and the nodes of its tree are reused for the next (pool.go).
 //
 // It knows nothing of names or types; that is the checker's job.
 package parse
@@ -9,12 +10,9 @@ package parse
 import (
 	"bytes"
 	"errors"
-	"fmt"
 	"path/filepath"
 	"strings"
-
-	"github.com/alecthomas/participle/v2"
-	"github.com/alecthomas/participle/v2/lexer"
+	"unicode/utf8"
 
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -65,20 +63,30 @@ type fileParser struct {
 
 func (p *fileParser) parseFile(name string, src []byte) []ast.Stmt {
 	p.sources[name] = src
-	if e := unterminatedComment(name, src); e != nil {
-		p.errs = append(p.errs, e)
-		return nil
-	}
-	if p.checkNesting(name, src) {
-		return nil
-	}
-	cst, err := parser.ParseBytes(name, src)
-	if err != nil {
-		p.errs = append(p.errs, syntaxError(name, src, err))
-		return nil
-	}
+	// Each statement is lowered as soon as it is parsed; a syntax error hides every other
+	// error of the file, and of the files it includes.
+	before := len(p.errs)
 	l := &lowerer{p: p, file: name}
-	return l.stmts(cst.Stmts)
+	var out []ast.Stmt
+	if err := parseCST(name, src, func(s *cstStmt) { out = l.each(out, s) }); err != nil {
+		p.errs = append(p.errs[:before], err)
+		return nil
+	}
+	return out
+}
+
+// parseCST lexes and parses the source of one file, handing each statement to each.
+func parseCST(name string, src []byte, each func(*cstStmt)) *diag.Error {
+	if e := unterminatedComment(name, src); e != nil {
+		return e
+	}
+	// Lexical errors come first, wherever they are; then the parser reads the tokens
+	// again as it goes.
+	text := string(src)
+	if err := newScanner(name, text).check(); err != nil {
+		return err
+	}
+	return parseTokens(name, text, newScanner(name, text), each)
 }
 
 // include returns the statements of an included file, or nil when it does nothing.
@@ -126,47 +134,6 @@ func unwrapPathError(err error) error {
 		}
 		err = u
 	}
-}
-
-// syntaxError turns a participle error into a diagnostic naming the offending token.
-func syntaxError(name string, src []byte, err error) *diag.Error {
-	var perr participle.Error
-	if !errors.As(err, &perr) {
-		return &diag.Error{Pos: ast.Pos{File: name, Line: 1, Col: 1}, Msg: "syntax error: " + err.Error()}
-	}
-	pos := toPos(perr.Position())
-	if pos.File == "" {
-		pos.File = name
-	}
-	var ute *participle.UnexpectedTokenError
-	if errors.As(err, &ute) {
-		if v := ute.Unexpected.Value; v == `"""` || v == "\x27\x27\x27" {
-			return &diag.Error{Pos: pos, Msg: "syntax error: unterminated string", Incomplete: true}
-		}
-		if ute.Unexpected.EOF() {
-			return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
-		}
-		msg := fmt.Sprintf("syntax error: unexpected %s", describeToken(ute.Unexpected.Value))
-		prev := previousToken(src, ute.Unexpected.Pos.Offset)
-		switch {
-		case prev == "endmatch":
-			msg += " (a match statement needs ; after endmatch)"
-		case ute.Unexpected.Value == "[" && (prev == "[" || prev == ","):
-			msg += ": a list literal inside a list literal needs its own parentheses, as in ([ ([1, 2]), ([3]) ])"
-		}
-		return &diag.Error{Pos: pos, Msg: msg}
-	}
-	msg := perr.Message()
-	if strings.Contains(msg, "invalid input text") {
-		if pos.Line > 0 && isUnterminated(src, pos) {
-			return &diag.Error{Pos: pos, Msg: "syntax error: unterminated string", Incomplete: true}
-		}
-		return &diag.Error{Pos: pos, Msg: "syntax error: invalid character"}
-	}
-	if strings.Contains(msg, "unexpected token \"<EOF>\"") {
-		return &diag.Error{Pos: endPos(name, src), Msg: "syntax error: unexpected end of input", Incomplete: true}
-	}
-	return &diag.Error{Pos: pos, Msg: "syntax error: " + msg}
 }
 
 // unterminatedComment finds a /* comment (they nest) that the file never closes; the
@@ -233,64 +200,11 @@ func stringLength(src []byte) int {
 	return len(src)
 }
 
-// previousToken returns the word or punctuation just before offset in src.
-func previousToken(src []byte, offset int) string {
-	i := min(offset, len(src))
-	for i > 0 && strings.ContainsRune(" \t\r\n", rune(src[i-1])) {
-		i--
-	}
-	end := i
-	isWord := func(c byte) bool {
-		return c == '_' || c >= '0' && c <= '9' || c >= 'a' && c <= 'z' || c >= 'A' && c <= 'Z'
-	}
-	if i > 0 && isWord(src[i-1]) {
-		for i > 0 && isWord(src[i-1]) {
-			i--
-		}
-		return string(src[i:end])
-	}
-	if i > 0 {
-		return string(src[i-1 : end])
-	}
-	return ""
-}
-
-// isUnterminated reports whether the text at pos opens a string literal.
-func isUnterminated(src []byte, pos ast.Pos) bool {
-	line := 1
-	for i := 0; i < len(src); i++ {
-		if line == pos.Line {
-			j := i + pos.Col - 1
-			return j < len(src) && (src[j] == '"' || src[j] == '\'')
-		}
-		if src[i] == '\n' {
-			line++
-		}
-	}
-	return false
-}
-
-// endPos is the position just after the last non-blank character of src.
-func endPos(name string, src []byte) ast.Pos {
-	s := strings.TrimRight(string(src), " \t\r\n")
-	line, col := 1, 1
-	for i := 0; i < len(s); i++ {
-		if s[i] == '\n' {
-			line, col = line+1, 1
-		} else {
-			col++
-		}
-	}
-	return ast.Pos{File: name, Line: line, Col: col}
-}
-
-func describeToken(v string) string {
-	if v == "" {
-		return "end of input"
-	}
-	return fmt.Sprintf("%q", v)
-}
-
-func toPos(p lexer.Position) ast.Pos {
-	return ast.Pos{File: p.Filename, Line: p.Line, Col: p.Column}
+// endPos is the position just after the last non-blank character of src; its column
+// counts characters, as every position's does.
+func endPos(name string, src string) ast.Pos {
+	s := strings.TrimRight(src, " \t\r\n")
+	line := 1 + strings.Count(s, "\n")
+	last := s[strings.LastIndexByte(s, '\n')+1:]
+	return ast.Pos{File: name, Line: line, Col: 1 + utf8.RuneCountInString(last)}
 }

@@ -1,18 +1,15 @@
 package parse
 
-import "bytes"
-
 // Unfinished reports whether src ends inside a construct it has opened and not closed (a
 // brace, a bracket, `do` without `done`, `match` without `endmatch`, `select` without
 // `endselect`, `begin` without `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
 // An input with a closer that does not match is finished (and wrong).
 func Unfinished(src []byte) bool {
-	lex, err := lexDef.Lex("", bytes.NewReader(src))
+	text := string(src)
+	toks, err := lex("", text)
 	if err != nil {
-		return false
+		return false // an unterminated string: the parser says what to do
 	}
-	symbols := lexDef.Symbols()
-	keyword, ident, punct := symbols["Keyword"], symbols["Ident"], symbols["Punct"]
 	// What closes each open construct, innermost last; "if" and "match" stand for one whose
 	// closer the next do, then or with decides.
 	var open []string
@@ -24,22 +21,19 @@ func Unfinished(src []byte) bool {
 		}
 		return open[len(open)-1]
 	}
-	for {
-		tok, err := lex.Next()
-		if err != nil {
-			return false // an unterminated string or comment: the parser says what to do
-		}
-		if tok.EOF() {
+	for i := range toks {
+		t := &toks[i]
+		v := text[t.off : t.off+t.n]
+		if t.cls == cEOF {
 			return len(open) > 0 || afterSelect
 		}
-		if afterSelect && tok.Value == "|" {
+		if afterSelect && t.id == pBar {
 			open = append(open, "endselect")
 		}
-		afterSelect = tok.Type == ident && tok.Value == "select"
-		if tok.Type != keyword && tok.Type != punct && !(tok.Type == ident && (tok.Value == "circuit" || tok.Value == "endcircuit")) {
+		afterSelect = t.cls == cIdent && v == "select"
+		if t.cls != cKeyword && t.cls != cPunct && !(t.cls == cIdent && (v == "circuit" || v == "endcircuit")) {
 			continue
 		}
-		v := tok.Value
 		switch {
 		case v == "if" || v == "match":
 			open = append(open, v)
@@ -68,6 +62,7 @@ func Unfinished(src []byte) bool {
 			open = open[:len(open)-1]
 		}
 	}
+	return len(open) > 0
 }
 
 // closers are the openers that decide their closer at once.
