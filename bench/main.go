@@ -117,12 +117,12 @@ type result struct {
 	out  string
 }
 
-func measure(runs int, prog string, args ...string) result {
+func measure(runs int, prog string, arg string) result {
 	var walls []time.Duration
 	var rsss []int64
 	var out string
 	for i := 0; i < runs; i++ {
-		cmd := exec.Command(prog, args...)
+		cmd := exec.Command(prog, arg)
 		var stdout bytes.Buffer
 		cmd.Stdout = &stdout
 		cmd.Stderr = os.Stderr

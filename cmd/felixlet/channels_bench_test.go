@@ -22,11 +22,7 @@ import (
 // benchProgram compiles one of bench/channels/*.flx.
 func benchProgram(b *testing.B, name string) *code.Program {
 	b.Helper()
-	src, err := os.ReadFile("../../bench/channels/" + name)
-	if err != nil {
-		b.Fatal(err)
-	}
-	p, ok := build(programSource{Name: name, Src: src}, os.Stderr)
+	p, ok := buildFile("../../bench/channels/"+name, os.Stderr)
 	if !ok {
 		b.Fatal("does not compile")
 	}
@@ -46,10 +42,14 @@ func runBench(b *testing.B, p *code.Program, args ...string) {
 }
 
 func BenchmarkChannelTransfer(b *testing.B) {
-	p := benchProgram(b, "transfer.flx")
 	for _, slots := range []int{0, 1, 16, 1024} {
+		name := fmt.Sprintf("buffered%d.flx", slots)
+		if slots == 0 {
+			name = "sync.flx"
+		}
+		p := benchProgram(b, name)
 		b.Run(fmt.Sprintf("slots=%d", slots), func(b *testing.B) {
-			runBench(b, p, strconv.Itoa(slots), strconv.Itoa(b.N))
+			runBench(b, p, strconv.Itoa(b.N))
 		})
 	}
 }
