@@ -302,12 +302,27 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 		}
 	}
 	var best []match
-	for _, fe := range cands {
+	// Candidates that are not generic go first: once one fits exactly, no generic one can
+	// beat it, and matching a generic one costs more.
+	ordered := make([]*funcEnt, 0, len(cands))
+	for _, generic := range []bool{false, true} {
+		for _, fe := range cands {
+			if c.funcDom(fe); (len(fe.tparams) > 0) == generic {
+				ordered = append(ordered, fe)
+			}
+		}
+	}
+	for _, fe := range ordered {
 		if fe.decl.Kind == ast.Const {
 			continue
 		}
-		c.funcDom(fe)
-		s := subst{}
+		if len(fe.tparams) > 0 && len(best) > 0 && best[0].score == 0 {
+			break
+		}
+		var s subst
+		if len(fe.tparams) > 0 {
+			s = subst{}
+		}
 		if built != nil {
 			if ft := c.funcType(fe, pos); ft == nil || !newMatcher(s, fe.tparams).matchExact(ft.Cod, built) {
 				continue
@@ -411,10 +426,13 @@ var classMisfit = map[string]func(types.Type) string{
 
 // explicitTypeArgs binds the type arguments written on n (as in mk_schannel[int]).
 func (c *Checker) explicitTypeArgs(n *ast.Name, fe *funcEnt) (subst, bool) {
-	s := subst{}
 	if len(n.TypeArgs) == 0 {
-		return s, true
+		if fe.dom != nil && len(fe.tparams) == 0 {
+			return nil, true // nothing to bind: no map
+		}
+		return subst{}, true
 	}
+	s := subst{}
 	if fe.dom == nil {
 		c.funcSig(fe)
 	}

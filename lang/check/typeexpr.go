@@ -198,9 +198,12 @@ type matcher struct {
 }
 
 func newMatcher(s subst, params []*types.Var) *matcher {
-	m := &matcher{s: s, vars: map[int]bool{}}
-	for _, v := range params {
-		m.vars[v.ID] = true
+	m := &matcher{s: s}
+	if len(params) > 0 { // matching against a non-generic type binds nothing: no map
+		m.vars = make(map[int]bool, len(params))
+		for _, v := range params {
+			m.vars[v.ID] = true
+		}
 	}
 	return m
 }

@@ -300,6 +300,9 @@ func (c *compiler) computeReach(funcs []*ir.Func) {
 
 // reachOf is one step of the fixpoint: the reach f's body needs given the current estimates.
 func (c *compiler) reachOf(f *ir.Func) int {
+	if f.Parent == nil {
+		return 0 // nothing encloses it: there is nothing to reach
+	}
 	df := depth(f)
 	best := 0
 	note := func(owner *ir.Func, extra int) {
