@@ -188,10 +188,14 @@ func (c *Chan[T, V]) Next(writer bool) *Waiter[T] {
 	if writer {
 		q = &c.writers
 	}
+	w := q.oldest
 	if c.buf == nil {
-		return q.PopNewest()
+		w = q.newest
 	}
-	return q.PopOldest()
+	if w != nil {
+		q.remove(w)
+	}
+	return w
 }
 
 // Withdraw takes w out of the queue of a side if it waits there: a select arm that lost.
