@@ -246,9 +246,11 @@ func (m *Machine) read(f *Fibre, in *code.Instr) (*Fibre, error) {
 	if !ok || f.gen != nil {
 		return nil, m.chanFault(f, in, ok)
 	}
-	if v, ok := m.receive(f, ch); ok {
-		deliver(f, in, v)
-		return f, nil
+	if ch.Buffered() || ch.Waiting(true) { // (else receive has nothing to give)
+		if v, ok := m.receive(f, ch); ok {
+			deliver(f, in, v)
+			return f, nil
+		}
 	}
 	if ch.Closed() {
 		if in.Op == code.OpReadOpt {
@@ -394,10 +396,10 @@ func instrOf(w *waiter) *code.Instr {
 
 // valueIn reads the value a writing instruction of f names.
 func valueIn(f *Fibre, in *code.Instr) item {
-	switch in.Op {
-	case code.OpWriteS, code.OpTryWriteS, code.OpSendS, code.OpArmWriteS:
+	switch operandOf[in.Op] {
+	case inS:
 		return item{s: f.s[int(f.sbase)+int(in.A)]}
-	case code.OpWriteR, code.OpTryWriteR, code.OpSendR, code.OpArmWriteR:
+	case inR:
 		return item{r: f.r[int(f.rbase)+int(in.A)]}
 	}
 	return item{}
@@ -405,15 +407,39 @@ func valueIn(f *Fibre, in *code.Instr) item {
 
 // deliver puts a value read into the register a reading instruction of f names.
 func deliver(f *Fibre, in *code.Instr, v item) {
-	switch in.Op {
-	case code.OpReadS, code.OpArmReadS:
+	switch operandOf[in.Op] {
+	case inS:
 		f.s[int(f.sbase)+int(in.A)] = v.s
-	case code.OpReadR, code.OpArmReadR:
+	case inR:
 		f.r[int(f.rbase)+int(in.A)] = v.r
-	case code.OpReadOpt, code.OpArmReadOpt:
+	case inOpt:
 		f.r[int(f.rbase)+int(in.A)] = &Opt{S: v.s, R: v.r}
 	}
 }
+
+// operand says where the value a reading or writing instruction moves is: nowhere (unit),
+// in scalar register A, in reference register A, or (a read_opt) in reference register A
+// as an option.
+type operand uint8
+
+const (
+	inNone operand = iota
+	inS
+	inR
+	inOpt
+)
+
+// operandOf gives, by opcode, where each reading or writing instruction's value is.
+var operandOf = func() (t [256]operand) {
+	for _, op := range []code.Op{code.OpReadS, code.OpArmReadS, code.OpWriteS, code.OpTryWriteS, code.OpSendS, code.OpArmWriteS} {
+		t[op] = inS
+	}
+	for _, op := range []code.Op{code.OpReadR, code.OpArmReadR, code.OpWriteR, code.OpTryWriteR, code.OpSendR, code.OpArmWriteR} {
+		t[op] = inR
+	}
+	t[code.OpReadOpt], t[code.OpArmReadOpt] = inOpt, inOpt
+	return t
+}()
 
 // release wakes the fibre of a waiter a channel has just let go: to the front of its
 // scheduler's active list or to the back (a scheduler that has finished abandons it). A
