@@ -105,7 +105,10 @@ func (s *replSession) endOfInput() {
 	src := strings.Join(s.pending, "\n") + "\n"
 	s.sources[name] = []byte(src)
 	_, errs := s.parse(name, src)
-	if parse.Unfinished([]byte(src)) {
+	if line, col, open := parse.OpenBracket([]byte(src)); open {
+		errs = diag.List{{Pos: ast.Pos{File: name, Line: line, Col: col},
+			Msg: fmt.Sprintf("syntax error: this %c is never closed", src[lineStart(src, line)+col-1])}}
+	} else if parse.Unfinished([]byte(src)) {
 		last := s.pending[len(s.pending)-1]
 		errs = diag.List{{Pos: ast.Pos{File: name, Line: len(s.pending), Col: len(last) + 1},
 			Msg: "syntax error: unexpected end of input", Incomplete: true}}
@@ -132,6 +135,11 @@ func (s *replSession) line(text string) {
 			return
 		}
 	}
+	if len(s.pending) > 0 && s.startsAfresh(text) {
+		s.endOfInput() // reports the bracket left open
+		s.line(text)
+		return
+	}
 	s.pending = append(s.pending, text)
 	src := strings.Join(s.pending, "\n") + "\n"
 	name := fmt.Sprintf("<input%d>", s.numbered+1)
@@ -147,6 +155,30 @@ func (s *replSession) line(text string) {
 		return
 	}
 	s.run(file)
+}
+
+// lineStart is the offset of line n (1-based) in src.
+func lineStart(src string, n int) int {
+	off := 0
+	for ; n > 1; n-- {
+		off += strings.IndexByte(src[off:], '\n') + 1
+	}
+	return off
+}
+
+// startsAfresh reports whether a line that would continue an unfinished input rather
+// starts one of its own: the input is unfinished only because a parenthesis or bracket is
+// open, and the line is a whole statement ended by ";". A bracket left open by mistake
+// then costs that input, not every line after it.
+func (s *replSession) startsAfresh(text string) bool {
+	if _, _, open := parse.OpenBracket([]byte(strings.Join(s.pending, "\n"))); !open {
+		return false
+	}
+	if !strings.HasSuffix(strings.TrimSpace(text), ";") || parse.Unfinished([]byte(text)) {
+		return false
+	}
+	_, errs, _ := parse.File("<line>", []byte(text), parse.Config{})
+	return !errs.HasErrors()
 }
 
 // parse parses an input. One that ends early is tried again with a ";" added, so that an
