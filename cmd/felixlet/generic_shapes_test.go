@@ -305,7 +305,7 @@ fun constf[U] (x: U) : 1 -> U => fun () => x;
 proc setp[U] (p: &U, v: U) { p <- v; }
 fun getp[U] (p: &U) : U => *p;
 fun mkrec[U] (a: U) : (v: U, n: int) => (v = a, n = 1);
-fun rd[U] (c: %<U) : U => read c;
+gen rd[U] (c: %<U) : U => read c;
 proc wr[U] (c: %>U, v: U) { write (c, v); }
 fun deep[U] (n: int, x: U) : U => if n == 0 then x else deep (n - 1, x) endif;
 fun lastof[U] (xs: list[U], d: U) : U => fold_left (fun (acc: U) (x: U) => x) d xs;

@@ -2,10 +2,13 @@ package main
 
 import (
 	"bytes"
+	"context"
 	"errors"
 	"fmt"
+	"io"
 	"io/fs"
 	"os"
+	"os/exec"
 	"path/filepath"
 	"runtime"
 	"slices"
@@ -135,6 +138,9 @@ func hasExpected(t goldenTest) (bool, error) {
 type goldenOptions struct {
 	Timeout time.Duration // how long each test may run (0: no limit)
 	Update  bool          // rewrite the expected files from what the programs do
+	// Isolated runs each program in a process of its own, so that one that crashes, or
+	// blocks where the machine cannot stop it, fails alone; the timeout then kills it.
+	Isolated bool
 }
 
 // goldenResult is what running a golden test found.
@@ -197,7 +203,12 @@ func runGolden(t goldenTest, opts goldenOptions) goldenResult {
 	}
 	defer os.RemoveAll(scratch)
 	stdout, stderr := cappedBuffer{max: maxTestOutput}, cappedBuffer{max: maxTestOutput}
-	status := runProgram(spec.prog, nil, runFlags{dir: scratch}, bytes.NewReader(spec.stdin), &stdout, &stderr, opts.Timeout)
+	var status int
+	if opts.Isolated {
+		status = runChild(spec.prog, scratch, spec.stdin, &stdout, &stderr, opts.Timeout)
+	} else {
+		status = runProgram(spec.prog, nil, runFlags{dir: scratch}, bytes.NewReader(spec.stdin), &stdout, &stderr, opts.Timeout)
+	}
 	// In these cases the output is not all there, and must not become the expected one.
 	switch {
 	case status == exitTimeout:
@@ -219,6 +230,70 @@ func runGolden(t goldenTest, opts goldenOptions) goldenResult {
 	}
 	res.Diff = spec.compare(t, got)
 	return res
+}
+
+// childCommand is the hidden command that runs one golden test's program in a process of
+// its own: felixlet childCommand NAME DIR SCRATCH, with the program's text on descriptor 3
+// and its input on standard input.
+const childCommand = "__run-test-program"
+
+// runChild runs a test's program as a child process of this command (see childCommand),
+// killing it after timeout; it returns the exit status, exitTimeout when it was killed.
+func runChild(ps programSource, scratch string, stdin []byte, stdout, stderr io.Writer, timeout time.Duration) int {
+	// The command as it was started (not os.Executable, which resolves links: a link named
+	// felixlet may be how the command was started).
+	self := os.Args[0]
+	src, err := os.CreateTemp(scratch, ".program")
+	if err == nil {
+		_, err = src.Write(ps.Src)
+	}
+	if err == nil {
+		_, err = src.Seek(0, 0)
+	}
+	if err != nil {
+		fmt.Fprintf(stderr, "felixlet: %v\n", err)
+		return exitRuntime
+	}
+	defer src.Close()
+	ctx, cancel := context.Background(), context.CancelFunc(func() {})
+	if timeout > 0 {
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+	}
+	defer cancel()
+	cmd := exec.CommandContext(ctx, self, childCommand, ps.Name, ps.Dir, scratch)
+	// Plain writers, so that copying the pipes goes through their Write (a bytes.Buffer's
+	// ReadFrom would take everything, past any cap).
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = bytes.NewReader(stdin), struct{ io.Writer }{stdout}, struct{ io.Writer }{stderr}
+	cmd.ExtraFiles = []*os.File{src}
+	err = cmd.Run()
+	var exit *exec.ExitError
+	switch {
+	case ctx.Err() != nil:
+		return exitTimeout
+	case errors.As(err, &exit):
+		if exit.ExitCode() < 0 {
+			fmt.Fprintf(stderr, "felixlet: the program's process ended with %v\n", exit)
+			return exitRuntime
+		}
+		return exit.ExitCode()
+	case err != nil:
+		fmt.Fprintf(stderr, "felixlet: %v\n", err)
+		return exitRuntime
+	}
+	return exitOK
+}
+
+// childMain is the hidden command childCommand.
+func childMain(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	if len(args) != 3 {
+		return exitUsage
+	}
+	src, err := io.ReadAll(os.NewFile(3, "program"))
+	if err != nil {
+		fmt.Fprintf(stderr, "felixlet: %v\n", err)
+		return exitUsage
+	}
+	return runProgram(programSource{Name: args[0], Dir: args[1], Src: src}, nil, runFlags{dir: args[2], signals: true}, stdin, stdout, stderr, 0)
 }
 
 // runGoldenTests runs tests on a pool of runtime.NumCPU() workers and calls report with

@@ -3,6 +3,7 @@ package main
 import (
 	"fmt"
 	"io"
+	"strings"
 	"testing"
 )
 
@@ -28,6 +29,30 @@ func BenchmarkReplInput(b *testing.B) {
 			if s.failed {
 				b.Fatal("an input failed")
 			}
+		})
+	}
+}
+
+// BenchmarkBuildProgram measures parsing, checking and compiling a program of 1,000,
+// 10,000 and 100,000 statements, per statement: the front end must be linear.
+//
+//	go test ./cmd/felixlet -run X -bench BuildProgram
+func BenchmarkBuildProgram(b *testing.B) {
+	for _, n := range []int{1000, 10000, 100000} {
+		b.Run(fmt.Sprintf("statements_%d", n), func(b *testing.B) {
+			var src strings.Builder
+			src.WriteString("var x = 0;\n")
+			for i := 0; i < n; i++ {
+				fmt.Fprintf(&src, "x = x + %d; if x > %d do println x; done\n", i, i*i)
+			}
+			prog := []byte(src.String())
+			b.ResetTimer()
+			for i := 0; i < b.N; i++ {
+				if _, ok := build(programSource{Name: "big.flx", Src: prog}, io.Discard); !ok {
+					b.Fatal("the program does not build")
+				}
+			}
+			b.ReportMetric(float64(b.Elapsed().Nanoseconds())/float64(b.N*n), "ns/statement")
 		})
 	}
 }

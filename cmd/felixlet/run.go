@@ -109,6 +109,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return disasmCommand(args[1:], stdin, stdout, stderr)
 	case "test":
 		return testCommand(args[1:], stdout, stderr)
+	case childCommand:
+		return childMain(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
 		fmt.Fprintln(stdout, version)
 		return exitOK

@@ -24,7 +24,7 @@ type testFlags struct {
 // after the paths, as -flag or --flag, with their value as the next argument or after =;
 // an argument "--" makes every later one a path.
 func parseTestFlags(args []string) (testFlags, error) {
-	fl := testFlags{opts: goldenOptions{Timeout: defaultTestTimeout}}
+	fl := testFlags{opts: goldenOptions{Timeout: defaultTestTimeout, Isolated: true}}
 	for i := 0; i < len(args); i++ {
 		arg := args[i]
 		if arg == "--" {

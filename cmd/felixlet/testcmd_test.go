@@ -1,7 +1,12 @@
 package main
 
 import (
+	"fmt"
+	"os"
+	"os/exec"
+	"path/filepath"
 	"slices"
+	"syscall"
 	"testing"
 	"time"
 )
@@ -48,5 +53,36 @@ func TestBadTestFlags(t *testing.T) {
 		if _, err := parseTestFlags(args); err == nil {
 			t.Errorf("%q: no error", args)
 		}
+	}
+}
+
+// felixlet test runs each program in a process of its own: one that blocks where the
+// machine cannot stop it (a load of a pipe nobody writes) fails alone when -timeout kills
+// it, and the other tests run on.
+func TestTestIsolatesAProgramThatBlocksTheWholeMachine(t *testing.T) {
+	bin, err := felixletBinary()
+	if err != nil {
+		t.Fatal(err)
+	}
+	dir := t.TempDir()
+	pipe := filepath.Join(dir, "pipe")
+	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
+		t.Fatal(err)
+	}
+	tests := filepath.Join(dir, "tests")
+	files := map[string]string{
+		"blocks.flx": fmt.Sprintf("var s = load %q;\nprintln s;\n", pipe), "blocks.expect": "never\n",
+		"quick.flx": "println \"quick\";\n", "quick.expect": "quick\n",
+	}
+	os.Mkdir(tests, 0o755)
+	for name, text := range files {
+		if err := os.WriteFile(filepath.Join(tests, name), []byte(text), 0o644); err != nil {
+			t.Fatal(err)
+		}
+	}
+	out, err := exec.Command(bin, "test", "-timeout", "5s", tests).CombinedOutput()
+	want := "FAIL blocks: timed out after 5s\nok quick\n1 passed, 1 failed\n"
+	if string(out) != want {
+		t.Fatalf("felixlet test printed %q (%v), want %q", out, err, want)
 	}
 }

@@ -281,6 +281,7 @@ type VarDecl struct {
 	Binders []*Binder
 	Init    Expr // nil: the zero value of the (annotated) type
 	Short   bool // written name := e
+	Device  bool // written device name = e: e must be a chip
 }
 
 // Assign is `lhs = e;` and the update forms (Op "+=", "-=", "*=", "/=", "%=").

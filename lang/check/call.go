@@ -169,7 +169,13 @@ func (c *Checker) noOverload(pos ast.Pos, n *ast.Name, op string, arg types.Type
 	var sigs []string
 	seen := map[string]bool{}
 	for _, fe := range tried {
-		s := c.funcDom(fe).String()
+		dom := c.funcDom(fe)
+		if len(n.TypeArgs) > 0 && len(n.TypeArgs) == len(fe.tparams) {
+			if sub, ok := c.explicitTypeArgs(n, fe); ok {
+				dom = sub.apply(dom) // id[int] expects int
+			}
+		}
+		s := dom.String()
 		if !seen[s] {
 			seen[s] = true
 			sigs = append(sigs, s)
@@ -469,6 +475,12 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 		} else {
 			c.errorf(pos, "a gen that yields cannot start or schedule fibres")
 		}
+	}
+	if fe.isPrim() && channelPrims[fe.decl.Prim] && c.ctx.fn.Kind == ir.KindFun {
+		// As in Felix, a function is a value computed, not a fibre's step: it may be
+		// evaluated at any time, or not at all. So it may not use a channel in a way that
+		// waits or gives way to another fibre (it may poll one).
+		c.errorf(pos, "a fun cannot %s a channel: make it a gen (or a proc)", fe.decl.Prim)
 	}
 	if !fe.isPrim() && !c.noDirectGenerator(pos, fe.fn) {
 		return invalid(pos)

@@ -14,8 +14,11 @@ import (
 // arms one that writes, and the value must suit it), after's seconds (a double), and the
 // shape: at least one arm besides else, and at most one else, last.
 func (c *Checker) selectStmt(s *ast.Select) []ir.Stmt {
-	if c.ctx.fn.Yields {
+	switch {
+	case c.ctx.fn.Yields:
 		c.errorf(s.P, "a gen that yields cannot read or write a channel")
+	case c.ctx.fn.Kind == ir.KindFun:
+		c.errorf(s.P, "a fun cannot select: make it a gen (or a proc)")
 	}
 	sel := &ir.Select{P: s.P}
 	for i, a := range s.Arms {

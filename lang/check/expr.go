@@ -1,6 +1,7 @@
 package check
 
 import (
+	"strconv"
 	"strings"
 
 	"github.com/felixlet/felixlet/lang/ast"
@@ -142,6 +143,11 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 		arg := &ir.Tuple{P: e.P, T: &types.Tuple{Elems: []types.Type{args[0].Type(), args[1].Type(), args[2].Type()}}, Elems: args}
 		return c.applyOperator(e.P, "substring", ".[ to ]", arg)
 	case *ast.Binary:
+		if n, ok := e.L.(*ast.Name); ok && e.Op == "-" && len(n.Path) == 1 && c.namesNoValue(n.Path[0]) {
+			c.errorf(e.P, "%s -%s is %s - %s, a subtraction: to apply %s to a negative number, write %s (-%s)",
+				n.Path[0], exprText(e.R), n.Path[0], exprText(e.R), n.Path[0], n.Path[0], exprText(e.R))
+			return invalid(e.P)
+		}
 		arg := c.pair(e.P, c.valueExpr(e.L), c.valueExpr(e.R))
 		if e.Op == "!=" {
 			// As in Felix's Eq class, a != b is not (a == b) when the program defines eq.
@@ -192,6 +198,31 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 	}
 	c.errorf(e.Position(), "unsupported expression")
 	return invalid(e.Position())
+}
+
+// namesNoValue reports whether name, here, denotes functions that cannot stand alone as a
+// value (overloaded, or generic), as in println -1.
+func (c *Checker) namesNoValue(name string) bool {
+	ents, _ := c.sc.lookupValue(name)
+	fes := funcEnts(ents)
+	if len(ents) == 0 || len(fes) < len(ents) {
+		return false
+	}
+	c.funcDom(fes[0])
+	return len(fes) > 1 || len(fes[0].tparams) > 0
+}
+
+// exprText is a short text of a simple expression, for messages: a literal or a name.
+func exprText(e ast.Expr) string {
+	switch e := e.(type) {
+	case *ast.IntLit:
+		return strconv.FormatInt(e.Value, 10)
+	case *ast.FloatLit:
+		return strconv.FormatFloat(e.Value, 'g', -1, 64)
+	case *ast.Name:
+		return displayName(e)
+	}
+	return "x"
 }
 
 func logicName(and bool) string {

@@ -771,13 +771,13 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 		chans[root] = ch
 		init := ir.Expr(&ir.CallPrim{P: s.P, T: ch.Type, Prim: "mk_schannel"})
 		if w, ok := wires[root]; ok {
-			if wt, ok := pinElem(w.Type()); !ok || !types.Identical(wt, et) {
-				wp := all[wirePin[root]]
-				what := "a value of type " + w.Type().String()
-				if ok {
-					what = "a channel of " + wt.String()
-				}
-				c.errorf(wp.pos, "%s carries %s but is wired to %s", wp.name, et, what)
+			wp := all[wirePin[root]]
+			if wt, ok := pinElem(w.Type()); !ok {
+				c.errorf(wp.pos, "%s needs a channel of %s, but it is wired to a value of type %s, which is no channel", wp.name, et, w.Type())
+			} else if !types.Identical(wt, et) {
+				c.errorf(wp.pos, "%s carries %s but is wired to a channel of %s", wp.name, et, wt)
+			} else if !types.AssignableTo(w.Type(), wp.t) {
+				c.errorf(wp.pos, "%s is %s, but it is wired to %s, %s", wp.name, describeEnd(wp.t), w.Type(), describeEnd(w.Type()))
 			} else {
 				init = c.asType(s.P, w, ch.Type)
 			}
@@ -863,6 +863,19 @@ func deviceConnectors(t types.Type) []*types.Record {
 		recs = append(recs, rec)
 		t = ft.Cod
 	}
+}
+
+// describeEnd says which end of a channel a type is, for messages.
+func describeEnd(t types.Type) string {
+	if ch, ok := t.(*types.Chan); ok {
+		switch ch.Dir {
+		case types.In:
+			return "a read end (an input)"
+		case types.Out:
+			return "a write end (an output)"
+		}
+	}
+	return "a channel"
 }
 
 // pinElem returns the type of the values a pin's channel carries.

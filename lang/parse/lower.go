@@ -112,7 +112,7 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 		return one(l.chip(s.Chip))
 	case s.Device != nil:
 		d := s.Device
-		return one(&ast.VarDecl{P: pos, Binders: []*ast.Binder{{P: pos, Name: d.Name}}, Init: l.expr(d.Init)})
+		return one(&ast.VarDecl{P: pos, Binders: []*ast.Binder{{P: pos, Name: d.Name}}, Init: l.expr(d.Init), Device: true})
 	case s.Circuit != nil:
 		return one(l.circuit(s.Circuit))
 	case s.Match != nil:
