@@ -3,7 +3,7 @@
 // Go with goroutines and channels (peers/goroutines), and Lua 5.4 and LuaJIT with
 // coroutines (peers/lua, run only if lua5.4 or luajit is installed).
 //
-//	go run ./bench [-runs 7] [-only fib,loop,echo]
+//	go run ./bench [-runs 7] [-only fib,loop,channels,echo]
 //
 // The harness is meant to be fair on a noisy machine:
 //   - runs are interleaved: every round runs each system once on the workload (A B C A B
@@ -140,6 +140,9 @@ func main() {
 			fmt.Printf("| %s | %s | %s/%s | %s/%s | %s | %s |\n", w.label, s.name, nanos(per[i].cpu), w.unit,
 				nanos(per[i].wall), w.unit, ratio(per[0].cpu, per[i].cpu, i), ratio(per[0].wall, per[i].wall, i))
 		}
+	}
+	if *only == "" || slices.Contains(strings.Split(*only, ","), "channels") {
+		benchChannels(*runs, systems[:2])
 	}
 	if *only == "" || slices.Contains(strings.Split(*only, ","), "echo") {
 		fmt.Println()

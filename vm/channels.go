@@ -1,86 +1,770 @@
 package vm
 
-import "github.com/felixlet/felixlet/vm/code"
+import (
+	"fmt"
+	"math"
+	"time"
 
-// The rendezvous. A read or write that finds a partner waiting on the channel (a fibre
-// parked just after its write or read) passes the value at once: the reader runs on and
-// the writer is next, at the front of the active list. One that finds none parks the
-// running fibre on the channel's wait stack, and the front of the active list runs. The
-// value moves between the two fibres' registers directly: the waiting partner's register
-// is the A operand of the read or write it waits at.
+	rio "github.com/felixlet/felixlet/runtime/io"
+	"github.com/felixlet/felixlet/runtime/schan"
+	"github.com/felixlet/felixlet/vm/code"
+)
 
-// read runs a read, just before pc in fn, by the running fibre f; it returns f to go on,
-// or nil when f waits.
-func (m *Machine) read(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
-	if f.gen != nil {
-		return nil, m.fail(f, fn, pc, "a generator cannot read a channel: it runs on the stack of whoever calls it")
-	}
-	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
-	if !ok {
-		return nil, m.fail(f, fn, pc, "read from an uninitialised channel")
-	}
-	w := fibreOf(ch.Pop(true))
-	if w == nil {
-		f.fn, f.pc = fn, int32(pc)
-		ch.Push(&f.link, false)
-		if m.trace != nil {
-			m.traceEvent("%s waits to read", describe(f))
+// Channels: synchronous and buffered, polling, close, acknowledged sends and select. The
+// loop hands every channel instruction to read, write or otherChannel, below, with the
+// running fibre's position saved. The order of LANGUAGE.md 1.9 and 4.1-4.5, which these
+// functions keep:
+//
+//	synchronous, partner waiting    the value moves; the reader runs, the writer goes to the front
+//	buffered, partner waiting       the value moves; the woken fibre goes to the back, the actor carries on
+//	nobody to meet, no room         the fibre waits; sync: served last in, first out; buffered: first in, first out
+//	close                           waiting writers fail, read_opt readers get None, plain readers
+//	                                starve; the woken go to the back in the order they waited
+//	an ack completes                its awaiters go where a waiting writer would: the front
+//	                                (sync), the back (buffered, or refused by a close)
+//	select                          the first arm that can complete now; else waits on all, and
+//	                                the arm a partner (or the timer) completes wins
+//
+// A waiting fibre is held only by the channel (or ack) it waits on, through its waiter: the
+// one embedded in it (Fibre.wait) for a plain read, write, close or await, or one per arm
+// for a select (selection.arms). An ack pending without a fibre is held by its channel
+// through the waiter embedded in it. So a channel nobody can reach takes its waiters, their
+// fibres and their acks with it to the collector; and a select that wins withdraws its
+// other waits at once, leaving nothing behind.
+
+// Chan is a channel, synchronous or buffered; every end of it is the same *Chan.
+type Chan = schan.Chan[wait, item]
+
+// waiter is one wait on a channel or an ack.
+type waiter = schan.Waiter[wait]
+
+// wait is what the machine keeps about one wait.
+type wait struct {
+	f    *Fibre   // the waiting fibre; nil for a send that waits without a fibre
+	ack  *Ack     // that send's ack, which holds its value
+	arm  int32    // for a select, which arm this is; -1 for a fibre's own wait
+	kind WaitKind // what the fibre waits for, for the counts of waiting fibres
+}
+
+// item is a value in transit: its scalar or reference part (unit has neither), and the
+// ack of the send that made it, or nil.
+type item struct {
+	s   uint64
+	r   Value
+	ack *Ack
+}
+
+// WaitKind says what a fibre waiting on channels waits for.
+type WaitKind uint8
+
+const (
+	ToRead       WaitKind = iota // a read or read_opt
+	ToWrite                      // a write
+	InSelect                     // a select, on each of its arms
+	OnAck                        // an await
+	ToClose                      // a close, for the buffer to empty
+	NumWaitKinds                 // how many kinds there are
+)
+
+// String says what a fibre of the kind waits for, as --stats reports it.
+func (k WaitKind) String() string {
+	return [...]string{"to read", "to write", "in a select", "on an ack", "to close"}[k]
+}
+
+// Ack is the acknowledgement of a send: pending while its value waits on the channel (in
+// the writers' queue, or in the buffer), then taken by a reader, or refused by a close.
+type Ack struct {
+	w        waiter            // its wait in the channel's writers' queue, while its value is there
+	s        uint64            // the value, while it waits there: its scalar part
+	r        Value             // and its reference part
+	state    ackState          // pending, taken or refused
+	awaiters schan.Queue[wait] // the fibres awaiting it, oldest first
+}
+
+type ackState uint8
+
+const (
+	ackPending ackState = iota // the value waits on its channel
+	ackTaken                   // a reader took it
+	ackRefused                 // the channel closed first
+)
+
+// selection is what a fibre keeps for its select: a waiter per arm, each queued on its
+// channel while the fibre waits, and the timer of its after arm. It is made at the
+// fibre's first select that waits, and used again by the next.
+type selection struct {
+	pc     int32              // the OpSelect the fibre waits in
+	arms   []armWait          // by arm (as many as the largest select the fibre ran)
+	timer  *rio.Timer[*Fibre] // the timer of the after arm with the soonest deadline, or nil
+	after  int32              // that arm
+	failed bool               // a write arm's channel closed while the fibre waited: it fails
+}
+
+// armWait is the wait of one arm of a select.
+type armWait struct {
+	w      waiter // queued on ch
+	ch     *Chan  // the channel it waits on; nil once the select is over
+	writer bool   // it waits among the writers
+}
+
+// maxSlots bounds the capacity of a buffered channel, so that asking for an absurd one is
+// an error rather than an exhausted memory.
+const maxSlots = 1 << 26
+
+// maxAfter bounds the time of an after arm (in seconds, about 30 years), so that its
+// deadline is a time.
+const maxAfter = 1e9
+
+// The loop hands each channel instruction, with the running fibre f's position saved
+// (f.pc just after the instruction), to read, write or otherChannel. Each returns the
+// fibre to run next: f to carry on, nil when f waits, or another fibre, f having gone to
+// the front of the active list.
+
+// otherChannel runs the channel instructions other than read and write (and read_opt).
+func (m *Machine) otherChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
+	switch in.Op {
+	case code.OpSelect:
+		if f.gen != nil {
+			return nil, m.failAt(f, "a generator cannot select: it runs on the stack of whoever calls it")
 		}
-		return nil, nil
+		return m.selectArm(f, in)
+	case code.OpMkBufChan, code.OpCompleted, code.OpAwait:
+		return m.nonChannel(f, in)
+	}
+	S, R := f.s[f.sbase:], f.r[f.rbase:]
+	ch, err := m.chanArg(f, in, in.Op != code.OpReadyRead && in.Op != code.OpReadyWrite && in.Op != code.OpIsClosed)
+	if err != nil {
+		return nil, err
 	}
 	switch in.Op {
-	case code.OpReadS:
-		f.s[int(f.sbase)+int(in.A)] = w.s[int(w.sbase)+w.waitingAt()]
-	case code.OpReadR:
-		f.r[int(f.rbase)+int(in.A)] = w.r[int(w.rbase)+w.waitingAt()]
+	case code.OpReadyRead:
+		S[in.A] = b2u(ch.Len() > 0 || ch.Waiting(true))
+	case code.OpReadyWrite:
+		S[in.A] = b2u(!ch.Closed() && (ch.Room() || ch.Waiting(false)))
+	case code.OpIsClosed:
+		S[in.A] = b2u(ch.Closed())
+	case code.OpTryRead:
+		R[in.A] = nil
+		if v, ok := m.receive(f, ch); ok {
+			R[in.A] = &Opt{S: v.s, R: v.r}
+		}
+	case code.OpTryWrite, code.OpTryWriteS, code.OpTryWriteR:
+		S[in.C] = 0
+		if ch.Closed() {
+			return f, nil
+		}
+		S[in.C] = 1 // set before a rendezvous runs the reader
+		next, done := m.offer(f, ch, valueIn(f, in))
+		if !done {
+			S[in.C] = 0
+		}
+		return next, nil
+	case code.OpSend, code.OpSendS, code.OpSendR:
+		return m.send(f, in, ch), nil
+	case code.OpClose:
+		return m.close(f, ch), nil
+	default:
+		return nil, m.failAt(f, "internal error: %s is no channel instruction", in.Op)
 	}
-	m.stats.Transfers++
-	if m.trace != nil {
-		m.traceEvent("%s reads from %s", describe(f), describe(w))
-	}
-	m.wake(w)
 	return f, nil
 }
 
-// write runs a write, just before pc in fn, by the running fibre f; it returns the fibre
-// to run next (the reader it met, or f itself when that reader belongs to another
-// scheduler), or nil when f waits.
-func (m *Machine) write(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
-	if f.gen != nil {
-		return nil, m.fail(f, fn, pc, "a generator cannot write a channel: it runs on the stack of whoever calls it")
-	}
-	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
-	if !ok {
-		return nil, m.fail(f, fn, pc, "write to an uninitialised channel")
-	}
-	r := fibreOf(ch.Pop(false))
-	if r == nil {
-		f.fn, f.pc = fn, int32(pc)
-		ch.Push(&f.link, true)
-		if m.trace != nil {
-			m.traceEvent("%s waits to write", describe(f))
-		}
-		return nil, nil
-	}
+// nonChannel runs the instructions of the channel family that take no channel: making a
+// buffered channel, and asking an ack.
+func (m *Machine) nonChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
+	S, R := f.s[f.sbase:], f.r[f.rbase:]
 	switch in.Op {
-	case code.OpWriteS:
-		r.s[int(r.sbase)+r.waitingAt()] = f.s[int(f.sbase)+int(in.A)]
-	case code.OpWriteR:
-		r.r[int(r.rbase)+r.waitingAt()] = f.r[int(f.rbase)+int(in.A)]
-	}
-	m.stats.Transfers++
-	if m.trace != nil {
-		m.traceEvent("%s writes to %s", describe(f), describe(r))
-	}
-	if r.sched != m.sched {
-		m.wake(r)
+	case code.OpMkBufChan:
+		switch n := int64(S[in.B]); {
+		case n < 1:
+			return nil, m.failAt(f, "a buffered channel needs at least 1 slot, not %d", n)
+		case n > maxSlots:
+			return nil, m.failAt(f, "a buffered channel has at most %d slots, not %d", maxSlots, n)
+		}
+		R[in.A] = schan.New[wait, item](int(S[in.B]))
+		return f, nil
+	case code.OpCompleted:
+		a, err := m.ackOf(f, R[in.B])
+		if err != nil {
+			return nil, err
+		}
+		S[in.A] = b2u(a.state != ackPending)
 		return f, nil
 	}
-	f.fn, f.pc = fn, int32(pc)
-	m.sched.pushFront(f)
-	return r, nil
+	if f.gen != nil {
+		return nil, m.failAt(f, "a generator cannot await an ack: it runs on the stack of whoever calls it")
+	}
+	return m.await(f, in)
 }
 
-// waitingAt returns the register of a fibre waiting on a channel that the value comes
-// from or goes to: the A operand of the read or write it waits at, just before its pc.
-func (f *Fibre) waitingAt() int { return int(f.fn.Code[f.pc-1].A) }
+// chanArg returns the channel in register B of a channel instruction, failing for a
+// channel never made and, when the instruction may wait or give way (mayWait), in a
+// generator.
+func (m *Machine) chanArg(f *Fibre, in *code.Instr, mayWait bool) (*Chan, error) {
+	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
+	if !ok || mayWait && f.gen != nil {
+		return nil, m.chanFault(f, in, ok)
+	}
+	return ch, nil
+}
+
+// chanFault is the error of chanArg.
+func (m *Machine) chanFault(f *Fibre, in *code.Instr, made bool) error {
+	if !made {
+		return m.failAt(f, "%s an uninitialised channel", verbs[in.Op].uninit)
+	}
+	return m.failAt(f, "a generator cannot %s a channel: it runs on the stack of whoever calls it", verbs[in.Op].gen)
+}
+
+// verb says what an instruction does to a channel, for the errors about a channel never
+// made and about a generator using one.
+type verb struct{ uninit, gen string }
+
+var (
+	reading = verb{"read from", "read"}
+	writing = verb{"write to", "write"}
+	polling = verb{"poll", "poll"}
+	verbs   = map[code.Op]verb{
+		code.OpRead: reading, code.OpReadS: reading, code.OpReadR: reading, code.OpReadOpt: reading,
+		code.OpTryRead: reading, code.OpWrite: writing, code.OpWriteS: writing, code.OpWriteR: writing,
+		code.OpTryWrite: writing, code.OpTryWriteS: writing, code.OpTryWriteR: writing,
+		code.OpSend: {"send to", "send to"}, code.OpSendS: {"send to", "send to"}, code.OpSendR: {"send to", "send to"},
+		code.OpReadyRead: polling, code.OpReadyWrite: polling, code.OpIsClosed: polling,
+		code.OpClose: {"close", "close"},
+	}
+)
+
+// failAt is a runtime error at the instruction just before the saved position of f.
+func (m *Machine) failAt(f *Fibre, format string, args ...any) error {
+	return m.fail(f, f.fn, int(f.pc), format, args...)
+}
+
+// read runs a read or read_opt: the value if there is one now; None from read_opt on a
+// channel closed and empty, where a plain read starves; otherwise f waits.
+func (m *Machine) read(f *Fibre, in *code.Instr) (*Fibre, error) {
+	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
+	if !ok || f.gen != nil {
+		return nil, m.chanFault(f, in, ok)
+	}
+	if ch.Buffered() || ch.Waiting(true) { // (else receive has nothing to give)
+		if v, ok := m.receive(f, ch); ok {
+			deliver(f, in, v)
+			return f, nil
+		}
+	}
+	if ch.Closed() {
+		if in.Op == code.OpReadOpt {
+			f.r[int(f.rbase)+int(in.A)] = nil
+			return f, nil
+		}
+		// Nothing will ever come: the fibre waits on nothing, and nothing holds it.
+		m.stats.Waiting[ToRead]++
+		m.traceEvent("%s starves reading a closed channel", describe(f))
+		return nil, nil
+	}
+	ch.Wait(m.own(f, ToRead), false)
+	return nil, nil
+}
+
+// write runs a plain write: to a closed channel it is an error; it completes now if a
+// reader waits or the buffer has room, and otherwise f waits.
+func (m *Machine) write(f *Fibre, in *code.Instr) (*Fibre, error) {
+	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
+	if !ok || f.gen != nil {
+		return nil, m.chanFault(f, in, ok)
+	}
+	if ch.Closed() {
+		return nil, m.failAt(f, "write to a closed channel")
+	}
+	if next, done := m.offer(f, ch, valueIn(f, in)); done {
+		return next, nil
+	}
+	ch.Wait(m.own(f, ToWrite), true)
+	return nil, nil
+}
+
+// own readies f's own waiter for a wait of the given kind, and counts the wait.
+func (m *Machine) own(f *Fibre, kind WaitKind) *waiter {
+	f.wait.T.kind = kind
+	m.stats.Waiting[kind]++
+	if m.trace != nil {
+		m.traceEvent("%s waits %s", describe(f), kind)
+	}
+	return &f.wait
+}
+
+// receive is the reading half of every operation: it takes the value a read of ch gets
+// now, if there is one. On a buffered channel that is the oldest buffered value, and a
+// writer waiting for room puts its value in and goes to the back; on a synchronous one it
+// is the value of the most recent waiting writer, which goes to the front. The reader, f,
+// carries on. A value sent with an ack completes it.
+func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
+	var v item
+	if ch.Buffered() {
+		var ok bool
+		if v, ok = ch.Take(); !ok {
+			return v, false
+		}
+		if m.trace != nil {
+			m.traceEvent("%s reads from a buffer (%d of %d left)", describe(f), ch.Len(), ch.Cap())
+		}
+		if w := ch.Next(true); w != nil {
+			ch.Put(offered(w))
+			if m.trace != nil {
+				m.traceEvent("%s makes room for %s", describe(f), describeWaiter(w))
+			}
+			m.release(w, false)
+		} else if c := ch.Emptied(); c != nil {
+			if m.trace != nil {
+				m.traceEvent("%s empties a closed channel: %s's close completes", describe(f), describe(c.T.f))
+			}
+			m.release(c, false)
+		}
+	} else {
+		w := ch.Next(true)
+		if w == nil {
+			return v, false
+		}
+		v = offered(w)
+		if m.trace != nil {
+			m.traceEvent("%s reads from %s", describe(f), describeWaiter(w))
+		}
+		m.release(w, true)
+	}
+	m.stats.Transfers++
+	if v.ack != nil {
+		m.complete(v.ack, ackTaken, !ch.Buffered())
+	}
+	return v, true
+}
+
+// offer is the writing half of every operation: it gives v, which the running fibre f
+// writes, to a waiting reader of ch, or puts it in the buffer, if it can now. It returns
+// the fibre to run next: after a rendezvous on a synchronous channel the reader, with f at
+// the front of the active list; otherwise f, the reader woken to the back. done is false
+// when v could go nowhere.
+func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
+	r := ch.Next(false)
+	if r == nil {
+		if !ch.Put(v) {
+			return f, false
+		}
+		if m.trace != nil {
+			m.traceEvent("%s writes to a buffer (%d of %d full)", describe(f), ch.Len(), ch.Cap())
+		}
+		return f, true
+	}
+	deliver(r.T.f, instrOf(r), v)
+	m.stats.Transfers++
+	if m.trace != nil {
+		m.traceEvent("%s writes to %s", describe(f), describeWaiter(r))
+	}
+	if v.ack != nil {
+		m.complete(v.ack, ackTaken, false) // a fresh ack: nobody awaits it yet
+	}
+	g := r.T.f
+	if ch.Buffered() || g.sched != m.sched {
+		m.release(r, !ch.Buffered())
+		return f, true
+	}
+	m.unpark(r)
+	m.sched.pushFront(f)
+	return g, true
+}
+
+// offered is the value a waiting writer offers: in its fibre's register, or held by its
+// ack for a send that waits without a fibre.
+func offered(w *waiter) item {
+	if w.T.f == nil {
+		a := w.T.ack
+		v := item{s: a.s, r: a.r, ack: a}
+		a.r = nil // the ack no longer holds the value
+		return v
+	}
+	return valueIn(w.T.f, instrOf(w))
+}
+
+// instrOf is the instruction that says where a waiter's value comes from or goes to: the
+// fibre's read or write (just before where it resumes), or its select's arm.
+func instrOf(w *waiter) *code.Instr {
+	f := w.T.f
+	if w.T.arm < 0 {
+		return &f.fn.Code[f.pc-1]
+	}
+	return &f.fn.Code[f.sel.pc+1+w.T.arm]
+}
+
+// valueIn reads the value a writing instruction of f names.
+func valueIn(f *Fibre, in *code.Instr) item {
+	switch operandOf[in.Op] {
+	case inS:
+		return item{s: f.s[int(f.sbase)+int(in.A)]}
+	case inR:
+		return item{r: f.r[int(f.rbase)+int(in.A)]}
+	}
+	return item{}
+}
+
+// deliver puts a value read into the register a reading instruction of f names.
+func deliver(f *Fibre, in *code.Instr, v item) {
+	switch operandOf[in.Op] {
+	case inS:
+		f.s[int(f.sbase)+int(in.A)] = v.s
+	case inR:
+		f.r[int(f.rbase)+int(in.A)] = v.r
+	case inOpt:
+		f.r[int(f.rbase)+int(in.A)] = &Opt{S: v.s, R: v.r}
+	}
+}
+
+// operand says where the value a reading or writing instruction moves is: nowhere (unit),
+// in scalar register A, in reference register A, or (a read_opt) in reference register A
+// as an option.
+type operand uint8
+
+const (
+	inNone operand = iota
+	inS
+	inR
+	inOpt
+)
+
+// operandOf gives, by opcode, where each reading or writing instruction's value is.
+var operandOf = func() (t [256]operand) {
+	for _, op := range []code.Op{code.OpReadS, code.OpArmReadS, code.OpWriteS, code.OpTryWriteS, code.OpSendS, code.OpArmWriteS} {
+		t[op] = inS
+	}
+	for _, op := range []code.Op{code.OpReadR, code.OpArmReadR, code.OpWriteR, code.OpTryWriteR, code.OpSendR, code.OpArmWriteR} {
+		t[op] = inR
+	}
+	t[code.OpReadOpt], t[code.OpArmReadOpt] = inOpt, inOpt
+	return t
+}()
+
+// release wakes the fibre of a waiter a channel has just let go: to the front of its
+// scheduler's active list or to the back (a scheduler that has finished abandons it). A
+// select's arm wins, and the select's other waits are withdrawn. A send that waits
+// without a fibre has nothing to wake.
+func (m *Machine) release(w *waiter, front bool) {
+	f := w.T.f
+	if f == nil {
+		return
+	}
+	m.unpark(w)
+	switch {
+	case f.sched.done:
+		m.stats.Abandoned++
+	case front:
+		f.sched.pushFront(f)
+	default:
+		f.sched.pushBack(f)
+	}
+}
+
+// unpark notes that a waiter's fibre waits no more; for a select's arm, the arm wins.
+func (m *Machine) unpark(w *waiter) {
+	m.stats.Waiting[w.T.kind]--
+	if w.T.arm >= 0 {
+		m.win(w.T.f, w.T.arm)
+	}
+}
+
+// win makes the select f waits in choose arm k: f will run the arm's statements, and the
+// select's other waits are withdrawn.
+func (m *Machine) win(f *Fibre, k int32) {
+	sel := f.sel
+	f.pc = f.fn.Code[sel.pc+1+k].K
+	for i := range sel.arms {
+		if a := &sel.arms[i]; a.ch != nil {
+			a.ch.Withdraw(&a.w, a.writer)
+			a.ch = nil
+		}
+	}
+	if sel.timer != nil {
+		if m.io.timers.Remove(sel.timer) {
+			m.io.waiting--
+			f.sched.waiting--
+		}
+		sel.timer = nil
+	}
+}
+
+// send runs an acknowledged send: as a write that completes now if one can, otherwise
+// the value waits on the channel, among the writers, with no fibre. A send to a closed
+// channel gives an ack already refused.
+func (m *Machine) send(f *Fibre, in *code.Instr, ch *Chan) *Fibre {
+	a := &Ack{}
+	f.r[int(f.rbase)+int(in.C)] = a // before a rendezvous runs the reader
+	if ch.Closed() {
+		a.state = ackRefused
+		return f
+	}
+	v := valueIn(f, in)
+	v.ack = a
+	if next, done := m.offer(f, ch, v); done {
+		return next
+	}
+	a.s, a.r = v.s, v.r
+	a.w.T = wait{ack: a, arm: -1}
+	ch.Wait(&a.w, true)
+	if m.trace != nil {
+		m.traceEvent("%s sends without waiting", describe(f))
+	}
+	return f
+}
+
+// ackOf checks that a value is an ack.
+func (m *Machine) ackOf(f *Fibre, v Value) (*Ack, error) {
+	a, ok := v.(*Ack)
+	if !ok {
+		return nil, m.failAt(f, "use of an uninitialised ack")
+	}
+	return a, nil
+}
+
+// await gives whether the ack's value was taken, waiting until the ack completes.
+func (m *Machine) await(f *Fibre, in *code.Instr) (*Fibre, error) {
+	a, err := m.ackOf(f, f.r[int(f.rbase)+int(in.B)])
+	if err != nil {
+		return nil, err
+	}
+	if a.state != ackPending {
+		f.s[int(f.sbase)+int(in.A)] = b2u(a.state == ackTaken)
+		return f, nil
+	}
+	a.awaiters.Push(m.own(f, OnAck))
+	return nil, nil
+}
+
+// complete settles an ack, and wakes its awaiters with the result, oldest first: to the
+// front of the active list (a synchronous channel's reader took the value, which is where
+// a waiting writer would go) or to the back.
+func (m *Machine) complete(a *Ack, state ackState, front bool) {
+	a.state = state
+	for {
+		var w *waiter
+		if front {
+			w = a.awaiters.PopNewest() // the oldest is pushed last, to be first
+		} else {
+			w = a.awaiters.PopOldest()
+		}
+		if w == nil {
+			return
+		}
+		f := w.T.f
+		f.s[int(f.sbase)+int(f.fn.Code[f.pc-1].A)] = b2u(state == ackTaken)
+		m.release(w, front)
+	}
+}
+
+// close closes ch. Waiting writers fail when they run again (a send without a fibre is
+// refused); readers waiting with read_opt get None; plain readers starve, dropped by the
+// channel; all in the order they waited, to the back. If values are still buffered, f
+// waits until readers have taken them.
+func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
+	if !ch.Close() {
+		return f
+	}
+	if m.trace != nil {
+		m.traceEvent("%s closes a channel", describe(f))
+	}
+	for w := ch.Oldest(true); w != nil; w = ch.Oldest(true) {
+		g := w.T.f
+		if g == nil {
+			if m.trace != nil {
+				m.traceEvent("%s refuses a send waiting without a fibre", describe(f))
+			}
+			m.complete(w.T.ack, ackRefused, false)
+			continue
+		}
+		if m.trace != nil {
+			m.traceEvent("%s wakes %s: its write fails", describe(f), describeWaiter(w))
+		}
+		m.stats.Waiting[w.T.kind]--
+		if w.T.arm >= 0 {
+			// The select fails when it runs again: it runs its OpSelect, which says why.
+			m.win(g, w.T.arm)
+			g.sel.failed = true
+			g.pc = g.sel.pc
+		} else {
+			g.pc-- // the write runs again, and fails
+		}
+		m.wakeBack(g)
+	}
+	for w := ch.Oldest(false); w != nil; w = ch.Oldest(false) {
+		in := instrOf(w)
+		if in.Op != code.OpReadOpt && in.Op != code.OpArmReadOpt {
+			// A plain read starves; a select waits on its other arms.
+			if m.trace != nil {
+				m.traceEvent("%s starves reading a closed channel", describeWaiter(w))
+			}
+			continue
+		}
+		if m.trace != nil {
+			m.traceEvent("%s wakes %s: read_opt gives None", describe(f), describeWaiter(w))
+		}
+		g := w.T.f
+		g.r[int(g.rbase)+int(in.A)] = nil // None
+		m.release(w, false)
+	}
+	if ch.Len() > 0 {
+		ch.WaitEmpty(m.own(f, ToClose))
+		return nil
+	}
+	return f
+}
+
+// wakeBack puts a fibre at the back of its scheduler's active list, unless that scheduler
+// has finished, which abandons it.
+func (m *Machine) wakeBack(f *Fibre) {
+	if f.sched.done {
+		m.stats.Abandoned++
+		return
+	}
+	f.sched.pushBack(f)
+}
+
+// selectArm runs a select: the first of its arms that can complete now (its statements run
+// next), else its else, else it waits on every arm.
+func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
+	start := f.pc // the first arm
+	arms := f.fn.Code[start : start+in.K]
+	if sel := f.sel; sel != nil && sel.failed {
+		sel.failed = false
+		return nil, m.failAt(f, "write to a closed channel")
+	}
+	S, R := f.s[f.sbase:], f.r[f.rbase:]
+	var now, soonest time.Time
+	after := int32(-1)
+	for k := range arms {
+		a := &arms[k]
+		if a.Op == code.OpArmAfter {
+			d := math.Float64frombits(S[a.A])
+			if !(d > 0) {
+				return m.chose(f, a, k), nil
+			}
+			if now.IsZero() {
+				now = time.Now()
+			}
+			if when := now.Add(time.Duration(min(d, maxAfter) * float64(time.Second))); after < 0 || when.Before(soonest) {
+				after, soonest = int32(k), when
+			}
+			continue
+		}
+		ch, ok := R[a.B].(*Chan)
+		if !ok {
+			return nil, m.failAt(f, "select on an uninitialised channel")
+		}
+		if writeArm(a.Op) {
+			switch {
+			case ch.Closed():
+				return nil, m.failAt(f, "write to a closed channel")
+			case ch.Waiting(false) || ch.Room():
+				f.pc = a.K // before a rendezvous runs the reader
+				next, _ := m.offer(f, ch, valueIn(f, a))
+				m.chose(f, a, k)
+				return next, nil
+			}
+			continue
+		}
+		if ch.Len() > 0 || ch.Waiting(true) {
+			v, _ := m.receive(f, ch)
+			deliver(f, a, v)
+			return m.chose(f, a, k), nil
+		}
+		if a.Op == code.OpArmReadOpt && ch.Closed() {
+			R[a.A] = nil
+			return m.chose(f, a, k), nil
+		}
+	}
+	if in.B != 0 {
+		f.pc = start + in.K
+		if m.trace != nil {
+			m.traceEvent("%s selects else", describe(f))
+		}
+		return f, nil
+	}
+	sel := f.sel
+	if sel == nil {
+		sel = &selection{}
+		f.sel = sel
+	}
+	if len(sel.arms) < len(arms) {
+		sel.arms = make([]armWait, len(arms))
+	}
+	sel.pc = start - 1
+	channels := 0
+	for k := range arms {
+		a := &arms[k]
+		if a.Op == code.OpArmAfter {
+			continue
+		}
+		ch := R[a.B].(*Chan)
+		writer := writeArm(a.Op)
+		if !writer && ch.Closed() {
+			continue // a read of a closed, drained channel: it never completes
+		}
+		aw := &sel.arms[k]
+		aw.w.T = wait{f: f, arm: int32(k), kind: InSelect}
+		aw.ch, aw.writer = ch, writer
+		ch.Wait(&aw.w, writer)
+		channels++
+	}
+	if after >= 0 {
+		st, err := m.ioState()
+		if err != nil {
+			return nil, m.failAt(f, "%v", err)
+		}
+		st.waiting++
+		f.sched.waiting++
+		sel.timer, sel.after = st.timers.Add(soonest, f), after
+	}
+	m.stats.Waiting[InSelect]++
+	if m.trace != nil {
+		on := fmt.Sprintf("%d channels", channels)
+		if channels == 1 {
+			on = "1 channel"
+		}
+		if after >= 0 {
+			on += " and a timer"
+		}
+		m.traceEvent("%s waits in a select on %s", describe(f), on)
+	}
+	return nil, nil
+}
+
+// chose notes that a select chose arm k, at once: f goes on with its statements.
+func (m *Machine) chose(f *Fibre, a *code.Instr, k int) *Fibre {
+	f.pc = a.K
+	if m.trace != nil {
+		m.traceEvent("%s selects arm %d", describe(f), k+1)
+	}
+	return f
+}
+
+// writeArm reports whether an arm writes.
+func writeArm(op code.Op) bool {
+	return op == code.OpArmWrite || op == code.OpArmWriteS || op == code.OpArmWriteR
+}
+
+// timeUp runs when the timer of f's select passes its deadline: the after arm wins.
+func (m *Machine) timeUp(f *Fibre) {
+	sel := f.sel
+	sel.timer = nil // it has left the heap
+	m.stats.Waiting[InSelect]--
+	m.win(f, sel.after)
+	if m.trace != nil {
+		m.traceEvent("%s selects arm %d: its time is up", describe(f), sel.after+1)
+	}
+}
+
+// describeWaiter names what waits, for traces.
+func describeWaiter(w *waiter) string {
+	switch {
+	case w.T.f == nil:
+		return "a send waiting without a fibre"
+	case w.T.arm >= 0:
+		return fmt.Sprintf("%s (select arm %d)", describe(w.T.f), w.T.arm+1)
+	}
+	return describe(w.T.f)
+}

@@ -5,14 +5,14 @@ import (
 	"sync"
 	"unsafe"
 
-	"github.com/felixlet/felixlet/runtime/schan"
 	"github.com/felixlet/felixlet/vm/code"
 )
 
 // Fibre is a felixlet thread: a plain heap object holding its own register stacks and
-// frames, never a goroutine. Nothing but the running fibre, a scheduler's active list and
-// a channel's wait stack refers to a fibre, so a fibre waiting on a channel nobody can reach
-// any more is garbage, and Go's collector reclaims it.
+// frames, never a goroutine. Nothing but the running fibre, a scheduler's active list, the
+// wait queues of channels and acks (through a waiter) and the poller refers to a fibre, so
+// a fibre waiting on channels nobody can reach any more is garbage, and Go's collector
+// reclaims it.
 //
 // The frames live in the scalar stack: the registers of a frame start at sbase (scalar) and
 // rbase (reference), and the two scalar slots below sbase hold the frame header: the
@@ -20,11 +20,13 @@ import (
 // frame's own position is kept in the fibre while it is not running; the bases sbase and
 // rbase also while it runs.
 type Fibre struct {
-	link  schan.Link // first: its place in the one list it is on (see next)
+	next  *Fibre     // the next fibre in the active list, or in a list waiting on a descriptor
+	wait  waiter     // its own wait on a channel or an ack: a read, write, close or await
+	sel   *selection // its waits in a select, made by its first select that waits
 	s     []uint64   // the scalar register stack (with frame headers)
 	r     []Value    // the reference register stack
 	fn    *code.Func // the function of the top frame
-	pc    int32      // where the top frame resumes; while waiting on a channel, just after the read or write
+	pc    int32      // where the top frame resumes; while waiting on a channel, just after the read or write (or select)
 	sbase int32      // the top frame's first scalar register
 	rbase int32      // the top frame's first reference register
 	id    uint32     // its number, for messages and traces
@@ -37,22 +39,6 @@ type genState struct {
 	caller *Fibre // the fibre that called the generator and waits for its value, or nil
 	resume int32  // where the next call starts: just after the last yield, or 0
 }
-
-// A fibre is on one list at a time, linked through its link: a channel's wait stack, a
-// scheduler's active list, or the list of the fibres waiting on a descriptor. The link is
-// the fibre's first field, so a link and its fibre have one address.
-
-// fibreOf returns the fibre whose link l is (nil for nil).
-func fibreOf(l *schan.Link) *Fibre { return (*Fibre)(unsafe.Pointer(l)) }
-
-// linkOf returns f's link (nil for nil).
-func linkOf(f *Fibre) *schan.Link { return (*schan.Link)(unsafe.Pointer(f)) }
-
-// next returns the fibre after f in its list.
-func (f *Fibre) next() *Fibre { return fibreOf(f.link.Below) }
-
-// setNext makes g the fibre after f in its list.
-func (f *Fibre) setNext(g *Fibre) { f.link.Below = linkOf(g) }
 
 // ID returns the fibre's number: the mainline is 1, others count up as they are made.
 func (f *Fibre) ID() uint32 { return f.id }
@@ -131,6 +117,7 @@ func (m *Machine) stack(clo *Closure) *Fibre {
 	fn := clo.Fn
 	f := allocFibre(2+fn.NS, max(fn.NR, 1))
 	f.fn, f.sbase = fn, 2
+	f.wait.T = wait{f: f, arm: -1} // its own waiter is its own, and no select's arm
 	f.s[0], f.s[1] = header(0, bottom, 0, 0)
 	if fn.NeedsEnv {
 		f.r[0] = clo.Env

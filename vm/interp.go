@@ -38,8 +38,11 @@ var outOfLines = func() (t [256]outOfLine) {
 		ops []code.Op
 		run outOfLine
 	}{
-		{[]code.Op{code.OpRead, code.OpReadS, code.OpReadR}, (*Machine).read},
-		{[]code.Op{code.OpWrite, code.OpWriteS, code.OpWriteR}, (*Machine).write},
+		{[]code.Op{code.OpRead, code.OpReadS, code.OpReadR, code.OpReadOpt}, channel((*Machine).read)},
+		{[]code.Op{code.OpWrite, code.OpWriteS, code.OpWriteR}, channel((*Machine).write)},
+		{[]code.Op{code.OpMkBufChan, code.OpTryRead, code.OpTryWrite, code.OpTryWriteS, code.OpTryWriteR,
+			code.OpReadyRead, code.OpReadyWrite, code.OpClose, code.OpIsClosed, code.OpSend,
+			code.OpSendS, code.OpSendR, code.OpCompleted, code.OpAwait, code.OpSelect}, channel((*Machine).otherChannel)},
 		{[]code.Op{code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield}, (*Machine).schedule},
 		{[]code.Op{code.OpEnvGetS, code.OpEnvGetR}, (*Machine).envGet},
 		{[]code.Op{code.OpEnvSetS, code.OpEnvSetR}, (*Machine).envSet},
@@ -51,6 +54,12 @@ var outOfLines = func() (t [256]outOfLine) {
 	}
 	return t
 }()
+
+// channel adapts the function of a channel instruction (channels.go), which finds the
+// fibre's place saved in the fibre, to outOfLines.
+func channel(run func(*Machine, *Fibre, *code.Instr) (*Fibre, error)) outOfLine {
+	return func(m *Machine, f *Fibre, _ *code.Func, _ int, in *code.Instr) (*Fibre, error) { return run(m, f, in) }
+}
 
 // loop is the interpreter: it runs fibres, switching among them as the scheduling rules
 // say, until the mainline's scheduler has nothing active.
@@ -184,6 +193,9 @@ reload:
 			}
 		default:
 			if run := outOfLines[in.Op]; run != nil {
+				// The fibre's place is saved first, and it goes on where the instruction
+				// leaves it (a select jumps to the arm it chose).
+				f.fn, f.pc = fn, int32(pc)
 				g, err := run(m, f, fn, pc, in)
 				switch {
 				case err != nil:
@@ -194,6 +206,7 @@ reload:
 					f = g
 					goto reload
 				}
+				pc = int(f.pc)
 				continue
 			}
 			// The kernel runs this scalar instruction and the scalar instructions after it.
@@ -663,15 +676,6 @@ func (m *Machine) deliver(g *Fibre, op code.Op, sv uint64, rv Value) *Fibre {
 		caller.r[int(caller.rbase)+at] = rv
 	}
 	return caller
-}
-
-// wake puts a fibre that a rendezvous released back to work: at the front of its own
-// scheduler's active list, unless that scheduler has finished, which abandons it.
-func (m *Machine) wake(f *Fibre) {
-	if f.sched.done {
-		return
-	}
-	f.sched.pushFront(f)
 }
 
 func b2u(b bool) uint64 {

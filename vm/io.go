@@ -200,10 +200,10 @@ func (m *Machine) park(f *Fibre, w *Wait) error {
 	case w.timer:
 		st.timers.Add(w.until, f)
 	case w.write:
-		f.setNext(st.writers[w.fd])
+		f.next = st.writers[w.fd]
 		st.writers[w.fd] = f
 	default:
-		f.setNext(st.readers[w.fd])
+		f.next = st.readers[w.fd]
 		st.readers[w.fd] = f
 	}
 	return nil
@@ -252,18 +252,22 @@ func (m *Machine) wakeList(list map[int]*Fibre, fd int) {
 	f := list[fd]
 	delete(list, fd)
 	for f != nil {
-		next := f.next()
-		f.setNext(nil)
+		next := f.next
+		f.next = nil
 		m.wakeOne(f)
 		f = next
 	}
 }
 
 // wakeOne puts a fibre the outside world released at the back of its scheduler's active
-// list (which has not finished: a scheduler waits for its parked fibres).
+// list (which has not finished: a scheduler waits for its parked fibres). A fibre whose
+// select's timer this was goes on with its after arm.
 func (m *Machine) wakeOne(f *Fibre) {
 	m.io.waiting--
 	f.sched.waiting--
+	if f.sel != nil && f.sel.timer != nil {
+		m.timeUp(f)
+	}
 	f.sched.pushBack(f)
 }
 

@@ -60,8 +60,14 @@ type Stats struct {
 	// CollectedWaiting is how many of those had not ended: left waiting on a channel
 	// nothing could reach any more.
 	CollectedWaiting uint64
-	Elapsed          time.Duration // the run time
-	live             uint64
+	// Waiting counts the fibres waiting on channels and acks now, by what they wait for:
+	// at the end, those left waiting (a fibre starved on a closed channel stays counted).
+	Waiting [NumWaitKinds]uint64
+	// Abandoned counts the fibres a channel released to a nested scheduler that had
+	// finished: they never run again.
+	Abandoned uint64
+	Elapsed   time.Duration // the run time
+	live      uint64
 }
 
 // Machine runs one program.

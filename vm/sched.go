@@ -13,7 +13,7 @@ package vm
 //	a fibre ends        the front runs
 //	svc_yield           the fibre goes to the back; the front runs
 type Sched struct {
-	head, tail *Fibre // the active list, linked through the fibres' links
+	head, tail *Fibre // the active list, linked through Fibre.next
 	parent     *Sched // the scheduler whose fibre called `run`, or nil for the mainline's
 	caller     *Fibre // that fibre, resumed when this scheduler has nothing active
 	done       bool   // this scheduler has finished: fibres woken on it are abandoned
@@ -22,7 +22,7 @@ type Sched struct {
 
 // pushFront puts f at the front of the active list.
 func (s *Sched) pushFront(f *Fibre) {
-	f.setNext(s.head)
+	f.next = s.head
 	s.head = f
 	if s.tail == nil {
 		s.tail = f
@@ -31,12 +31,12 @@ func (s *Sched) pushFront(f *Fibre) {
 
 // pushBack puts f at the back of the active list.
 func (s *Sched) pushBack(f *Fibre) {
-	f.setNext(nil)
+	f.next = nil
 	if s.tail == nil {
 		s.head, s.tail = f, f
 		return
 	}
-	s.tail.setNext(f)
+	s.tail.next = f
 	s.tail = f
 }
 
@@ -46,10 +46,10 @@ func (s *Sched) popFront() *Fibre {
 	if f == nil {
 		return nil
 	}
-	s.head = f.next()
+	s.head = f.next
 	if s.head == nil {
 		s.tail = nil
 	}
-	f.setNext(nil)
+	f.next = nil
 	return f
 }

@@ -1,12 +1,11 @@
 package vm
 
 import (
-	"github.com/felixlet/felixlet/runtime/schan"
 	"github.com/felixlet/felixlet/vm/code"
 )
 
-// Value is what a reference register holds: a string, *Tuple, *Closure, *Env, *Chan, or
-// a library value. A nil string register reads as "".
+// Value is what a reference register holds: a string, *Tuple, *Closure, *Env, *Chan, *Ack,
+// or a library value. A nil string register reads as "".
 type Value = any
 
 // Tuple is a tuple or record value: its scalar slots and its reference slots, in the order
@@ -64,10 +63,6 @@ func envWith[S, R any]() *Env {
 	b.e.S, b.e.R = room[uint64](&b.s), room[Value](&b.r)
 	return &b.e
 }
-
-// Chan is a synchronous channel; every end of a channel is the same *Chan. Its waiters
-// are fibres, pushed by their links (linkOf) and found again by fibreOf.
-type Chan = schan.Chan
 
 // newTuple makes a tuple of the given layout from the registers s and r.
 func newTuple(l code.Layout, s []uint64, r []Value) *Tuple {

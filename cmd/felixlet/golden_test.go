@@ -35,7 +35,9 @@ const patience = 5 * time.Minute
 // The benchmark programs are too slow to run in the tests, but they must keep compiling.
 func TestBenchmarkProgramsCompile(t *testing.T) {
 	files, err := filepath.Glob("../../bench/*.flx")
-	if err != nil || len(files) == 0 {
+	channels, _ := filepath.Glob("../../bench/channels/*.flx")
+	files = append(files, channels...)
+	if err != nil || len(files) == 0 || len(channels) == 0 {
 		t.Fatalf("no benchmark programs: %v", err)
 	}
 	for _, file := range files {

@@ -183,10 +183,11 @@ func (s *replSession) startsAfresh(text string) bool {
 }
 
 // parse parses an input. One that ends early is tried again with a ";" added, so that an
-// expression or a statement may be typed without it.
+// expression or a statement may be typed without it, unless it ends inside a construct it
+// opened (`select` alone would otherwise be a name).
 func (s *replSession) parse(name, src string) (*ast.File, diag.List) {
 	file, errs, _ := parse.File(name, []byte(src), parse.Config{ReadFile: os.ReadFile, Library: stdlib.Library})
-	if !errs.HasErrors() || !incomplete(errs) {
+	if !errs.HasErrors() || !incomplete(errs) || parse.Unfinished([]byte(src)) {
 		return okFile(file, errs)
 	}
 	if withSemi, errs2, _ := parse.File(name, []byte(src+";"), parse.Config{ReadFile: os.ReadFile, Library: stdlib.Library}); !errs2.HasErrors() {

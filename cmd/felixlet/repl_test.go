@@ -193,3 +193,47 @@ func TestReplCompletesNamesAndCommands(t *testing.T) {
 		t.Errorf("completing a command: %q", got)
 	}
 }
+
+func TestReplKnowsTheNamesAndTypesOfBufferedChannelsPollingAndAcks(t *testing.T) {
+	expectRepl(t, `:type mk_buffered_channel[int] 2
+var b = mk_buffered_channel[int] 2;
+ready_to_read b
+write (b, 1);
+try_read b
+:type send (b, 3)
+await (send (b, 4))
+read_opt b
+`, "bchannel[int]\nfalse : bool\nSome 1 : opt[int]\nack\nfalse : bool\nSome 4 : opt[int]\n")
+}
+
+func TestReplContinuesASelectUntilEndselectAndKeepsItsFibreForALaterInput(t *testing.T) {
+	expectRepl(t, `var a = mk_schannel[int]();
+var b = mk_buffered_channel[string] 1;
+spawn_fthread {
+  select
+  | x = read a => println$ "a " + x.str;
+  | s = read b => println$ "b " + s;
+  endselect;
+};
+:fibres
+write (b, "hello");
+:fibres
+select
+| x = read a => println x;
+| else => println "nothing ready";
+endselect
+`, "0 active, 1 waiting\nb hello\n0 active, 0 waiting\nnothing ready\n")
+}
+
+func TestReplCompletesTheLevel4Names(t *testing.T) {
+	var out, errs strings.Builder
+	s := newReplSession(&out, &errs)
+	defer s.m.Close()
+	for prefix, want := range map[string]string{"mk_buffered_ch": "annel", "mk_buffered_io": "schannel_pair",
+		"try_w": "rite", "read_o": "pt", "ready_to_w": "rite", "is_cl": "osed", "awa": "it", "complet": "ed"} {
+		suffixes, _ := replCompleter{s}.Do([]rune(prefix), len([]rune(prefix)))
+		if len(suffixes) != 1 || string(suffixes[0]) != want {
+			t.Errorf("completing %q: %q, want %q", prefix, suffixes, want)
+		}
+	}
+}

@@ -473,9 +473,26 @@ func printStats(w io.Writer, m *vm.Machine) {
 	}
 	fmt.Fprintf(w, "fibres: %d spawned, %d ended, %d left waiting (%d of them collected)\n",
 		st.Spawned, st.Ended, st.Spawned-st.Ended, st.CollectedWaiting)
+	if waits := describeWaits(st); waits != "" {
+		fmt.Fprintf(w, "left waiting: %s\n", waits)
+	}
 	fmt.Fprintf(w, "channel transfers: %d\n", st.Transfers)
 	fmt.Fprintf(w, "peak live fibres: %d\n", st.PeakLive)
 	fmt.Fprintf(w, "run time: %v\n", st.Elapsed.Round(time.Microsecond))
+}
+
+// describeWaits says what the fibres left waiting wait for: "2 to read, 1 in a select".
+func describeWaits(st vm.Stats) string {
+	var parts []string
+	for k, n := range st.Waiting {
+		if n > 0 {
+			parts = append(parts, fmt.Sprintf("%d %s", n, vm.WaitKind(k)))
+		}
+	}
+	if st.Abandoned > 0 {
+		parts = append(parts, fmt.Sprintf("%d abandoned by a finished run", st.Abandoned))
+	}
+	return strings.Join(parts, ", ")
 }
 
 // traceWriter takes the machine's scheduling events for --trace. It writes out the

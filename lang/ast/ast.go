@@ -740,7 +740,36 @@ type PinRef struct {
 	Device, Pin string
 }
 
+// Select is `select | arm => statements ... endselect` (Level 4).
+type Select struct {
+	P    Pos
+	Arms []*SelectArm
+}
+
+// SelectKind says what a select arm does.
+type SelectKind int
+
+const (
+	SelectRead    SelectKind = iota // Var = read Chan
+	SelectReadOpt                   // Var = read_opt Chan
+	SelectWrite                     // write (Chan, Value)
+	SelectAfter                     // after Value (seconds)
+	SelectElse                      // else: when no other arm can complete now
+)
+
+// SelectArm is one arm of a select.
+type SelectArm struct {
+	P     Pos
+	Kind  SelectKind
+	Var   string // the name a read binds ("_" binds none)
+	Chan  Expr
+	Value Expr
+	Body  []Stmt
+}
+
 func (s *MatchStmt) Position() Pos   { return s.P }
+func (s *Select) Position() Pos      { return s.P }
+func (*Select) stmtNode()            {}
 func (s *Yield) Position() Pos       { return s.P }
 func (s *VariantDecl) Position() Pos { return s.P }
 func (s *Circuit) Position() Pos     { return s.P }
@@ -754,7 +783,8 @@ func (*VariantDecl) stmtNode()       {}
 func (*Circuit) stmtNode()           {}
 
 // AnyStmt reports whether some statement of stmts, or of the statements nested in them
-// (branches, loop bodies, match arms; not nested functions or blocks), satisfies is.
+// (branches, loop bodies, match and select arms; not nested functions or blocks), satisfies
+// is.
 func AnyStmt(stmts []Stmt, is func(Stmt) bool) bool {
 	for _, s := range stmts {
 		if is(s) {
@@ -773,6 +803,10 @@ func AnyStmt(stmts []Stmt, is func(Stmt) bool) bool {
 		case *CFor:
 			inner = [][]Stmt{s.Body}
 		case *MatchStmt:
+			for _, a := range s.Arms {
+				inner = append(inner, a.Body)
+			}
+		case *Select:
 			for _, a := range s.Arms {
 				inner = append(inner, a.Body)
 			}

@@ -228,12 +228,21 @@ func channelMisuse(tried []*funcEnt, arg types.Type) string {
 	if len(tried) == 0 {
 		return ""
 	}
-	switch tried[0].decl.Prim {
-	case "read":
+	prim := tried[0].decl.Prim
+	switch prim {
+	case "read", "read_opt", "try_read":
 		if ch, ok := arg.(*types.Chan); ok && ch.Dir == types.Out {
-			return fmt.Sprintf("cannot read from a write end %s", ch)
+			return fmt.Sprintf("cannot %s from a write end %s", prim, ch)
 		}
-	case "write":
+	case "ready_to_read":
+		if ch, ok := arg.(*types.Chan); ok && ch.Dir == types.Out {
+			return fmt.Sprintf("%s needs a read end, not the write end %s", prim, ch)
+		}
+	case "ready_to_write":
+		if ch, ok := arg.(*types.Chan); ok && ch.Dir == types.In {
+			return fmt.Sprintf("%s needs a write end, not the read end %s", prim, ch)
+		}
+	case "write", "try_write", "send":
 		tt, ok := arg.(*types.Tuple)
 		if !ok || len(tt.Elems) != 2 {
 			return ""
@@ -242,9 +251,9 @@ func channelMisuse(tried []*funcEnt, arg types.Type) string {
 		switch {
 		case !ok:
 		case ch.Dir == types.In:
-			return fmt.Sprintf("cannot write to a read end %s", ch)
+			return fmt.Sprintf("cannot %s to a read end %s", prim, ch)
 		case !types.AssignableTo(tt.Elems[1], ch.Elem):
-			return fmt.Sprintf("cannot write a value of type %s to a channel of %s", tt.Elems[1], ch.Elem)
+			return fmt.Sprintf("cannot %s a value of type %s to a channel of %s", prim, tt.Elems[1], ch.Elem)
 		}
 	}
 	return ""
@@ -281,7 +290,7 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 	type match struct {
 		fe    *funcEnt
 		s     subst
-		score int // 0 exact, 1 with a conversion, 2 generic
+		score int // 0 exact, 1 with a conversion, 2 generic, 3 generic with a conversion
 	}
 	built := c.builtType(n)
 	if built != nil && types.IsInvalid(built) {
@@ -335,7 +344,7 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 		}
 		mt := newMatcher(s, fe.tparams)
 		// Match the argument lists the spine gives, as far as the definition has them.
-		exact, fits := true, true
+		fits := true
 		for i, dom := range fe.doms {
 			if i >= len(args) {
 				break
@@ -344,17 +353,24 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 				fits = false
 				break
 			}
-			exact = exact && types.Identical(dom, args[i])
 		}
 		if !fits {
 			continue
 		}
+		// A candidate that takes the arguments as they are beats one that converts them
+		// (an schannel to one of its ends, say), among generic candidates as among others.
+		exact := true
+		for i, dom := range fe.doms {
+			if i < len(args) {
+				exact = exact && types.Identical(s.apply(dom), args[i])
+			}
+		}
 		m := match{fe: fe, s: s, score: 1}
-		switch {
-		case len(fe.tparams) > 0:
-			m.score = 2
-		case exact:
+		if exact {
 			m.score = 0
+		}
+		if len(fe.tparams) > 0 {
+			m.score += 2
 		}
 		if len(best) == 0 || m.score < best[0].score {
 			best = []match{m}
@@ -453,16 +469,17 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 	if !fe.isPrim() {
 		shape = ft.Dom
 	}
-	if fe.isPrim() && schedulingPrims[fe.decl.Prim] && c.ctx.fn.Yields {
-		if fe.decl.Prim == "read" || fe.decl.Prim == "write" {
+	if fe.isPrim() && (schedulingPrims[fe.decl.Prim] || channelPrims[fe.decl.Prim]) && c.ctx.fn.Yields {
+		if channelPrims[fe.decl.Prim] {
 			c.errorf(pos, "a gen that yields cannot read or write a channel")
 		} else {
 			c.errorf(pos, "a gen that yields cannot start or schedule fibres")
 		}
 	}
-	if fe.isPrim() && (fe.decl.Prim == "read" || fe.decl.Prim == "write") && c.ctx.fn.Kind == ir.KindFun {
+	if fe.isPrim() && channelPrims[fe.decl.Prim] && c.ctx.fn.Kind == ir.KindFun {
 		// As in Felix, a function is a value computed, not a fibre's step: it may be
-		// evaluated at any time, or not at all.
+		// evaluated at any time, or not at all. So it may not use a channel in a way that
+		// waits or gives way to another fibre (it may poll one).
 		c.errorf(pos, "a fun cannot %s a channel: make it a gen (or a proc)", fe.decl.Prim)
 	}
 	if !fe.isPrim() && !c.noDirectGenerator(pos, fe.fn) {
@@ -470,6 +487,7 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 	}
 	call := c.flatten(pos, shape, arg, func(args []ir.Expr) ir.Expr {
 		if fe.isPrim() {
+			c.slotsLiteral(pos, fe.decl.Prim, args)
 			return &ir.CallPrim{P: pos, T: ft.Cod, Prim: fe.decl.Prim, Args: args}
 		}
 		return &ir.CallFunc{P: pos, T: ft.Cod, Func: fe.fn, Args: args, TypeArgs: typeArgs(fe, s)}

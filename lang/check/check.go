@@ -124,7 +124,7 @@ var universe = map[string]types.Type{
 
 // chanTypeNames are the bracketed channel type constructors.
 var chanTypeNames = map[string]types.ChanDir{
-	"ischannel": types.In, "oschannel": types.Out, "schannel": types.Both,
+	"ischannel": types.In, "oschannel": types.Out, "schannel": types.Both, "bchannel": types.Buffered,
 }
 
 // ---- scopes and what they hold ------------------------------------------------------------

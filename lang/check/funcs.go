@@ -65,6 +65,10 @@ func (c *Checker) collect(sc *scope, stmts []ast.Stmt) {
 			for _, a := range s.Arms {
 				c.collect(sc, a.Body)
 			}
+		case *ast.Select:
+			for _, a := range s.Arms {
+				c.collect(sc, a.Body)
+			}
 		case *ast.Module:
 			m := sc.modules[s.Name]
 			if m == nil {

@@ -468,10 +468,15 @@ func (c *Checker) bind(pos ast.Pos, name string, val ir.Expr, t types.Type, sc *
 		c.errorf(pos, "%s is bound twice in this pattern", name)
 		return
 	}
+	at.binds = append(at.binds, binding{v: c.armVar(pos, name, t, sc), val: val})
+}
+
+// armVar makes the variable an arm binds (a val), in the arm's scope sc.
+func (c *Checker) armVar(pos ast.Pos, name string, t types.Type, sc *scope) *ir.Var {
 	v := &ir.Var{Name: name, Pos: pos, Type: t, Owner: c.ctx.fn}
 	c.ctx.fn.Vars = append(c.ctx.fn.Vars, v)
 	sc.values[name] = []entity{&varEnt{v: v, declared: true, typed: true}}
-	at.binds = append(at.binds, binding{v: v, val: val})
+	return v
 }
 
 // ---- pointers -------------------------------------------------------------------------------
@@ -558,7 +563,12 @@ func (c *Checker) yield(s *ast.Yield) ir.Stmt {
 
 // schedulingPrims are the primitives that talk to the scheduler, which a yielding
 // generator may not use: it runs on the stack of whoever calls it.
-var schedulingPrims = map[string]bool{"read": true, "write": true, "spawn": true, "schedule": true, "run": true, "svc": true}
+var schedulingPrims = map[string]bool{"spawn": true, "schedule": true, "run": true, "svc": true}
+
+// channelPrims are the channel primitives that may wait or give way to another fibre,
+// which a yielding generator may not use either.
+var channelPrims = map[string]bool{"read": true, "write": true, "read_opt": true, "try_read": true,
+	"try_write": true, "close": true, "send": true, "await": true}
 
 // noDirectGenerator reports, for a call whose result is a fresh generator instance called at
 // once, that Felix requires binding it first.

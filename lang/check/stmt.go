@@ -97,6 +97,8 @@ func (c *Checker) stmt(s ast.Stmt) []ir.Stmt {
 		return []ir.Stmt{c.block(s)}
 	case *ast.MatchStmt:
 		return c.matchStmt(s)
+	case *ast.Select:
+		return c.selectStmt(s)
 	case *ast.Yield:
 		return []ir.Stmt{c.yield(s)}
 	case *ast.Circuit:

@@ -258,7 +258,7 @@ func (m *matcher) match(param, arg types.Type) bool {
 		return ok && m.match(p.Dom, a.Dom) && m.match(p.Cod, a.Cod)
 	case *types.Chan:
 		a, ok := arg.(*types.Chan)
-		return ok && (a.Dir == p.Dir || a.Dir == types.Both) && m.match(p.Elem, a.Elem)
+		return ok && (a.Dir == p.Dir || a.BothEnds() && (p.Dir == types.In || p.Dir == types.Out)) && m.match(p.Elem, a.Elem)
 	case *types.Variant:
 		a, ok := arg.(*types.Variant)
 		if !ok || a.Def != p.Def {

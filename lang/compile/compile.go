@@ -416,6 +416,16 @@ func walkStmts(ss []ir.Stmt, visit func(ir.Expr)) {
 			walkExpr(s.Value, visit)
 		case *ir.GotoLabel:
 			walkExpr(s.Target, visit)
+		case *ir.Select:
+			for _, a := range s.Arms {
+				walkExpr(a.Chan, visit)
+				walkExpr(a.Value, visit)
+				if a.Var != nil {
+					visit(&ir.Local{P: a.P, Var: a.Var})
+				}
+				walkStmts(a.Body, visit)
+			}
+			walkStmts(s.Else, visit)
 		}
 	}
 }

@@ -57,11 +57,7 @@ func init() {
 		"mk_schannel": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			fc.emit(code.OpMkChan, dst.i, 0, 0, 0)
 		},
-		"mk_ioschannel_pair": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
-			ch := fc.newReg(kR)
-			fc.emit(code.OpMkChan, ch.i, 0, 0, 0)
-			fc.move(dst, fc.tupleFrom(e.T, []reg{ch, ch}))
-		},
+		"mk_ioschannel_pair":      (*fnCompiler).channelPair,
 		"mk_duplex_schannel_pair": (*fnCompiler).duplexPair,
 		"read": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			ch := fc.channelOf(e.Args[0], false)
@@ -83,6 +79,9 @@ func init() {
 			fc.effect(e.Args[0])
 			fc.emit(code.OpYield, 0, 0, 0, 0)
 		},
+	}
+	for name, em := range channelEmitters() {
+		emitters[name] = em
 	}
 }
 

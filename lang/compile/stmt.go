@@ -66,6 +66,8 @@ func (fc *fnCompiler) stmt(s ir.Stmt) {
 		fc.store(s)
 	case *ir.Yield:
 		fc.yield(s)
+	case *ir.Select:
+		fc.selectStmt(s)
 	}
 }
 
@@ -199,9 +201,8 @@ func (fc *fnCompiler) zero(t types.Type) reg {
 // destructure initialises several variables from a tuple. A fresh channel pair needs no
 // tuple at all: both variables get the same channel.
 func (fc *fnCompiler) destructure(s *ir.Destructure) {
-	if p, ok := s.Init.(*ir.CallPrim); ok && p.Prim == "mk_ioschannel_pair" && len(s.Vars) == 2 {
-		ch := fc.newReg(kR)
-		fc.emit(code.OpMkChan, ch.i, 0, 0, 0)
+	if p, ok := s.Init.(*ir.CallPrim); ok && (p.Prim == "mk_ioschannel_pair" || p.Prim == "mk_buffered_ioschannel_pair") && len(s.Vars) == 2 {
+		ch := fc.newChannel(p)
 		fc.storeVar(s.Vars[0], ch)
 		fc.storeVar(s.Vars[1], ch)
 		return

@@ -376,3 +376,38 @@ type Yield struct {
 
 func (s *Store) Pos() ast.Pos { return s.P }
 func (s *Yield) Pos() ast.Pos { return s.P }
+
+// ---- Level 4 ------------------------------------------------------------------------------
+
+// Select waits on several channel operations at once: the first arm (in order) that can
+// complete now runs, its operation then its statements; with none ready, Else runs if it
+// is not nil; otherwise the fibre waits on every arm until one completes.
+type Select struct {
+	P    ast.Pos
+	Arms []*SelectArm
+	Else []Stmt // nil when there is no else arm (an empty else is an empty non-nil slice)
+}
+
+// SelectOp is what a select arm does.
+type SelectOp int
+
+const (
+	SelectRead    SelectOp = iota // v = read ch
+	SelectReadOpt                 // v = read_opt ch
+	SelectWrite                   // write (ch, value)
+	SelectAfter                   // after seconds
+)
+
+// SelectArm is one arm of a select.
+type SelectArm struct {
+	P     ast.Pos
+	Op    SelectOp
+	Chan  Expr // the channel end (nil for after)
+	Value Expr // the value written, or the seconds of after; nil for reads
+	// ValueType is the type of the values the channel carries (for after, double).
+	ValueType types.Type
+	Var       *Var // the variable a read binds (opt[T] for read_opt), or nil
+	Body      []Stmt
+}
+
+func (s *Select) Pos() ast.Pos { return s.P }

@@ -29,6 +29,7 @@ type cstStmt struct {
 	Device   *cstDevice
 	Circuit  *cstCircuit
 	Match    *cstMatchStmt
+	Select   *cstSelect
 	Yield    *cstYield
 	Union    *cstUnion
 	TypePrim *cstTypePrim
@@ -580,6 +581,25 @@ type cstMatchStmt struct {
 	Scrut *cstExpr
 	Arms  []*cstStmtArm
 	DoArm []*cstStmtArm
+}
+
+// cstSelect is `select | v = read ch => stmts | v = read_opt ch => stmts | write (ch, v) =>
+// stmts | after d => stmts | else => stmts endselect;` (Level 4).
+type cstSelect struct {
+	Pos  position
+	Arms []*cstSelectArm
+}
+
+// cstSelectArm is one arm of a select: else, after, write, or a read (Op) binding Var.
+type cstSelectArm struct {
+	Pos   position
+	Else  bool
+	After *cstExpr
+	Write *cstExpr
+	Var   string
+	Op    string // read or read_opt
+	Chan  *cstExpr
+	Body  []*cstStmt
 }
 
 type cstStmtArm struct {

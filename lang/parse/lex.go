@@ -86,6 +86,7 @@ const (
 	kwNoinline
 	kwInstance
 	kwCtor
+	kwEndselect
 	// punctuation
 	pPipe     // |->
 	pDotDotLt // ..<
@@ -138,7 +139,8 @@ const (
 
 // keywords may not be used as identifiers. The words of chips and circuits (chip,
 // connector, pin, device, circuit, connect, wire, endcircuit) are not keywords, as in Felix:
-// the grammar matches them where they are expected, and elsewhere they are names.
+// the grammar matches them where they are expected, and elsewhere they are names. So are
+// select and after; endselect is a keyword, so that an arm's statements stop at it.
 var keywords = map[string]id{
 	"if": kwIf, "then": kwThen, "elif": kwElif, "else": kwElse, "endif": kwEndif, "do": kwDo,
 	"done": kwDone, "while": kwWhile, "until": kwUntil, "for": kwFor, "in": kwIn, "upto": kwUpto,
@@ -151,6 +153,7 @@ var keywords = map[string]id{
 	"match": kwMatch, "endmatch": kwEndmatch, "when": kwWhen, "variant": kwVariant, "of": kwOf,
 	"yield": kwYield, "let": kwLet, "struct": kwStruct, "export": kwExport, "macro": kwMacro,
 	"inline": kwInline, "noinline": kwNoinline, "instance": kwInstance, "ctor": kwCtor,
+	"endselect": kwEndselect,
 }
 
 // puncts are the operators and punctuation, longest first where one begins another.

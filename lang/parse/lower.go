@@ -125,6 +125,8 @@ func (l *lowerer) stmt(s *cstStmt) []ast.Stmt {
 			m.Arms = append(m.Arms, &ast.Arm{P: l.at(a.Pos), Pat: l.pattern(a.Pat), Guard: l.optExpr(a.Guard), Body: l.stmts(a.Body)})
 		}
 		return one(m)
+	case s.Select != nil:
+		return one(l.selectStmt(s.Select))
 	case s.Yield != nil:
 		return one(&ast.Yield{P: pos, Value: l.expr(s.Yield.Value)})
 	case s.Union != nil:
@@ -1167,4 +1169,33 @@ func (l *lowerer) patAtom(a *cstPatAtom) ast.Pattern {
 		return t
 	}
 	return l.patName(l.name(a.Name))
+}
+
+// selectStmt lowers a select; a write arm's argument must be written as a pair.
+func (l *lowerer) selectStmt(s *cstSelect) *ast.Select {
+	sel := &ast.Select{P: l.at(s.Pos)}
+	for _, a := range s.Arms {
+		arm := &ast.SelectArm{P: l.at(a.Pos), Body: l.stmts(a.Body)}
+		switch {
+		case a.Else:
+			arm.Kind = ast.SelectElse
+		case a.After != nil:
+			arm.Kind, arm.Value = ast.SelectAfter, l.expr(a.After)
+		case a.Write != nil:
+			arm.Kind = ast.SelectWrite
+			pair, ok := l.expr(a.Write).(*ast.TupleLit)
+			if !ok || len(pair.Elems) != 2 {
+				l.errorf(arm.P, "syntax error: a write arm is written write (channel, value)")
+				continue
+			}
+			arm.Chan, arm.Value = pair.Elems[0], pair.Elems[1]
+		default:
+			arm.Kind, arm.Var, arm.Chan = ast.SelectRead, a.Var, l.expr(a.Chan)
+			if a.Op == "read_opt" {
+				arm.Kind = ast.SelectReadOpt
+			}
+		}
+		sel.Arms = append(sel.Arms, arm)
+	}
+	return sel
 }

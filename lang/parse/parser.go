@@ -445,8 +445,8 @@ func (p *parser) stmt() *cstStmt {
 }
 
 // namedStmt parses a statement that begins with a name: a declaration introduced by a word
-// that is not reserved (chip, device, circuit, inherit, union), a label, a labelled loop,
-// or an expression statement.
+// that is not reserved (chip, device, circuit, inherit, union, select), a label, a labelled
+// loop, or an expression statement.
 func (p *parser) namedStmt(s *cstStmt) {
 	var ok bool
 	switch p.text(p.tok()) {
@@ -460,11 +460,13 @@ func (p *parser) namedStmt(s *cstStmt) {
 		ok = p.attempt(func() { s.Circuit = p.circuit() })
 	case "union":
 		ok = p.attempt(func() { s.Union = p.union() })
+	case "select":
+		ok = p.attempt(func() { s.Select = p.selectStmt() })
 	}
 	if ok {
 		return
 	}
-	s.Open, s.Chip, s.Device, s.Circuit, s.Union = nil, nil, nil, nil, nil
+	s.Open, s.Chip, s.Device, s.Circuit, s.Union, s.Select = nil, nil, nil, nil, nil, nil
 	switch p.peek(1).id {
 	case pColon:
 		s.Labelled = &cstLabelled{Label: p.ident()}
@@ -1075,6 +1077,44 @@ func (p *parser) circuit() *cstCircuit {
 		}
 		c.Clauses = append(c.Clauses, cl)
 	}
+}
+
+// selectStmt parses `select | arm => statements ... endselect`, the semicolon optional. An
+// arm is `else`, `after e`, `write e` (lowering checks that e is a pair) or `v = read e` /
+// `v = read_opt e`.
+func (p *parser) selectStmt() *cstSelect {
+	s := &cstSelect{Pos: p.pos()}
+	p.next()
+	for p.is(pBar) {
+		a := &cstSelectArm{Pos: p.pos()}
+		p.next()
+		switch {
+		case p.accept(kwElse):
+			a.Else = true
+		case p.word("after") && p.peek(1).id != pAssign:
+			p.next()
+			a.After = p.expr()
+		case p.word("write") && p.peek(1).id != pAssign:
+			p.next()
+			a.Write = p.expr()
+		default:
+			if p.tok().cls == cIdent && p.peek(1).id == pAssign {
+				a.Var = p.ident()
+				p.next()
+			}
+			if a.Var == "" || !p.word("read") && !p.word("read_opt") {
+				p.fail(&diag.Error{Pos: p.astPos(p.tok()), Msg: fmt.Sprintf("syntax error: unexpected %q: a select arm is v = read ch, v = read_opt ch, write (ch, v), after seconds or else", p.text(p.tok()))})
+			}
+			a.Op = p.text(p.next())
+			a.Chan = p.expr()
+		}
+		p.expect(pArrow)
+		a.Body = p.stmtList()
+		s.Arms = append(s.Arms, a)
+	}
+	p.expect(kwEndselect)
+	p.accept(pSemi)
+	return s
 }
 
 func (p *parser) pinRef() *cstPinRef {

@@ -3,8 +3,8 @@ package parse
 import "strings"
 
 // Unfinished reports whether src ends inside a construct it has opened and not closed (a
-// brace, a bracket, `do` without `done`, `match` without `endmatch`, `begin` without
-// `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
+// brace, a bracket, `do` without `done`, `match` without `endmatch`, `select` without
+// `endselect`, `begin` without `end`, ...), so that more lines could finish it: what a REPL asks before it runs an input.
 // An input with a closer that does not match is finished (and wrong).
 func Unfinished(src []byte) bool {
 	_, ok := innermostOpen(src)
@@ -38,7 +38,8 @@ func innermostOpen(src []byte) (opener, bool) {
 	// What closes each open construct, innermost last; "if" and "match" stand for one whose
 	// closer the next do, then or with decides.
 	var open []opener
-	elif := false // an elif's condition is being read: its do or then opens nothing
+	elif := false  // an elif's condition is being read: its do or then opens nothing
+	selectAt := -1 // the offset of the word select when it is the last token: a | next opens a select
 	top := func() string {
 		if len(open) == 0 {
 			return ""
@@ -49,7 +50,17 @@ func innermostOpen(src []byte) (opener, bool) {
 		t := &toks[i]
 		v := text[t.off : t.off+t.n]
 		if t.cls == cEOF {
+			if selectAt >= 0 {
+				open = append(open, opener{"endselect", selectAt})
+			}
 			break
+		}
+		if selectAt >= 0 && t.id == pBar {
+			open = append(open, opener{"endselect", selectAt})
+		}
+		selectAt = -1
+		if t.cls == cIdent && v == "select" {
+			selectAt = int(t.off)
 		}
 		if t.cls != cKeyword && t.cls != cPunct && !(t.cls == cIdent && (v == "circuit" || v == "endcircuit")) {
 			continue
@@ -74,7 +85,7 @@ func innermostOpen(src []byte) (opener, bool) {
 			}
 		case closers[v] != "":
 			open = append(open, opener{closers[v], int(t.off)})
-		case v == "done" || v == "endif" || v == "endmatch" || v == "end" || v == "endcircuit" ||
+		case v == "done" || v == "endif" || v == "endmatch" || v == "end" || v == "endcircuit" || v == "endselect" ||
 			v == "}" || v == ")" || v == "]":
 			if top() != v {
 				return opener{}, false

@@ -27,6 +27,10 @@ func TestUnfinishedFindsOpenConstructs(t *testing.T) {
 		"// a comment (\nvar a = 1;":                      false,
 		"println 1);":                                     false,
 		"for i in 1..3 do\n":                              true,
+		"select\n":                                        true,
+		"select\n| x = read a => println x;\n":            true,
+		"select\n| x = read a => println x;\nendselect":   false,
+		"println$ select 1;":                              false,
 	} {
 		if got := Unfinished([]byte(src)); got != want {
 			t.Errorf("Unfinished(%q) = %v, want %v", src, got, want)

@@ -147,10 +147,15 @@ func (f *Func) IsProc() bool { return IsVoid(f.Cod) }
 type ChanDir int
 
 const (
-	In   ChanDir = iota // %<T: read
-	Out                 // %>T: write
-	Both                // schannel[T]: read and write; converts to either end
+	In       ChanDir = iota // %<T: read
+	Out                     // %>T: write
+	Both                    // schannel[T]: read and write; converts to either end
+	Buffered                // bchannel[T]: a buffered channel; read and write; converts to either end
 )
+
+// BothEnds reports whether the channel type has both ends (schannel or bchannel), and so
+// converts to either.
+func (c *Chan) BothEnds() bool { return c.Dir == Both || c.Dir == Buffered }
 
 // Chan is a channel end.
 type Chan struct {
@@ -164,6 +169,9 @@ func (c *Chan) String() string {
 		return "%<" + wrap(c.Elem, precAtom)
 	case Out:
 		return "%>" + wrap(c.Elem, precAtom)
+	}
+	if c.Dir == Buffered {
+		return "bchannel[" + c.Elem.String() + "]"
 	}
 	return "schannel[" + c.Elem.String() + "]"
 }
@@ -321,8 +329,9 @@ func identicalList(a, b []Type) bool {
 }
 
 // AssignableTo reports whether a value of type from may be used where to is expected: the
-// types are identical, or they differ only where from has an schannel[T] and to has one of
-// its ends. The conversion costs nothing at run time: every end is the same channel.
+// types are identical, or they differ only where from has an schannel[T] or a bchannel[T]
+// and to has one of its ends. The conversion costs nothing at run time: every end is the
+// same channel.
 func AssignableTo(from, to Type) bool {
 	if Identical(from, to) || IsInvalid(from) || IsInvalid(to) {
 		return true
@@ -330,7 +339,7 @@ func AssignableTo(from, to Type) bool {
 	switch f := from.(type) {
 	case *Chan:
 		t, ok := to.(*Chan)
-		return ok && f.Dir == Both && Identical(f.Elem, t.Elem)
+		return ok && f.BothEnds() && (t.Dir == In || t.Dir == Out) && Identical(f.Elem, t.Elem)
 	case *Tuple:
 		t, ok := to.(*Tuple)
 		if !ok || len(f.Elems) != len(t.Elems) {
@@ -512,6 +521,9 @@ func init() {
 
 // List returns list[elem].
 func List(elem Type) *Variant { return &Variant{Def: ListDef, Args: []Type{elem}} }
+
+// Opt returns opt[elem].
+func Opt(elem Type) *Variant { return &Variant{Def: OptDef, Args: []Type{elem}} }
 
 // IsList reports whether t is a list, returning it.
 func IsList(t Type) (*Variant, bool) {

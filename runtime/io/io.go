@@ -57,17 +57,21 @@ type Event struct {
 }
 
 // Timers is a heap of deadlines, each with what waits for it; equal deadlines come out in
-// the order they were added. W is the waiter type (the machine's fibre).
+// the order they were added. W is the waiter type (the machine's fibre). A timer can be
+// removed before its deadline (a select whose channel arm won): the heap then forgets its
+// waiter at once.
 type Timers[W any] struct{ h timerHeap[W] }
 
-type timer[W any] struct {
-	when time.Time
-	seq  uint64 // insertion order, to break ties
-	w    W
+// Timer is one deadline in a Timers heap, as Add returns it, to Remove it.
+type Timer[W any] struct {
+	when  time.Time
+	seq   uint64 // insertion order, to break ties
+	w     W
+	index int // its place in the heap, or -1 once it has left it
 }
 
 type timerHeap[W any] struct {
-	items []timer[W]
+	items []*Timer[W]
 	seq   uint64
 }
 
@@ -79,20 +83,42 @@ func (h *timerHeap[W]) Less(i, j int) bool {
 	}
 	return a.when.Before(b.when)
 }
-func (h *timerHeap[W]) Swap(i, j int) { h.items[i], h.items[j] = h.items[j], h.items[i] }
-func (h *timerHeap[W]) Push(x any)    { h.items = append(h.items, x.(timer[W])) }
+func (h *timerHeap[W]) Swap(i, j int) {
+	h.items[i], h.items[j] = h.items[j], h.items[i]
+	h.items[i].index, h.items[j].index = i, j
+}
+func (h *timerHeap[W]) Push(x any) {
+	t := x.(*Timer[W])
+	t.index = len(h.items)
+	h.items = append(h.items, t)
+}
 func (h *timerHeap[W]) Pop() any {
 	n := len(h.items) - 1
 	t := h.items[n]
-	h.items[n] = timer[W]{} // drop the waiter: the heap must not keep it alive
+	h.items[n] = nil
 	h.items = h.items[:n]
+	t.index = -1
 	return t
 }
 
 // Add schedules w for when.
-func (t *Timers[W]) Add(when time.Time, w W) {
+func (t *Timers[W]) Add(when time.Time, w W) *Timer[W] {
 	t.h.seq++
-	heap.Push(&t.h, timer[W]{when: when, seq: t.h.seq, w: w})
+	tm := &Timer[W]{when: when, seq: t.h.seq, w: w}
+	heap.Push(&t.h, tm)
+	return tm
+}
+
+// Remove takes tm out of the heap before its deadline, reporting whether it was there
+// (not yet due, nor removed, nor dropped with a heap that was reset).
+func (t *Timers[W]) Remove(tm *Timer[W]) bool {
+	if tm.index < 0 || tm.index >= len(t.h.items) || t.h.items[tm.index] != tm {
+		return false
+	}
+	heap.Remove(&t.h, tm.index)
+	var zero W
+	tm.w = zero // the timer must not keep its waiter alive
+	return true
 }
 
 // Len is the number of pending timers.
@@ -110,6 +136,10 @@ func (t *Timers[W]) Next() (time.Time, bool) {
 // for each.
 func (t *Timers[W]) PopDue(now time.Time, f func(W)) {
 	for t.h.Len() > 0 && !t.h.items[0].when.After(now) {
-		f(heap.Pop(&t.h).(timer[W]).w)
+		tm := heap.Pop(&t.h).(*Timer[W])
+		w := tm.w
+		var zero W
+		tm.w = zero // the timer must not keep its waiter alive
+		f(w)
 	}
 }

@@ -31,6 +31,41 @@ func TestTimersPopDueInDeadlineOrder(t *testing.T) {
 	}
 }
 
+// A removed timer never comes out, and the others keep their order; removing it again, or
+// after it came out, does nothing.
+func TestARemovedTimerNeverComesOut(t *testing.T) {
+	var tm Timers[string]
+	base := time.Now()
+	var handles []*Timer[string]
+	for i, name := range []string{"a", "b", "c", "d", "e"} {
+		handles = append(handles, tm.Add(base.Add(time.Duration(i)*time.Millisecond), name))
+	}
+	if !tm.Remove(handles[2]) || !tm.Remove(handles[0]) {
+		t.Fatal("removing a pending timer failed")
+	}
+	if tm.Remove(handles[2]) {
+		t.Error("a timer was removed twice")
+	}
+	if next, _ := tm.Next(); !next.Equal(base.Add(time.Millisecond)) {
+		t.Errorf("Next = %v, want b's deadline", next)
+	}
+	var got []string
+	tm.PopDue(base.Add(time.Hour), func(w string) { got = append(got, w) })
+	if want := "b d e"; strings.Join(got, " ") != want {
+		t.Fatalf("popped %q, want %q", got, want)
+	}
+	if tm.Remove(handles[1]) {
+		t.Error("a timer that came out was removed")
+	}
+	// A timer of a heap that was reset is not found in the new one, even at its old place.
+	old := tm.Add(base, "old")
+	tm = Timers[string]{}
+	tm.Add(base, "new")
+	if tm.Remove(old) || tm.Len() != 1 {
+		t.Error("a timer of a reset heap was removed from the new one")
+	}
+}
+
 // A pipe registered with the poller reports its read end readable once data is written,
 // and Wait returns no events when the timeout passes.
 func TestPollerReportsAReadablePipe(t *testing.T) {

@@ -191,6 +191,39 @@ const (
 	OpDuplexIn  // rA = the channel the duplex end rB reads
 	OpDuplexOut // rA = the channel the duplex end rB writes
 
+	// buffered channels, polling, close, acknowledged sends and select (Level 4). Every
+	// channel instruction runs out of the loop, in vm/channels.go. A channel may be
+	// synchronous or buffered whatever its static type: the machine looks at it.
+	OpMkBufChan  // rA = a new buffered channel of sB slots (fewer than one is an error)
+	OpReadOpt    // rA = Some of a value read from the channel rB, or None once it is closed and empty; waits like OpReadR
+	OpTryRead    // rA = Some of a value read from the channel rB if one can be read now, else None; never waits
+	OpTryWrite   // sC = whether unit can be written to the channel rB now, writing it if so; never waits
+	OpTryWriteS  // sC = whether sA can be written to the channel rB now, writing it if so; never waits
+	OpTryWriteR  // sC = whether rA can be written to the channel rB now, writing it if so; never waits
+	OpReadyRead  // sA = a read of the channel rB would complete now
+	OpReadyWrite // sA = a write to the channel rB would complete now
+	OpClose      // close the channel rB; waits while values are still buffered in it
+	OpIsClosed   // sA = the channel rB is closed
+	OpSend       // rC = the ack of sending unit to the channel rB; never waits
+	OpSendS      // rC = the ack of sending sA to the channel rB; never waits
+	OpSendR      // rC = the ack of sending rA to the channel rB; never waits
+	OpCompleted  // sA = the ack rB has completed
+	OpAwait      // sA = the value the ack rB acknowledges was taken (not refused by a close); waits until it completes
+	// A select is an OpSelect followed by its K arms, one instruction each, which are never
+	// run themselves: the select tries them in order and jumps to the K of the first that
+	// can complete now; with none, it goes on just after the arms when B is 1 (an else),
+	// and otherwise waits on them all until one completes, and jumps to its K. A partner
+	// that meets a waiting select puts the value in, or takes it from, the arm's register A.
+	OpSelect     // choose among the K arms that follow; B=1: go on after them when none is ready
+	OpArmRead    // arm: read a unit value from the channel rB, then jump to K
+	OpArmReadS   // arm: sA = read from the channel rB, then jump to K
+	OpArmReadR   // arm: rA = read from the channel rB, then jump to K
+	OpArmReadOpt // arm: rA = Some of a value read from the channel rB, or None once it is closed and empty; then jump to K
+	OpArmWrite   // arm: write a unit value to the channel rB, then jump to K
+	OpArmWriteS  // arm: write sA to the channel rB, then jump to K
+	OpArmWriteR  // arm: write rA to the channel rB, then jump to K
+	OpArmAfter   // arm: once sA seconds (a double) have passed, jump to K
+
 	numOps
 )
 
@@ -384,6 +417,31 @@ var Ops = [numOps]Info{
 	OpDuplex:    {"DUPLEX", RReg, RReg, RReg, None, Loop, "make a duplex end"},
 	OpDuplexIn:  {"DUPLEXIN", RReg, RReg, None, None, Loop, "the channel a duplex end reads"},
 	OpDuplexOut: {"DUPLEXOUT", RReg, RReg, None, None, Loop, "the channel a duplex end writes"},
+
+	OpMkBufChan:  {"MKBUFCHAN", RReg, SReg, None, None, Loop, "make a buffered channel"},
+	OpReadOpt:    {"READOPT", RReg, RReg, None, None, Loop, "read an option: None once closed and empty"},
+	OpTryRead:    {"TRYREAD", RReg, RReg, None, None, Loop, "read if a value is ready"},
+	OpTryWrite:   {"TRYWRITE", None, RReg, SReg, None, Loop, "write unit if a write can complete now"},
+	OpTryWriteS:  {"TRYWRITES", SReg, RReg, SReg, None, Loop, "write a scalar if a write can complete now"},
+	OpTryWriteR:  {"TRYWRITER", RReg, RReg, SReg, None, Loop, "write a reference if a write can complete now"},
+	OpReadyRead:  {"READYREAD", SReg, RReg, None, None, Loop, "can a read complete now"},
+	OpReadyWrite: {"READYWRITE", SReg, RReg, None, None, Loop, "can a write complete now"},
+	OpClose:      {"CLOSE", None, RReg, None, None, Loop, "close a channel"},
+	OpIsClosed:   {"ISCLOSED", SReg, RReg, None, None, Loop, "is a channel closed"},
+	OpSend:       {"SEND", None, RReg, RReg, None, Loop, "send unit, giving an ack"},
+	OpSendS:      {"SENDS", SReg, RReg, RReg, None, Loop, "send a scalar, giving an ack"},
+	OpSendR:      {"SENDR", RReg, RReg, RReg, None, Loop, "send a reference, giving an ack"},
+	OpCompleted:  {"COMPLETED", SReg, RReg, None, None, Loop, "has an ack completed"},
+	OpAwait:      {"AWAIT", SReg, RReg, None, None, Loop, "wait for an ack"},
+	OpSelect:     {"SELECT", None, Flag, None, Imm, Loop, "choose among the arms that follow"},
+	OpArmRead:    {"ARMREAD", None, RReg, None, Target, Loop, "select arm: read a unit value"},
+	OpArmReadS:   {"ARMREADS", SReg, RReg, None, Target, Loop, "select arm: read a scalar"},
+	OpArmReadR:   {"ARMREADR", RReg, RReg, None, Target, Loop, "select arm: read a reference"},
+	OpArmReadOpt: {"ARMREADOPT", RReg, RReg, None, Target, Loop, "select arm: read an option"},
+	OpArmWrite:   {"ARMWRITE", None, RReg, None, Target, Loop, "select arm: write a unit value"},
+	OpArmWriteS:  {"ARMWRITES", SReg, RReg, None, Target, Loop, "select arm: write a scalar"},
+	OpArmWriteR:  {"ARMWRITER", RReg, RReg, None, Target, Loop, "select arm: write a reference"},
+	OpArmAfter:   {"ARMAFTER", SReg, None, None, Target, Loop, "select arm: a timeout"},
 }
 
 func (op Op) String() string {

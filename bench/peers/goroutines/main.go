@@ -2,7 +2,8 @@
 // written with goroutines and unbuffered channels, measured by the harness in the same run
 // as felixlet. Usage: goroutines WORKLOAD, where WORKLOAD is one of fib, loop, pingpong,
 // chain, spawn, park, sieve or empty (start-up only); or goroutines echo PORT, the echo
-// server of examples/echo.flx.
+// server of examples/echo.flx. A WORKLOAD channels/NAME is the peer of the program
+// bench/channels/NAME.flx (channels.go).
 package main
 
 import (
@@ -10,6 +11,7 @@ import (
 	"fmt"
 	"net"
 	"os"
+	"strings"
 )
 
 func main() {
@@ -17,8 +19,12 @@ func main() {
 		echo(os.Args[2])
 		return
 	}
+	if len(os.Args) == 2 && strings.HasPrefix(os.Args[1], "channels/") {
+		channels(os.Args[1])
+		return
+	}
 	if len(os.Args) != 2 {
-		fmt.Fprintln(os.Stderr, "usage: goroutines fib|loop|pingpong|chain|spawn|park|sieve|empty, or goroutines echo PORT")
+		fmt.Fprintln(os.Stderr, "usage: goroutines fib|loop|pingpong|chain|spawn|park|sieve|empty|channels/NAME, or goroutines echo PORT")
 		os.Exit(2)
 	}
 	switch os.Args[1] {
