@@ -28,20 +28,38 @@ func init() {
 			s[0] = math.Float64bits(float64(time.Now().UnixNano()) / 1e9)
 			return nil
 		},
-		"stdin":         func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = stdinStream(m); return nil },
-		"readln":        readln,
-		"load":          load,
-		"save":          save,
-		"tcp_listen":    tcpListen,
-		"tcp_accept":    tcpAccept,
-		"tcp_connect":   tcpConnect,
-		"listener_port": func(m *vm.Machine, s []uint64, r []vm.Value) error { s[0] = uint64(r[0].(*listener).port); return nil },
-		"sock_read":     sockRead,
-		"sock_readln":   sockReadln,
-		"sock_write":    sockWrite,
-		"sock_close":    sockClose,
-		"sock_error":    func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = r[0].(*socket).err; return nil },
-		"accept_error":  func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = r[0].(*listener).err; return nil },
+		"stdin":       func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = stdinStream(m); return nil },
+		"readln":      readln,
+		"load":        load,
+		"save":        save,
+		"tcp_listen":  tcpListen,
+		"tcp_accept":  tcpAccept,
+		"tcp_connect": tcpConnect,
+		"listener_port": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+			l, err := ref[*listener](r, 0, "a listener")
+			if err == nil {
+				s[0] = uint64(l.port)
+			}
+			return err
+		},
+		"sock_read":   sockRead,
+		"sock_readln": sockReadln,
+		"sock_write":  sockWrite,
+		"sock_close":  sockClose,
+		"sock_error": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+			sk, err := ref[*socket](r, 0, "a socket")
+			if err == nil {
+				r[0] = sk.err
+			}
+			return err
+		},
+		"accept_error": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+			l, err := ref[*listener](r, 0, "a listener")
+			if err == nil {
+				r[0] = l.err
+			}
+			return err
+		},
 	} {
 		Builtins[name] = b
 	}
@@ -186,7 +204,11 @@ func stdinStream(m *vm.Machine) *lineReader {
 }
 
 func readln(m *vm.Machine, s []uint64, r []vm.Value) error {
-	line, err := r[0].(*lineReader).line(m)
+	lr, err := ref[*lineReader](r, 0, "a stream")
+	if err != nil {
+		return err
+	}
+	line, err := lr.line(m)
 	if err != nil {
 		return err
 	}
@@ -312,7 +334,10 @@ func tcpListen(m *vm.Machine, s []uint64, r []vm.Value) error {
 }
 
 func tcpAccept(m *vm.Machine, s []uint64, r []vm.Value) error {
-	l := r[0].(*listener)
+	l, err := ref[*listener](r, 0, "a listener")
+	if err != nil {
+		return err
+	}
 	backoff, _ := m.Pending().(time.Duration)
 	fd, err := rio.Accept(l.fd)
 	var exhausted *rio.Exhausted
@@ -371,7 +396,10 @@ func tcpConnect(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 // sockRead returns up to n bytes as they arrive, "" at the end of the stream.
 func sockRead(m *vm.Machine, s []uint64, r []vm.Value) error {
-	sk := r[0].(*socket)
+	sk, err := ref[*socket](r, 0, "a socket")
+	if err != nil {
+		return err
+	}
 	n := int(int64(s[0]))
 	if n <= 0 {
 		r[0] = ""
@@ -387,7 +415,11 @@ func sockRead(m *vm.Machine, s []uint64, r []vm.Value) error {
 }
 
 func sockReadln(m *vm.Machine, s []uint64, r []vm.Value) error {
-	line, err := r[0].(*socket).line(m)
+	sk, err := ref[*socket](r, 0, "a socket")
+	if err != nil {
+		return err
+	}
+	line, err := sk.line(m)
 	if err != nil {
 		return err
 	}
@@ -398,7 +430,10 @@ func sockReadln(m *vm.Machine, s []uint64, r []vm.Value) error {
 // sockWrite takes all of the data for the socket's output, waiting while the peer is slow;
 // on a broken connection it is dropped and sock_error says why.
 func sockWrite(m *vm.Machine, s []uint64, r []vm.Value) error {
-	sk := r[0].(*socket)
+	sk, err := ref[*socket](r, 0, "a socket")
+	if err != nil {
+		return err
+	}
 	if m.Pending() == nil { // not run again after a wait: the data is still to be taken
 		if sk.closed || sk.err != "" {
 			return nil
@@ -428,7 +463,10 @@ func sockWrite(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 // sockClose closes the socket once its output has gone out.
 func sockClose(m *vm.Machine, s []uint64, r []vm.Value) error {
-	sk := r[0].(*socket)
+	sk, err := ref[*socket](r, 0, "a socket")
+	if err != nil {
+		return err
+	}
 	if sk.closed {
 		return nil
 	}

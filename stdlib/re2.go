@@ -30,9 +30,9 @@ func re2Compile(m *vm.Machine, s []uint64, r []vm.Value) error {
 // re2MatchAt gives the length of the match of the RE2 r[0] in the varray[char] r[1] at
 // position s[0], or -1.
 func re2MatchAt(m *vm.Machine, s []uint64, r []vm.Value) error {
-	re, ok := r[0].(*regexp.Regexp)
-	if !ok {
-		return fmt.Errorf("match of an RE2 value never set")
+	re, err := ref[*regexp.Regexp](r, 0, "an RE2")
+	if err != nil {
+		return err
 	}
 	a, _ := r[1].(*vm.Array)
 	pos, n := int(int64(s[0])), a.Len()

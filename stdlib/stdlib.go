@@ -119,6 +119,17 @@ func equal(m *vm.Machine, s []uint64, r []vm.Value) error {
 	return nil
 }
 
+// ref returns the reference argument r[i] as a T. A variable never given a value holds
+// nothing: then the error is a vm.Unset, which the machine reports naming the variable
+// (what says what it should have held, for an argument the source gives no name).
+func ref[T any](r []vm.Value, i int, what string) (T, error) {
+	v, ok := r[i].(T)
+	if !ok {
+		return v, &vm.Unset{Arg: i, What: what}
+	}
+	return v, nil
+}
+
 func stringArg(r []vm.Value, i int) string {
 	s, _ := r[i].(string)
 	return s

@@ -184,7 +184,7 @@ func (m *Machine) nonChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
 		R[in.A] = schan.New[wait, item](int(S[in.B]))
 		return f, nil
 	case code.OpCompleted:
-		a, err := m.ackOf(f, R[in.B])
+		a, err := m.ackOf(f, in)
 		if err != nil {
 			return nil, err
 		}
@@ -208,31 +208,24 @@ func (m *Machine) chanArg(f *Fibre, in *code.Instr, mayWait bool) (*Chan, error)
 	return ch, nil
 }
 
-// chanFault is the error of chanArg.
+// chanFault is the error of chanArg: the channel register holds nothing (not made), or a
+// generator would wait on it.
 func (m *Machine) chanFault(f *Fibre, in *code.Instr, made bool) error {
 	if !made {
-		return m.failAt(f, "%s an uninitialised channel", verbs[in.Op].uninit)
+		return m.unset(f, f.fn, int(f.pc), int(in.B), "a channel")
 	}
-	return m.failAt(f, "a generator cannot %s a channel: it runs on the stack of whoever calls it", verbs[in.Op].gen)
+	return m.failAt(f, "a generator cannot %s a channel: it runs on the stack of whoever calls it", verbs[in.Op])
 }
 
-// verb says what an instruction does to a channel, for the errors about a channel never
-// made and about a generator using one.
-type verb struct{ uninit, gen string }
-
-var (
-	reading = verb{"read from", "read"}
-	writing = verb{"write to", "write"}
-	polling = verb{"poll", "poll"}
-	verbs   = map[code.Op]verb{
-		code.OpRead: reading, code.OpReadS: reading, code.OpReadR: reading, code.OpReadOpt: reading,
-		code.OpTryRead: reading, code.OpWrite: writing, code.OpWriteS: writing, code.OpWriteR: writing,
-		code.OpTryWrite: writing, code.OpTryWriteS: writing, code.OpTryWriteR: writing,
-		code.OpSend: {"send to", "send to"}, code.OpSendS: {"send to", "send to"}, code.OpSendR: {"send to", "send to"},
-		code.OpReadyRead: polling, code.OpReadyWrite: polling, code.OpIsClosed: polling,
-		code.OpClose: {"close", "close"},
-	}
-)
+// verbs say what an instruction does to a channel, for the error about a generator using
+// one.
+var verbs = map[code.Op]string{
+	code.OpRead: "read", code.OpReadS: "read", code.OpReadR: "read", code.OpReadOpt: "read",
+	code.OpTryRead: "read", code.OpWrite: "write", code.OpWriteS: "write", code.OpWriteR: "write",
+	code.OpTryWrite: "write", code.OpTryWriteS: "write", code.OpTryWriteR: "write",
+	code.OpSend: "send to", code.OpSendS: "send to", code.OpSendR: "send to",
+	code.OpReadyRead: "poll", code.OpReadyWrite: "poll", code.OpIsClosed: "poll", code.OpClose: "close",
+}
 
 // failAt is a runtime error at the instruction just before the saved position of f.
 func (m *Machine) failAt(f *Fibre, format string, args ...any) error {
@@ -513,18 +506,18 @@ func (m *Machine) send(f *Fibre, in *code.Instr, ch *Chan) *Fibre {
 	return f
 }
 
-// ackOf checks that a value is an ack.
-func (m *Machine) ackOf(f *Fibre, v Value) (*Ack, error) {
-	a, ok := v.(*Ack)
+// ackOf returns the ack in the register B of in, an instruction on an ack.
+func (m *Machine) ackOf(f *Fibre, in *code.Instr) (*Ack, error) {
+	a, ok := f.r[int(f.rbase)+int(in.B)].(*Ack)
 	if !ok {
-		return nil, m.failAt(f, "use of an uninitialised ack")
+		return nil, m.unset(f, f.fn, int(f.pc), int(in.B), "an ack")
 	}
 	return a, nil
 }
 
 // await gives whether the ack's value was taken, waiting until the ack completes.
 func (m *Machine) await(f *Fibre, in *code.Instr) (*Fibre, error) {
-	a, err := m.ackOf(f, f.r[int(f.rbase)+int(in.B)])
+	a, err := m.ackOf(f, in)
 	if err != nil {
 		return nil, err
 	}
@@ -653,7 +646,7 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 		}
 		ch, ok := R[a.B].(*Chan)
 		if !ok {
-			return nil, m.failAt(f, "select on an uninitialised channel")
+			return nil, m.failAt(f, "%s", unsetMessage(f.fn, int(start)+k, int(a.B), "a channel"))
 		}
 		if writeArm(a.Op) {
 			switch {

@@ -1,6 +1,7 @@
 package vm
 
 import (
+	"errors"
 	"math"
 	"strconv"
 	"time"
@@ -229,7 +230,7 @@ reload:
 		// frame here, it runs on its own stack, and its value comes back to register A
 		// (after a tail call, the return that follows returns it).
 		{
-			g, err := m.resumeValue(R[in.K], f, fn, pc)
+			g, err := m.resumeValue(R, f, fn, pc)
 			if err != nil {
 				return err
 			}
@@ -377,10 +378,16 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 
 	case code.OpTuple:
 		R[in.A] = newTuple(fn.Layouts[in.K], S[in.B:], R[in.C:])
-	case code.OpGetS:
-		S[in.A] = R[in.B].(*Tuple).S[in.C]
-	case code.OpGetR:
-		R[in.A] = R[in.B].(*Tuple).R[in.C]
+	case code.OpGetS, code.OpGetR:
+		t, ok := R[in.B].(*Tuple)
+		if !ok {
+			return nil, m.unset(f, fn, pc, int(in.B), "a tuple")
+		}
+		if in.Op == code.OpGetS {
+			S[in.A] = t.S[in.C]
+		} else {
+			R[in.A] = t.R[in.C]
+		}
 
 	case code.OpNewEnv:
 		l := fn.Layouts[in.K]
@@ -449,29 +456,41 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 			v.R = append(make([]Value, 0, l.NR), R[in.C:int(in.C)+l.NR]...)
 		}
 		R[in.A] = v
-	case code.OpVarGetS:
-		S[in.A] = R[in.B].(*Variant).S[in.C]
-	case code.OpVarGetR:
-		R[in.A] = R[in.B].(*Variant).R[in.C]
+	case code.OpVarGetS, code.OpVarGetR:
+		v, ok := R[in.B].(*Variant)
+		if !ok {
+			return nil, m.unset(f, fn, pc, int(in.B), "a variant")
+		}
+		if in.Op == code.OpVarGetS {
+			S[in.A] = v.S[in.C]
+		} else {
+			R[in.A] = v.R[in.C]
+		}
 	case code.OpTestTag:
+		if R[in.B] == nil && in.C != 0 {
+			return nil, m.unset(f, fn, pc, int(in.B), "a variant")
+		}
 		S[in.A] = b2u(tag(R[in.B]) == int(in.K))
 	case code.OpMatchFail:
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
 		R[in.A] = &Pointer{Env: envAt(R, in), Slot: int(in.C)}
-	case code.OpLoadPtrS:
-		p := R[in.B].(*Pointer)
-		S[in.A] = p.Env.S[p.Slot]
-	case code.OpLoadPtrR:
-		p := R[in.B].(*Pointer)
-		R[in.A] = p.Env.R[p.Slot]
-	case code.OpStorePtrS:
-		p := R[in.B].(*Pointer)
-		p.Env.S[p.Slot] = S[in.A]
-	case code.OpStorePtrR:
-		p := R[in.B].(*Pointer)
-		p.Env.R[p.Slot] = R[in.A]
+	case code.OpLoadPtrS, code.OpLoadPtrR, code.OpStorePtrS, code.OpStorePtrR:
+		p, ok := R[in.B].(*Pointer)
+		if !ok {
+			return nil, m.unset(f, fn, pc, int(in.B), "a pointer")
+		}
+		switch in.Op {
+		case code.OpLoadPtrS:
+			S[in.A] = p.Env.S[p.Slot]
+		case code.OpLoadPtrR:
+			R[in.A] = p.Env.R[p.Slot]
+		case code.OpStorePtrS:
+			p.Env.S[p.Slot] = S[in.A]
+		default:
+			p.Env.R[p.Slot] = R[in.A]
+		}
 
 	case code.OpYield0, code.OpYieldS, code.OpYieldR:
 		sv, rv := passed(in, S, R)
@@ -481,10 +500,16 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 
 	case code.OpDuplex:
 		R[in.A] = &Duplex{In: R[in.B].(*Chan), Out: R[in.C].(*Chan)}
-	case code.OpDuplexIn:
-		R[in.A] = R[in.B].(*Duplex).In
-	case code.OpDuplexOut:
-		R[in.A] = R[in.B].(*Duplex).Out
+	case code.OpDuplexIn, code.OpDuplexOut:
+		d, ok := R[in.B].(*Duplex)
+		if !ok {
+			return nil, m.unset(f, fn, pc, int(in.B), "a duplex channel")
+		}
+		if in.Op == code.OpDuplexIn {
+			R[in.A] = d.In
+		} else {
+			R[in.A] = d.Out
+		}
 	default:
 		return nil, m.fail(f, fn, pc, "internal error: no part of the machine runs %s", in.Op)
 	}
@@ -501,7 +526,7 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 	case code.OpSpawn:
 		c, ok := R[in.A].(*Closure)
 		if !ok {
-			return nil, m.fail(f, fn, pc, "spawn of an uninitialised procedure value")
+			return nil, m.unset(f, fn, pc, int(in.A), "a procedure")
 		}
 		f.fn, f.pc = fn, int32(pc)
 		m.sched.pushFront(f)
@@ -513,7 +538,7 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 	case code.OpSchedule:
 		c, ok := R[in.A].(*Closure)
 		if !ok {
-			return nil, m.fail(f, fn, pc, "schedule of an uninitialised procedure value")
+			return nil, m.unset(f, fn, pc, int(in.A), "a procedure")
 		}
 		g := m.newFibre(c, m.sched)
 		m.sched.pushBack(g)
@@ -523,7 +548,7 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 	case code.OpRun:
 		c, ok := R[in.A].(*Closure)
 		if !ok {
-			return nil, m.fail(f, fn, pc, "run of an uninitialised procedure value")
+			return nil, m.unset(f, fn, pc, int(in.A), "a procedure")
 		}
 		f.fn, f.pc = fn, int32(pc)
 		m.sched = &Sched{parent: m.sched, caller: f}
@@ -576,7 +601,10 @@ func (m *Machine) idle() (*Fibre, error) {
 // the builtin again later (and builtinStopped returns nil); anything else fails the fibre.
 func (m *Machine) builtinStopped(err error, f *Fibre, fn *code.Func, pc int) error {
 	w, ok := err.(*Wait)
+	var u *Unset
 	switch {
+	case errors.As(err, &u):
+		return m.unset(f, fn, pc, int(fn.Code[pc-1].C)+u.Arg, u.What)
 	case !ok:
 		return m.fail(f, fn, pc, "%v", err)
 	case f.gen != nil:
@@ -623,12 +651,14 @@ func (m *Machine) checkpoint() bool {
 // flushEvery bounds how long printed output may wait in the buffer while the program runs.
 const flushEvery = 20 * time.Millisecond
 
-// resumeValue calls a function value that is not a closure: a generator instance, which
-// resume runs; anything else is a function variable never given a value.
-func (m *Machine) resumeValue(v Value, f *Fibre, fn *code.Func, pc int) (*Fibre, error) {
-	gc, ok := v.(*GenClosure)
+// resumeValue calls a function value that is not a closure, in the register K of the
+// call just before pc: a generator instance, which resume runs; anything else is a
+// function variable never given a value.
+func (m *Machine) resumeValue(R []Value, f *Fibre, fn *code.Func, pc int) (*Fibre, error) {
+	k := int(fn.Code[pc-1].K)
+	gc, ok := R[k].(*GenClosure)
 	if !ok {
-		return nil, m.fail(f, fn, pc, "call of an uninitialised function value")
+		return nil, m.unset(f, fn, pc, k, "a function")
 	}
 	return m.resume(gc, f, fn, pc)
 }
@@ -677,6 +707,34 @@ func (m *Machine) deliver(g *Fibre, op code.Op, sv uint64, rv Value) *Fibre {
 	}
 	return caller
 }
+
+// unset is the error of the instruction just before pc, which found nothing in its
+// reference register reg: a variable used before it is given a value. The error names the
+// variable as the source does (code.Func.Names), or else says what the register should
+// have held (what: "a pointer").
+func (m *Machine) unset(f *Fibre, fn *code.Func, pc, reg int, what string) *Error {
+	return m.fail(f, fn, pc, "%s", unsetMessage(fn, pc-1, reg, what))
+}
+
+// unsetMessage says that the reference register reg, which the instruction at pc of fn
+// reads, holds nothing.
+func unsetMessage(fn *code.Func, pc, reg int, what string) string {
+	name := fn.NameOf(pc, reg)
+	if name == "" {
+		name = what
+	}
+	return name + " is used before it is given a value"
+}
+
+// Unset is the error a builtin returns when its reference argument r[Arg] holds nothing:
+// a variable used before it is given a value. What says what it should have held (a
+// socket), for the message when the source gives the argument no name.
+type Unset struct {
+	Arg  int
+	What string
+}
+
+func (u *Unset) Error() string { return unsetMessage(&code.Func{}, 0, 0, u.What) }
 
 func b2u(b bool) uint64 {
 	if b {

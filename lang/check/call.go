@@ -136,6 +136,12 @@ func (c *Checker) userStr(pos ast.Pos, arg ir.Expr) ir.Expr {
 	default:
 		return nil
 	}
+	key := arg.Type().String()
+	if c.seekingStr[key] {
+		return nil
+	}
+	c.seekingStr[key] = true
+	defer delete(c.seekingStr, key)
 	errs := len(c.errs)
 	if s, ok := c.applyOperator(pos, "str", "", arg).(*ir.CallFunc); ok {
 		return s
@@ -422,6 +428,9 @@ func (c *Checker) pickOverload(pos ast.Pos, n *ast.Name, cands []*funcEnt, args 
 // classMisfit says why a type does not belong to a type class.
 var classMisfit = map[string]func(types.Type) string{
 	"Str": func(t types.Type) string {
+		if v, ok := t.(*types.Variant); ok && v.Def.Kind == types.UserVariant {
+			return fmt.Sprintf("a value of type %s cannot be printed until the program defines its str: fun str (x: %s) => ...", t, t)
+		}
 		return fmt.Sprintf("a value of type %s cannot be printed (functions and channels have no str)", t)
 	},
 	"Eq": func(t types.Type) string { return fmt.Sprintf("values of type %s cannot be compared for equality", t) },

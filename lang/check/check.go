@@ -82,10 +82,14 @@ type Checker struct {
 	freshGens map[ir.Expr]string
 	// sizeLits marks the integer literals written with a size suffix (5uz).
 	sizeLits map[ir.Expr]bool
+	// seekingStr holds the types whose str userStr is looking for: a generic str whose
+	// Str constraint asks for the same type again finds none, instead of looking forever.
+	seekingStr map[string]bool
 }
 
 func newChecker(cfg Config) *Checker {
-	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}, sizeLits: map[ir.Expr]bool{}}
+	c := &Checker{cfg: cfg, primWrappers: map[string]*ir.Func{}, freshGens: map[ir.Expr]string{}, sizeLits: map[ir.Expr]bool{},
+		seekingStr: map[string]bool{}}
 	c.lib = newScope(nil, nil, scopeLibrary)
 	for name, t := range universe {
 		c.lib.types[name] = &typeEnt{name: name, t: t}

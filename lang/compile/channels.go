@@ -25,6 +25,7 @@ func channelEmitters() map[string]emitter {
 		"close": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			ch := fc.expr(e.Args[0])
 			fc.emit(code.OpClose, 0, ch.i, 0, 0)
+			fc.name(ch, e.Args[0])
 		},
 		"try_write": valueOp(code.OpTryWriteS, code.OpTryWriteR, code.OpTryWrite),
 		"send":      valueOp(code.OpSendS, code.OpSendR, code.OpSend),
@@ -59,6 +60,7 @@ func channelOp(op code.Op, write bool) emitter {
 	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 		ch := fc.channelOf(e.Args[0], write)
 		fc.emit(op, dst.i, ch.i, 0, 0)
+		fc.name(ch, e.Args[0])
 	}
 }
 
@@ -69,6 +71,7 @@ func valueOp(s, r, none code.Op) emitter {
 		ch := fc.channelOf(e.Args[0], true)
 		v := fc.expr(e.Args[1])
 		fc.emit(byKind(fc.typ(e.Args[1].Type()), s, r, none), v.i, ch.i, dst.i, 0)
+		fc.name(ch, e.Args[0])
 	}
 }
 
@@ -120,6 +123,9 @@ func (fc *fnCompiler) selectStmt(s *ir.Select) {
 			op = code.OpArmReadOpt
 		}
 		arms[i] = fc.emit(op, ops[i].v.i, ops[i].ch.i, 0, 0)
+		if a.Chan != nil {
+			fc.name(ops[i].ch, a.Chan)
+		}
 	}
 	var ends []int
 	if s.Else != nil {

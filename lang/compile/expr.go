@@ -58,8 +58,10 @@ func (fc *fnCompiler) exprInto(e ir.Expr, dst reg) {
 		switch dst.k {
 		case kS:
 			fc.emit(code.OpGetS, dst.i, x.i, slots[e.Index], 0)
+			fc.name(x, e.X)
 		case kR:
 			fc.emit(code.OpGetR, dst.i, x.i, slots[e.Index], 0)
+			fc.name(x, e.X)
 		}
 		fc.release(mark)
 	case *ir.Cond:
@@ -84,7 +86,12 @@ func (fc *fnCompiler) exprInto(e ir.Expr, dst reg) {
 	case *ir.VariantTest:
 		mark := fc.mark()
 		x := fc.expr(e.X)
-		fc.emit(code.OpTestTag, dst.i, x.i, 0, e.Case)
+		declared := 0
+		if t, ok := fc.typ(e.X.Type()).(*types.Variant); ok && t.Def.Kind == types.UserVariant {
+			declared = 1
+		}
+		fc.emit(code.OpTestTag, dst.i, x.i, declared, e.Case)
+		fc.name(x, e.X)
 		fc.release(mark)
 	case *ir.VariantField:
 		fc.variantField(e, dst)
@@ -256,6 +263,7 @@ func (fc *fnCompiler) callClosure(e *ir.Call, dst reg) {
 	clo := fc.expr(e.Fn)
 	sBase, rBase := fc.args(fc.typ(e.Fn.Type()).(*types.Func).Dom, e.Args, 2, 1)
 	fc.emit(code.OpCallClosure, dst.i, sBase, rBase, clo.i)
+	fc.name(clo, e.Fn)
 	fc.release(mark)
 }
 

@@ -71,6 +71,7 @@ type fnCompiler struct {
 	kstr         map[string]int        // reference constants already in KR
 	kscalar      map[uint64]int        // scalar constants already in KS
 	types        map[string]*code.Type // type descriptors made for this function
+	aliases      map[*ir.Var]string    // hidden temporaries, by what they were given (describe)
 	err          error                 // the first error, a *diag.Error
 }
 
@@ -83,7 +84,7 @@ func (c *compiler) function(inst *instance) error {
 	f := inst.fn
 	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1,
 		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{}, labelVals: map[*ir.Label][]int{},
-		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, pos: f.Pos}
+		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, aliases: map[*ir.Var]string{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.out.Gen = f.Yields
 	fc.prologue()

@@ -79,6 +79,7 @@ func (fc *fnCompiler) variantField(e *ir.VariantField, dst reg) {
 	default:
 		_, slots := tupleShape(t.PayloadElems(e.Case))
 		fc.emit(byKind(fc.typ(e.T), code.OpVarGetS, code.OpVarGetR, code.OpVarGetR), dst.i, x.i, slots[e.Index], 0)
+		fc.name(x, e.X)
 	}
 }
 
@@ -107,6 +108,7 @@ func (fc *fnCompiler) deref(e *ir.Deref, dst reg) {
 	defer fc.release(mark)
 	p := fc.expr(e.Ptr)
 	fc.emit(byKind(fc.ptrElem(e.Ptr), code.OpLoadPtrS, code.OpLoadPtrR, code.OpNop), dst.i, p.i, 0, 0)
+	fc.name(p, e.Ptr)
 }
 
 func (fc *fnCompiler) store(s *ir.Store) {
@@ -117,6 +119,7 @@ func (fc *fnCompiler) store(s *ir.Store) {
 	}
 	v := fc.expr(s.Value)
 	fc.emit(byKind(fc.ptrElem(s.Ptr), code.OpStorePtrS, code.OpStorePtrR, code.OpNop), v.i, p.i, 0, 0)
+	fc.name(p, s.Ptr)
 }
 
 // yield gives a value to the generator's caller. The next call resumes just after it, with
@@ -145,6 +148,7 @@ func (fc *fnCompiler) channelOf(e ir.Expr, write bool) reg {
 		op = code.OpDuplexOut
 	}
 	fc.emit(op, r.i, ch.i, 0, 0)
+	fc.name(ch, e)
 	return r
 }
 

@@ -62,11 +62,13 @@ func init() {
 		"read": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			ch := fc.channelOf(e.Args[0], false)
 			fc.emit(byKind(fc.typ(e.T), code.OpReadS, code.OpReadR, code.OpRead), dst.i, ch.i, 0, 0)
+			fc.name(ch, e.Args[0])
 		},
 		"write": func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 			ch := fc.channelOf(e.Args[0], true)
 			v := fc.expr(e.Args[1])
 			fc.emit(byKind(fc.typ(e.Args[1].Type()), code.OpWriteS, code.OpWriteR, code.OpWrite), v.i, ch.i, 0, 0)
+			fc.name(ch, e.Args[0])
 		},
 		"spawn":           fibreOp(code.OpSpawn),
 		"schedule":        fibreOp(code.OpSchedule),
@@ -142,6 +144,9 @@ func (fc *fnCompiler) builtinCall(name string, descs []types.Type, args []ir.Exp
 	// The builtin leaves its result in the first register of its kind.
 	fc.reserve(1, 1)
 	fc.emit(code.OpCallBuiltin, 0, sBase, rBase, idx)
+	for i, a := range args {
+		fc.name(regs[i], a)
+	}
 	switch fc.kind(result) {
 	case kS:
 		fc.move(dst, reg{kS, sBase})
@@ -180,6 +185,7 @@ func (fc *fnCompiler) op2(op code.Op, e *ir.CallPrim, dst reg) {
 		b = fc.expr(e.Args[1])
 	}
 	fc.emit(op, dst.i, a.i, b.i, 0)
+	fc.name(a, e.Args[0])
 }
 
 // arith compiles a binary arithmetic operator: the int or the double instruction; `add`
@@ -343,5 +349,6 @@ func fibreOp(op code.Op) emitter {
 	return func(fc *fnCompiler, e *ir.CallPrim, dst reg) {
 		r := fc.expr(e.Args[0])
 		fc.emit(op, r.i, 0, 0, 0)
+		fc.name(r, e.Args[0])
 	}
 }

@@ -143,6 +143,7 @@ func (fc *fnCompiler) retValue(e ir.Expr) {
 
 // assign stores the value of e in v.
 func (fc *fnCompiler) assign(v *ir.Var, e ir.Expr) {
+	fc.alias(v, e)
 	h := fc.varHome(v)
 	if h.k == kNone {
 		fc.effect(e)
@@ -220,6 +221,7 @@ func (fc *fnCompiler) destructure(s *ir.Destructure) {
 			op = code.OpGetR
 		}
 		fc.emit(op, r.i, t.i, slots[i], 0)
+		fc.name(t, s.Init)
 		fc.storeVar(v, r)
 	}
 }

@@ -170,7 +170,7 @@ const (
 	OpVariant   // rA = constructor Layout(K).Tag of a declared variant, payload from sB.. and rC..
 	OpVarGetS   // sA = scalar payload slot C of the declared variant rB
 	OpVarGetR   // rA = reference payload slot C of the declared variant rB
-	OpTestTag   // sA = the constructor of the variant rB is K (Empty and None are 0)
+	OpTestTag   // sA = the constructor of the variant rB is K (Empty and None are 0); C=1: rB is a declared variant, which nil is not
 	OpMatchFail // error: no arm of the match accepts the value
 
 	// pointers to variables, which live in environments
@@ -400,7 +400,7 @@ var Ops = [numOps]Info{
 	OpVariant:   {"VARIANT", RReg, SRun, RRun, LayoutIdx, Loop, "make a value of a declared variant"},
 	OpVarGetS:   {"VARGETS", SReg, RReg, Slot, None, Loop, "a scalar payload slot of a variant"},
 	OpVarGetR:   {"VARGETR", RReg, RReg, Slot, None, Loop, "a reference payload slot of a variant"},
-	OpTestTag:   {"TESTTAG", SReg, RReg, None, Imm, Loop, "test a variant's constructor"},
+	OpTestTag:   {"TESTTAG", SReg, RReg, Flag, Imm, Loop, "test a variant's constructor"},
 	OpMatchFail: {"MATCHFAIL", None, None, None, None, Ends, "error: no arm matched"},
 
 	OpAddrS:     {"ADDRS", RReg, RReg, Slot, Depth, Loop, "point to a scalar variable"},

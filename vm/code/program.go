@@ -20,6 +20,7 @@ type Func struct {
 	Index    int      // its index in Program.Funcs
 	Code     []Instr  // its instructions
 	Lines    []Line   // source positions, by pc
+	Names    []Name   // the variables some instructions take a reference from, by pc, for errors
 	NS, NR   int      // the number of scalar and reference registers its frame needs
 	NArgS    int      // how many scalar registers its arguments fill
 	NArgR    int      // how many reference registers its arguments (and environment) fill
@@ -33,6 +34,27 @@ type Func struct {
 type Line struct {
 	PC        int32
 	Line, Col int32
+}
+
+// Name says that the reference register Reg, which the instruction at PC reads and which
+// may hold no value yet (a variable used before it is given one), comes from the variable
+// Name as the source writes it: p, t.1, r.x or *q. The machine names it in the error.
+type Name struct {
+	PC   int32
+	Reg  uint16
+	Name string
+}
+
+// NameOf returns the name of the variable that the instruction at pc reads from the
+// reference register reg, or "" when the source gave it none (the value of a call).
+func (f *Func) NameOf(pc, reg int) string {
+	i := sort.Search(len(f.Names), func(i int) bool { return int(f.Names[i].PC) >= pc })
+	for ; i < len(f.Names) && int(f.Names[i].PC) == pc; i++ {
+		if int(f.Names[i].Reg) == reg {
+			return f.Names[i].Name
+		}
+	}
+	return ""
 }
 
 // Layout is the shape of a tuple, an environment or a variant's payload: how many scalar
