@@ -183,24 +183,49 @@ func (m *Machine) newGenerator(gc *GenClosure) *Fibre {
 	return g
 }
 
-// grow makes room for a frame needing registers up to s scalar and r reference slots,
-// reporting false when the fibre's stack would pass the limit.
-func (m *Machine) grow(f *Fibre, s, r int) bool {
+// grow makes room for a frame needing registers up to s scalar and r reference slots: a
+// call's new frame (deeper is true), or a tail call's, which replaces the running one. It
+// reports false when a call would nest deeper than the machine's depth limit.
+//
+// The limit costs the calls nothing: every frame takes its 2-slot header in the scalar
+// stack, so a stack of at most 2 x maxDepth scalar slots holds at most maxDepth frames, and
+// the loop's check for room (against len(f.s)) is the check for depth. Past that, grow
+// counts the frames, refuses a call too deep, and gives the stack only as many more slots
+// as the frames still allowed could fill with their headers alone: the next frame past
+// the limit must ask again.
+func (m *Machine) grow(f *Fibre, s, r int, deeper bool) bool {
 	if s > len(f.s) {
-		if s > m.maxStack {
-			return false
+		allowed := 2 * m.maxDepth
+		if s > allowed {
+			d := f.depth()
+			if deeper {
+				d++
+			}
+			if d > m.maxDepth {
+				return false
+			}
+			allowed = s + 2*(m.maxDepth-d)
 		}
-		n := make([]uint64, max(s, 2*len(f.s)))
-		copy(n, f.s)
-		f.s = n
+		if s > cap(f.s) {
+			n := make([]uint64, max(s, 2*cap(f.s)))
+			copy(n, f.s)
+			f.s = n
+		}
+		f.s = f.s[:min(cap(f.s), max(s, 2*len(f.s)), allowed)]
 	}
 	if r > len(f.r) {
-		if r > m.maxStack {
-			return false
-		}
 		n := make([]Value, max(r, 2*len(f.r)))
 		copy(n, f.r)
 		f.r = n
 	}
 	return true
+}
+
+// depth counts the frames on f's stack, from the one at sbase down.
+func (f *Fibre) depth() int {
+	d := 1
+	for sb := int(f.sbase); uint32(f.s[sb-2]>>32) != bottom; d++ {
+		sb = int(uint32(f.s[sb-1]))
+	}
+	return d
 }

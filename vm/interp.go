@@ -102,8 +102,8 @@ reload:
 				nrb++ // the arguments start after the closure's register
 			}
 			if nsb+callee.NS > len(f.s) || nrb+callee.NR > len(f.r) {
-				if !m.grow(f, nsb+callee.NS, nrb+callee.NR) {
-					return m.fail(f, fn, pc, "stack overflow: too many nested calls (runaway recursion?)")
+				if !m.grow(f, nsb+callee.NS, nrb+callee.NR, true) {
+					return m.tooDeep(f, fn, pc, callee)
 				}
 			}
 			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, sbase, rbase)
@@ -310,6 +310,13 @@ func (m *Machine) callee(f *Fibre, R []Value, in *code.Instr) *code.Func {
 	return c.Fn
 }
 
+// tooDeep is the error of a call, just before pc in fn, that would nest deeper than the
+// limit.
+func (m *Machine) tooDeep(f *Fibre, fn *code.Func, pc int, callee *code.Func) error {
+	return m.fail(f, fn, pc, "calls nested too deep: the call of %s would be %d deep, past the limit (--max-depth; runaway recursion?)",
+		displayName(callee), m.maxDepth+1)
+}
+
 // tailCall makes the running frame callee's, for the tail call in just before pc.
 func (m *Machine) tailCall(f *Fibre, fn *code.Func, pc int, in *code.Instr, callee *code.Func) error {
 	sbase, rbase := int(f.sbase), int(f.rbase)
@@ -318,8 +325,8 @@ func (m *Machine) tailCall(f *Fibre, fn *code.Func, pc int, in *code.Instr, call
 		args++
 	}
 	if sbase+callee.NS > len(f.s) || rbase+callee.NR > len(f.r) {
-		if !m.grow(f, sbase+callee.NS, rbase+callee.NR) {
-			return m.fail(f, fn, pc, "stack overflow: too many nested calls (runaway recursion?)")
+		if !m.grow(f, sbase+callee.NS, rbase+callee.NR, false) {
+			return m.tooDeep(f, fn, pc, callee)
 		}
 	}
 	S, R := f.s[sbase:], f.r[rbase:]
@@ -349,10 +356,18 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		S[in.A] = b2u(str(R[in.B]) < str(R[in.C]))
 	case code.OpLeStr:
 		S[in.A] = b2u(str(R[in.B]) <= str(R[in.C]))
-	case code.OpConcat:
-		R[in.A] = str(R[in.B]) + str(R[in.C])
-	case code.OpConcatChar:
-		R[in.A] = str(R[in.B]) + string([]byte{byte(S[in.C])})
+	case code.OpConcat, code.OpConcatChar:
+		a, b := str(R[in.B]), ""
+		if in.Op == code.OpConcat {
+			b = str(R[in.C])
+		} else {
+			b = string([]byte{byte(S[in.C])}) // one byte: Go has every such string made
+		}
+		if in.K != 0 {
+			R[in.A] = m.strings.append(a, b)
+		} else {
+			R[in.A] = a + b
+		}
 	case code.OpStrLen:
 		S[in.A] = uint64(len(str(R[in.B])))
 	case code.OpStrIndex:

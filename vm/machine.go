@@ -38,17 +38,17 @@ type Options struct {
 	Stdout, Stderr io.Writer
 	Args           []string           // the program's argv: its file name, then its arguments
 	Builtins       map[string]Builtin // the Go library, by name
-	MaxStack       int                // the most registers of each kind one fibre's stack may have
+	MaxDepth       int                // the deepest calls may nest in one fibre (0: DefaultMaxDepth)
 	Trace          io.Writer          // if set, every scheduling event is written here
 	// CountCollected counts the fibres Go's collector reclaims (Stats.Collected), at the
 	// cost of a cleanup registered per fibre.
 	CountCollected bool
 }
 
-// DefaultMaxStack bounds a fibre's registers of each kind (at most 384 MiB of stack): deep
-// enough for a million nested calls, small enough that runaway recursion fails in well
-// under a second.
-const DefaultMaxStack = 16 << 20
+// DefaultMaxDepth is how deep calls may nest in a fibre unless Options say otherwise: a
+// million, deep enough for any recursion over data that fits in memory, and shallow
+// enough that runaway recursion fails in a fraction of a second.
+const DefaultMaxDepth = 1_000_000
 
 // Stats counts what the scheduler did.
 type Stats struct {
@@ -77,7 +77,7 @@ type Machine struct {
 	out       *bufio.Writer              // buffered standard output
 	errw      io.Writer                  // standard error
 	args      []string                   // the program's argv
-	maxStack  int                        // the most registers of each kind a fibre may have
+	maxDepth  int                        // the deepest calls may nest in a fibre
 	trace     io.Writer                  // where scheduling events go, or nil
 	sched     *Sched                     // the scheduler running now
 	nextID    uint32                     // the id of the last fibre made
@@ -96,18 +96,19 @@ type Machine struct {
 	lib       map[any]any                // state the library keeps per machine
 	library   map[string]Builtin         // Options.Builtins, to link more code in a session
 	root      *Sched                     // in a session, the scheduler every input runs on
+	strings   builders                   // the buffers strings grow in when a program appends to them
 }
 
 // New verifies a program (code.Verify), links it with its builtins and makes a machine
 // ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
-	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
+	m := &Machine{funcs: p.Funcs, args: opts.Args, maxDepth: opts.MaxDepth, trace: opts.Trace, errw: opts.Stderr,
 		stdin: opts.Stdin, dir: opts.Dir, requests: make(chan func(), 8), lib: map[any]any{}}
 	if m.stdin == nil {
 		m.stdin = strings.NewReader("")
 	}
-	if m.maxStack <= 0 {
-		m.maxStack = DefaultMaxStack
+	if m.maxDepth <= 0 {
+		m.maxDepth = DefaultMaxDepth
 	}
 	if opts.CountCollected {
 		m.collect = &collectCounter{ended: map[uint32]bool{}}

@@ -10,6 +10,7 @@ import (
 	"path/filepath"
 	"runtime"
 	"runtime/pprof"
+	"strconv"
 	"strings"
 	"sync"
 	"sync/atomic"
@@ -60,6 +61,9 @@ Flags of run and the bare form, before the program's name:
   --cpuprofile FILE
             write a CPU profile of the whole command (compiling and running) to FILE,
             for go tool pprof
+  --max-depth N
+            let calls nest at most N deep in a fibre (default 1000000): a call
+            deeper is a runtime error naming the function
 
 Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
 NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
@@ -140,6 +144,7 @@ type runFlags struct {
 	profile string // write a CPU profile here
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
+	depth   int    // the deepest calls may nest (0: vm.DefaultMaxDepth)
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
@@ -157,6 +162,14 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return exitUsage
 			}
 			fl.profile = args[1]
+			args = args[1:]
+		case "--max-depth", "-max-depth":
+			n, err := strconv.Atoi(flagValue(args))
+			if err != nil || n < 1 {
+				fmt.Fprintf(stderr, "felixlet: %s needs a number of calls, at least 1\n%s", args[0], usage)
+				return exitUsage
+			}
+			fl.depth = n
 			args = args[1:]
 		default:
 			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
@@ -176,6 +189,14 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	return runFile(args[0], args[1:], fl, stdin, stdout, stderr)
+}
+
+// flagValue returns the value that follows the flag args[0], or "" when none does.
+func flagValue(args []string) string {
+	if len(args) < 2 {
+		return ""
+	}
+	return args[1]
 }
 
 // startProfile starts a CPU profile written to file; the function it returns ends it.
@@ -362,7 +383,7 @@ func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(nam
 // execute runs a compiled program and returns the exit status.
 func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
 	opts := vm.Options{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
-		CountCollected: fl.stats}
+		CountCollected: fl.stats, MaxDepth: fl.depth}
 	var trace *traceWriter
 	if fl.trace {
 		trace = &traceWriter{w: stderr}

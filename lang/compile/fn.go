@@ -72,6 +72,7 @@ type fnCompiler struct {
 	kscalar      map[uint64]int        // scalar constants already in KS
 	types        map[string]*code.Type // type descriptors made for this function
 	aliases      map[*ir.Var]string    // hidden temporaries, by what they were given (describe)
+	appends      map[*ir.CallPrim]bool // the string additions that append to their left operand's variable
 	err          error                 // the first error, a *diag.Error
 }
 
@@ -84,7 +85,7 @@ func (c *compiler) function(inst *instance) error {
 	f := inst.fn
 	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1,
 		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{}, labelVals: map[*ir.Label][]int{},
-		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, aliases: map[*ir.Var]string{}, pos: f.Pos}
+		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, aliases: map[*ir.Var]string{}, appends: map[*ir.CallPrim]bool{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
 	fc.out.Gen = f.Yields
 	fc.prologue()

@@ -197,10 +197,13 @@ func arith(intOp, doubleOp code.Op) emitter {
 		case types.IsBasic(at, types.Double):
 			fc.op2(doubleOp, e, dst)
 		case types.IsBasic(at, types.String):
+			op := code.OpConcat
 			if types.IsBasic(fc.typ(e.Args[1].Type()), types.Char) {
-				fc.op2(code.OpConcatChar, e, dst)
-			} else {
-				fc.op2(code.OpConcat, e, dst)
+				op = code.OpConcatChar
+			}
+			fc.op2(op, e, dst)
+			if fc.appends[e] {
+				fc.out.Code[fc.pc()-1].K = 1
 			}
 		case intOp == code.OpAddI || intOp == code.OpSubI:
 			if k, ok := smallConst(e.Args[1], -1<<31+1, 1<<31-1); ok {

@@ -144,6 +144,11 @@ func (fc *fnCompiler) retValue(e ir.Expr) {
 // assign stores the value of e in v.
 func (fc *fnCompiler) assign(v *ir.Var, e ir.Expr) {
 	fc.alias(v, e)
+	if p, ok := e.(*ir.CallPrim); ok && p.Prim == "add" && len(p.Args) == 2 {
+		if l, ok := p.Args[0].(*ir.Local); ok && l.Var == v && types.IsBasic(fc.typ(v.Type), types.String) {
+			fc.appends[p] = true // s = s + x: the string may grow in place
+		}
+	}
 	h := fc.varHome(v)
 	if h.k == kNone {
 		fc.effect(e)

@@ -104,8 +104,8 @@ const (
 	OpChr         // sA = the char with code sB (its low byte)
 
 	// strings
-	OpConcat     // rA = rB + rC
-	OpConcatChar // rA = rB + the char sC
+	OpConcat     // rA = rB + rC; K=1: an append to the variable rB comes from (s = s + x), which may grow in place
+	OpConcatChar // rA = rB + the char sC; K=1: an append, as for OpConcat
 	OpStrLen     // sA = len(rB)
 	OpStrIndex   // sA = rB[sC]; an index out of range is an error
 	OpStrI       // rA = the decimal text of the int sB
@@ -341,8 +341,8 @@ var Ops = [numOps]Info{
 	OpOrd:         {"ORD", SReg, SReg, None, None, Scalar, "char to its signed code"},
 	OpChr:         {"CHR", SReg, SReg, None, None, Scalar, "int to the char of its low byte"},
 
-	OpConcat:     {"CONCAT", RReg, RReg, RReg, None, Loop, "join two strings"},
-	OpConcatChar: {"CONCATC", RReg, RReg, SReg, None, Loop, "append a char to a string"},
+	OpConcat:     {"CONCAT", RReg, RReg, RReg, Flag, Loop, "join two strings"},
+	OpConcatChar: {"CONCATC", RReg, RReg, SReg, Flag, Loop, "append a char to a string"},
 	OpStrLen:     {"STRLEN", SReg, RReg, None, None, Loop, "length of a string"},
 	OpStrIndex:   {"STRINDEX", SReg, RReg, SReg, None, Loop, "char of a string at an index"},
 	OpStrI:       {"STRI", RReg, SReg, None, None, Loop, "int to text"},
