@@ -2,6 +2,8 @@ package stdlib
 
 import (
 	"fmt"
+	"math"
+	"unsafe"
 
 	"github.com/felixlet/felixlet/vm"
 	"github.com/felixlet/felixlet/vm/code"
@@ -19,8 +21,8 @@ func init() {
 		"array_make":            arrayMake,
 		"array_fill":            arrayFill,
 		"array_of_list":         arrayOfList,
-		"array_of_string":       func(m *vm.Machine, s []uint64, r []vm.Value) error { return arrayOfString(r, true) },
-		"array_of_string_nonul": func(m *vm.Machine, s []uint64, r []vm.Value) error { return arrayOfString(r, false) },
+		"array_of_string":       func(m *vm.Machine, s []uint64, r []vm.Value) error { return arrayOfString(m, r, true) },
+		"array_of_string_nonul": func(m *vm.Machine, s []uint64, r []vm.Value) error { return arrayOfString(m, r, false) },
 		"array_copy":            arrayCopy,
 		"array_copy_max":        arrayCopyMax,
 		"array_to_darray":       arrayToDarray,
@@ -93,6 +95,18 @@ func newArray(t *code.Type, n, max int) *vm.Array {
 // maxRoom bounds the room an array is made with.
 const maxRoom = 1 << 16
 
+// reserveElems checks that n elements of the array type t fit in the memory limit.
+func reserveElems(m *vm.Machine, t *code.Type, n int64) error {
+	size := int64(unsafe.Sizeof(uint64(0)))
+	if !t.Elems[0].IsScalar() {
+		size = int64(unsafe.Sizeof(vm.Value(nil)))
+	}
+	if n > math.MaxInt64/size {
+		n = math.MaxInt64 / size
+	}
+	return m.Reserve(n*size, fmt.Sprintf("a %s of %s", kindName(t), elements(int(n))))
+}
+
 // appendElem adds an element at the end, where the element type t keeps it.
 func appendElem(a *vm.Array, t *code.Type, sv uint64, rv vm.Value) {
 	if t.Elems[0].IsScalar() {
@@ -142,6 +156,9 @@ func arrayFill(m *vm.Machine, s []uint64, r []vm.Value) error {
 	if n < 0 {
 		return fmt.Errorf("a %s cannot have %s", kindName(t), elements(int(n)))
 	}
+	if err := reserveElems(m, t, n); err != nil {
+		return err
+	}
 	sv, rv := elemArg(t, s, r, 1, 1)
 	a := newArray(t, int(n), int(n))
 	for range n {
@@ -169,11 +186,14 @@ func arrayOfList(m *vm.Machine, s []uint64, r []vm.Value) error {
 
 // arrayOfString makes a varray[char] of a string's bytes, with a trailing NUL when nul is
 // set (varray[char] "abc" has 4 elements, varray_nonul "abc" 3).
-func arrayOfString(r []vm.Value, nul bool) error {
+func arrayOfString(m *vm.Machine, r []vm.Value, nul bool) error {
 	text, _ := r[1].(string)
 	n := len(text)
 	if nul {
 		n++
+	}
+	if err := reserveElems(m, r[0].(*code.Type), int64(n)); err != nil {
+		return err
 	}
 	a := &vm.Array{S: make([]uint64, n), Max: n}
 	for i := range len(text) {

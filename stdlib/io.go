@@ -12,6 +12,7 @@ import (
 
 	rio "github.com/felixlet/felixlet/runtime/io"
 	"github.com/felixlet/felixlet/vm"
+	"golang.org/x/sys/unix"
 )
 
 // The builtins of Level 3: time, standard streams, files and TCP. Each one that can block
@@ -216,19 +217,64 @@ func readln(m *vm.Machine, s []uint64, r []vm.Value) error {
 	return nil
 }
 
-// load returns a file's contents, or "" if it cannot be read.
+// load returns a file's contents, or "" if it cannot be read. Only a regular file is
+// loaded: a named pipe or a device (/dev/zero) could keep the whole machine waiting, or
+// fill its memory, so load refuses them with a runtime error; the file is opened without
+// waiting for a writer so that load can tell. A file bigger than the memory limit allows
+// is a runtime error too.
 func load(m *vm.Machine, s []uint64, r []vm.Value) error {
-	data, err := os.ReadFile(m.Path(stringArg(r, 0)))
+	name := stringArg(r, 0)
+	r[0] = ""
+	f, err := os.OpenFile(m.Path(name), os.O_RDONLY|unix.O_NONBLOCK, 0)
 	if err != nil {
-		r[0] = ""
+		return nil
+	}
+	defer f.Close()
+	info, err := f.Stat()
+	if err != nil || info.IsDir() {
+		return nil
+	}
+	if err := regularFile("load", name, info); err != nil {
+		return err
+	}
+	if err := m.Reserve(info.Size(), "the file "+name); err != nil {
+		return err
+	}
+	data, err := io.ReadAll(f)
+	if err != nil {
 		return nil
 	}
 	r[0] = string(data)
 	return nil
 }
 
+// regularFile refuses, for the builtin op, a file that is not a regular file or a
+// directory: reading or writing one may wait for another process or never end.
+func regularFile(op, name string, info os.FileInfo) error {
+	kind := ""
+	switch mode := info.Mode(); {
+	case mode&os.ModeNamedPipe != 0:
+		kind = "a named pipe"
+	case mode&os.ModeSocket != 0:
+		kind = "a socket"
+	case mode&os.ModeDevice != 0:
+		kind = "a device"
+	case !mode.IsRegular() && !mode.IsDir():
+		kind = "not a regular file"
+	}
+	if kind == "" {
+		return nil
+	}
+	return fmt.Errorf("cannot %s %s: it is %s, not a regular file", op, name, kind)
+}
+
+// save writes a string to a file, replacing what it held. A named pipe is refused, as load
+// refuses it: opening one waits for a reader.
 func save(m *vm.Machine, s []uint64, r []vm.Value) error {
 	name := stringArg(r, 0)
+	if info, err := os.Stat(m.Path(name)); err == nil && info.Mode()&(os.ModeNamedPipe|os.ModeSocket) != 0 {
+		return regularFile("save", name, info)
+	}
 	if err := os.WriteFile(m.Path(name), []byte(stringArg(r, 1)), 0o644); err != nil {
 		var pe *os.PathError
 		if errors.As(err, &pe) {

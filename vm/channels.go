@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"math"
 	"time"
+	"unsafe"
 
 	rio "github.com/felixlet/felixlet/runtime/io"
 	"github.com/felixlet/felixlet/runtime/schan"
@@ -180,6 +181,9 @@ func (m *Machine) nonChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
 			return nil, m.failAt(f, "a buffered channel needs at least 1 slot, not %d", n)
 		case n > maxSlots:
 			return nil, m.failAt(f, "a buffered channel has at most %d slots, not %d", maxSlots, n)
+		}
+		if err := m.Reserve(int64(S[in.B])*int64(unsafe.Sizeof(item{})), "a buffered channel's slots"); err != nil {
+			return nil, m.failAt(f, "%v", err)
 		}
 		R[in.A] = schan.New[wait, item](int(S[in.B]))
 		return f, nil

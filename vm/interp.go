@@ -10,7 +10,7 @@ import (
 	"github.com/felixlet/felixlet/vm/code"
 )
 
-// budget is how many backward jumps and calls run between checks for an interrupt.
+// budget is how many backward jumps, calls and fibre switches run between checkpoints.
 const budget = 1 << 14
 
 // isScalar marks the opcodes the table marks code.Scalar: the loop hands them to the
@@ -77,7 +77,7 @@ func (m *Machine) loop(f *Fibre) error {
 		pc     int          // the next instruction
 		S      []uint64     // the running frame's scalar registers (and those above it)
 		R      []Value      // its reference registers (and those above it)
-		left   = budget     // backward jumps and calls before the next checkpoint
+		left   = budget     // backward jumps, calls and switches before the next checkpoint
 	)
 
 reload:
@@ -86,6 +86,12 @@ reload:
 	instrs = fn.Code
 	pc = int(f.pc)
 	S, R = f.s[f.sbase:], f.r[f.rbase:]
+	if left--; left <= 0 { // fibre switches count too: a program may spawn without looping
+		left = budget
+		if err := m.checkpoint(f, fn, pc); err != nil {
+			return err
+		}
+	}
 
 	for {
 		in := &instrs[pc]
@@ -112,8 +118,8 @@ reload:
 			S, R = f.s[nsb:], f.r[nrb:]
 			if left--; left <= 0 {
 				left = budget
-				if m.checkpoint() {
-					return ErrInterrupted
+				if err := m.checkpoint(f, fn, pc); err != nil {
+					return err
 				}
 			}
 		case code.OpTailCall, code.OpTailClosure:
@@ -130,8 +136,8 @@ reload:
 			S, R = f.s[f.sbase:], f.r[f.rbase:]
 			if left--; left <= 0 {
 				left = budget
-				if m.checkpoint() {
-					return ErrInterrupted
+				if err := m.checkpoint(f, fn, pc); err != nil {
+					return err
 				}
 			}
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
@@ -218,8 +224,8 @@ reload:
 			pc, left = next, rest
 			if left <= 0 {
 				left = budget
-				if m.checkpoint() {
-					return ErrInterrupted
+				if err := m.checkpoint(f, fn, pc); err != nil {
+					return err
 				}
 			}
 		}
@@ -253,16 +259,16 @@ reload:
 		pc = to
 		if left--; left <= 0 {
 			left = budget
-			if m.checkpoint() {
-				return ErrInterrupted
+			if err := m.checkpoint(f, fn, pc); err != nil {
+				return err
 			}
 		}
 		if isScalar[instrs[pc].Op] {
 			pc, left = runScalar(&instrs[0], pc, unsafe.SliceData(S), unsafe.SliceData(fn.KS), left)
 			if left <= 0 {
 				left = budget
-				if m.checkpoint() {
-					return ErrInterrupted
+				if err := m.checkpoint(f, fn, pc); err != nil {
+					return err
 				}
 			}
 		}
@@ -363,10 +369,17 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		} else {
 			b = string([]byte{byte(S[in.C])}) // one byte: Go has every such string made
 		}
+		size := int64(len(a)) + int64(len(b))
+		if in.K != 0 {
+			size = m.strings.allocates(a, b)
+		}
+		if err := m.Reserve(size, "a string"); err != nil {
+			return nil, m.fail(f, fn, pc, "%v", err)
+		}
 		if in.K != 0 {
 			R[in.A] = m.strings.append(a, b)
 		} else {
-			R[in.A] = a + b
+			R[in.A] = concat(a, b)
 		}
 	case code.OpStrLen:
 		S[in.A] = uint64(len(str(R[in.B])))
@@ -414,15 +427,11 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 	case code.OpEnvUp:
 		R[in.A] = envAt(R, in)
 	case code.OpClosure:
-		c := Closure{Fn: m.funcs[in.K]}
+		var env *Env
 		if in.B != code.NoReg {
-			c.Env, _ = R[in.B].(*Env)
+			env, _ = R[in.B].(*Env)
 		}
-		if c.Fn.Gen {
-			R[in.A] = &GenClosure{Closure: c}
-		} else {
-			R[in.A] = &c
-		}
+		R[in.A] = newClosure(m.funcs[in.K], env)
 
 	case code.OpCallBuiltin:
 		if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
@@ -443,10 +452,10 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 
 	case code.OpConsS:
 		tail, _ := R[in.C].(*List)
-		R[in.A] = &List{S: S[in.B], Tail: tail}
+		R[in.A] = cons(S[in.B], nil, tail)
 	case code.OpConsR:
 		tail, _ := R[in.C].(*List)
-		R[in.A] = &List{R: R[in.B], Tail: tail}
+		R[in.A] = cons(0, R[in.B], tail)
 	case code.OpHeadS:
 		S[in.A] = R[in.B].(*List).S
 	case code.OpHeadR:
@@ -462,15 +471,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 	case code.OpOptGetR:
 		R[in.A] = R[in.B].(*Opt).R
 	case code.OpVariant:
-		l := fn.Layouts[in.K]
-		v := &Variant{Tag: l.Tag}
-		if l.NS > 0 {
-			v.S = append(make([]uint64, 0, l.NS), S[in.B:int(in.B)+l.NS]...)
-		}
-		if l.NR > 0 {
-			v.R = append(make([]Value, 0, l.NR), R[in.C:int(in.C)+l.NR]...)
-		}
-		R[in.A] = v
+		R[in.A] = newVariant(fn.Layouts[in.K], S[in.B:], R[in.C:])
 	case code.OpVarGetS, code.OpVarGetR:
 		v, ok := R[in.B].(*Variant)
 		if !ok {
@@ -644,10 +645,13 @@ func (m *Machine) ended(f *Fibre) {
 	}
 }
 
-// checkpoint runs every few thousand backward jumps and calls: it writes out standard
-// output that has waited too long in the buffer (so a long-running program's lines appear
-// as Felix's flushed println would show them) and reports whether Interrupt was called.
-func (m *Machine) checkpoint() bool {
+// checkpoint runs every few thousand backward jumps, calls and fibre switches, with f
+// running fn, about to run the instruction at pc: it writes out standard output that has
+// waited too long in the buffer (so a long-running program's lines appear as Felix's
+// flushed println would show them), lets in the fibres the outside world released, and
+// checks the memory limit. It returns ErrInterrupted after Interrupt, and the runtime
+// error of a program past its memory limit.
+func (m *Machine) checkpoint(f *Fibre, fn *code.Func, pc int) error {
 	if m.out.Buffered() > 0 && time.Since(m.flushed) > flushEvery {
 		m.out.Flush()
 		m.flushed = time.Now()
@@ -656,11 +660,14 @@ func (m *Machine) checkpoint() bool {
 	// busy.
 	if m.io.busy() {
 		if err := m.poll(false); err != nil {
-			return true
+			return err
 		}
 	}
 	m.serve()
-	return m.interrupt.Load()
+	if m.interrupt.Load() {
+		return ErrInterrupted
+	}
+	return m.checkMemory(f, fn, pc+1)
 }
 
 // flushEvery bounds how long printed output may wait in the buffer while the program runs.

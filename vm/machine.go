@@ -39,6 +39,7 @@ type Options struct {
 	Args           []string           // the program's argv: its file name, then its arguments
 	Builtins       map[string]Builtin // the Go library, by name
 	MaxDepth       int                // the deepest calls may nest in one fibre (0: DefaultMaxDepth)
+	MaxMemory      int64              // the most bytes of heap the program's values may take (0: no limit)
 	Trace          io.Writer          // if set, every scheduling event is written here
 	// CountCollected counts the fibres Go's collector reclaims (Stats.Collected), at the
 	// cost of a cleanup registered per fibre.
@@ -97,6 +98,7 @@ type Machine struct {
 	library   map[string]Builtin         // Options.Builtins, to link more code in a session
 	root      *Sched                     // in a session, the scheduler every input runs on
 	strings   builders                   // the buffers strings grow in when a program appends to them
+	mem       *memoryLimit               // the memory limit, or nil for none
 }
 
 // New verifies a program (code.Verify), links it with its builtins and makes a machine
@@ -109,6 +111,9 @@ func New(p *code.Program, opts Options) (*Machine, error) {
 	}
 	if m.maxDepth <= 0 {
 		m.maxDepth = DefaultMaxDepth
+	}
+	if opts.MaxMemory > 0 {
+		m.mem = newMemoryLimit(opts.MaxMemory)
 	}
 	if opts.CountCollected {
 		m.collect = &collectCounter{ended: map[uint32]bool{}}

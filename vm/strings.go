@@ -39,35 +39,53 @@ func (bs *builders) append(a, b string) string {
 		return a
 	}
 	slot := len(bs) - 1 // the least recently used, unless a has a builder
-	if len(a) > 0 {
-		at := uintptr(unsafe.Pointer(unsafe.StringData(a)))
-		for i := range bs {
-			bd := &bs[i]
-			if bd.addr != at || bd.len != len(a) {
-				continue
-			}
-			start := bd.buf.Value()
-			if start == nil {
-				break // the buffer was collected, and a is another string at its address
-			}
-			slot = i
-			if bd.cap-bd.len < len(b) {
-				break // no room: grow into a new buffer, in this builder's place
-			}
+	if i, start := bs.find(a); start != nil {
+		slot = i
+		if bd := &bs[i]; bd.cap-bd.len >= len(b) {
 			copy(unsafe.Slice(start, bd.cap)[bd.len:], b)
 			bd.len += len(b)
 			s := unsafe.String(start, bd.len)
 			bs.first(i)
 			return s
 		}
+		// no room: grow into a new buffer, in this builder's place
 	}
 	n := len(a) + len(b)
-	buf := make([]byte, n, max(2*n, 32))
+	buf := make([]byte, n, newRoom(n))
 	copy(buf, a)
 	copy(buf[len(a):], b)
 	bs[slot] = builder{addr: uintptr(unsafe.Pointer(&buf[0])), buf: weak.Make(&buf[0]), len: n, cap: cap(buf)}
 	bs.first(slot)
 	return unsafe.String(&buf[0], n)
+}
+
+// newRoom is the size of the buffer a string of n bytes grows into.
+func newRoom(n int) int { return max(2*n, 32) }
+
+// find returns the builder whose whole length is a, and the start of its buffer; or a nil
+// start when a has none.
+func (bs *builders) find(a string) (int, *byte) {
+	if len(a) == 0 {
+		return 0, nil
+	}
+	at := uintptr(unsafe.Pointer(unsafe.StringData(a)))
+	for i := range bs {
+		bd := &bs[i]
+		if bd.addr == at && bd.len == len(a) {
+			// nil when the buffer was collected, and a is another string at its address
+			return i, bd.buf.Value()
+		}
+	}
+	return 0, nil
+}
+
+// allocates returns the bytes append(a, b) would allocate: none when b fits in the room of
+// a's builder.
+func (bs *builders) allocates(a, b string) int64 {
+	if i, start := bs.find(a); len(b) == 0 || start != nil && bs[i].cap-bs[i].len >= len(b) {
+		return 0
+	}
+	return int64(newRoom(len(a) + len(b)))
 }
 
 // first moves the builder at i to the front.

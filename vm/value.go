@@ -76,6 +76,34 @@ func newTuple(l code.Layout, s []uint64, r []Value) *Tuple {
 	return t
 }
 
+// newVariant makes a variant value of the given layout (its constructor and payload) from
+// the registers s and r.
+func newVariant(l code.Layout, s []uint64, r []Value) *Variant {
+	v := &Variant{Tag: l.Tag}
+	if l.NS > 0 {
+		v.S = append(make([]uint64, 0, l.NS), s[:l.NS]...)
+	}
+	if l.NR > 0 {
+		v.R = append(make([]Value, 0, l.NR), r[:l.NR]...)
+	}
+	return v
+}
+
+// newClosure makes a function value of fn over env; a generator that yields gets an
+// instance of its own.
+func newClosure(fn *code.Func, env *Env) Value {
+	if fn.Gen {
+		return &GenClosure{Closure: Closure{Fn: fn, Env: env}}
+	}
+	return &Closure{Fn: fn, Env: env}
+}
+
+// cons makes a list cell with the head s or r.
+func cons(s uint64, r Value, tail *List) *List { return &List{S: s, R: r, Tail: tail} }
+
+// concat joins two strings.
+func concat(a, b string) string { return a + b }
+
 // str reads a string register; nil is the empty string.
 func str(v Value) string {
 	s, _ := v.(string)

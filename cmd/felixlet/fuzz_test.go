@@ -45,7 +45,12 @@ func FuzzCompile(f *testing.F) {
 	})
 }
 
-// FuzzRun compiles and runs mutated programs for a moment each.
+// fuzzMemory is the memory a program run by FuzzRun may take: a mutation that makes a
+// program grow without end meets it soon.
+const fuzzMemory = 64 << 20
+
+// FuzzRun compiles and runs mutated programs, each for at most a tenth of a second of
+// interpreting and fuzzMemory bytes of values.
 func FuzzRun(f *testing.F) {
 	seedPrograms(f)
 	f.Fuzz(func(t *testing.T, src []byte) {
@@ -55,7 +60,7 @@ func FuzzRun(f *testing.F) {
 			defer close(done)
 			p, ok := build(programSource{Name: "fuzz.flx", Src: src}, &errs)
 			if ok {
-				execute(p, []string{"fuzz.flx"}, runFlags{dir: t.TempDir()}, strings.NewReader(""), &bytes.Buffer{}, &errs, 100*time.Millisecond)
+				execute(p, []string{"fuzz.flx"}, runFlags{dir: t.TempDir(), memory: fuzzMemory}, strings.NewReader(""), &bytes.Buffer{}, &errs, 100*time.Millisecond)
 			}
 		}()
 		select {

@@ -76,7 +76,7 @@ func (s *replSession) reset() {
 		s.m.Close()
 	}
 	m, err := vm.NewSession(vm.Options{Stdout: s.out, Stderr: s.errw, Args: []string{"repl"},
-		Builtins: stdlib.Builtins, CountCollected: true})
+		Builtins: stdlib.Builtins, CountCollected: true, MaxMemory: defaultMaxMemory()})
 	if err != nil { // an empty program needs no builtins: this cannot fail
 		panic(err)
 	}

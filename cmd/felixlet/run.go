@@ -9,6 +9,7 @@ import (
 	"os/signal"
 	"path/filepath"
 	"runtime"
+	"runtime/debug"
 	"runtime/pprof"
 	"strconv"
 	"strings"
@@ -64,6 +65,10 @@ Flags of run and the bare form, before the program's name:
   --max-depth N
             let calls nest at most N deep in a fibre (default 1000000): a call
             deeper is a runtime error naming the function
+  --max-memory SIZE
+            let the program's values take at most SIZE bytes of memory (512M, 2G;
+            default half the machine's memory; 0 for no limit): a program that
+            needs more stops with a runtime error saying what holds the memory
 
 Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
 NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
@@ -145,6 +150,7 @@ type runFlags struct {
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
 	depth   int    // the deepest calls may nest (0: vm.DefaultMaxDepth)
+	memory  int64  // the most heap the program's values may take (0: defaultMaxMemory, negative: no limit)
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
@@ -170,6 +176,17 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 				return exitUsage
 			}
 			fl.depth = n
+			args = args[1:]
+		case "--max-memory", "-max-memory":
+			n, err := parseSize(flagValue(args))
+			if err != nil {
+				fmt.Fprintf(stderr, "felixlet: %s: %v\n%s", args[0], err, usage)
+				return exitUsage
+			}
+			fl.memory = n
+			if n == 0 {
+				fl.memory = -1 // no limit
+			}
 			args = args[1:]
 		default:
 			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
@@ -383,12 +400,21 @@ func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(nam
 // execute runs a compiled program and returns the exit status.
 func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
 	opts := vm.Options{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
-		CountCollected: fl.stats, MaxDepth: fl.depth}
+		CountCollected: fl.stats, MaxDepth: fl.depth, MaxMemory: max(fl.memory, 0)}
+	if fl.memory == 0 {
+		opts.MaxMemory = defaultMaxMemory()
+	}
+	if fl.signals && opts.MaxMemory > 0 {
+		// The collector works harder as the heap nears the limit, so that garbage does not
+		// pass it; live values past it are the machine's to report.
+		debug.SetMemoryLimit(opts.MaxMemory + opts.MaxMemory/8 + heapFloorSize + 32<<20)
+	}
 	var trace *traceWriter
 	if fl.trace {
 		trace = &traceWriter{w: stderr}
 		opts.Trace = trace
 	}
+	floor.Do(func() { floorBlock = make([]byte, heapFloorSize) }) // before the machine counts the heap it starts with
 	m, err := vm.New(p, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
@@ -419,7 +445,6 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 			}
 		}()
 	}
-	floor.Do(func() { floorBlock = make([]byte, heapFloorSize) })
 	err = m.Run()
 	if fl.stats {
 		defer printStats(stderr, m)

@@ -32,9 +32,10 @@ func corpus(t testing.TB) map[string][]byte {
 }
 
 // FuzzParse parses mutated sources of the repository: the parser never panics, and every
-// error it reports has a position in the file. (The participle parser this one replaced was
-// checked against it the same way, requiring the same tree wherever it succeeded; the inputs
-// that once told them apart are in testdata/fuzz/FuzzParse.)
+// error it reports has a position in the file and is no internal error. (The participle
+// parser this one replaced was checked against it the same way, requiring the same tree
+// wherever it succeeded; the inputs that once told them apart are in
+// testdata/fuzz/FuzzParse.)
 func FuzzParse(f *testing.F) {
 	for _, src := range corpus(f) {
 		f.Add(src)
@@ -44,6 +45,9 @@ func FuzzParse(f *testing.F) {
 		for _, e := range errs {
 			if e.Pos.File != "fuzz.flx" || e.Pos.Line < 1 || e.Pos.Col < 1 || e.Msg == "" {
 				t.Fatalf("an error without a position in the file: %v", e)
+			}
+			if strings.Contains(e.Msg, "internal error") {
+				t.Fatalf("an internal error: %v", e)
 			}
 		}
 		Unfinished(src)
