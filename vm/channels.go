@@ -183,7 +183,7 @@ func (m *Machine) nonChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
 			return nil, m.failAt(f, "a buffered channel has at most %d slots, not %d", maxSlots, n)
 		}
 		if err := m.Reserve(int64(S[in.B])*int64(unsafe.Sizeof(item{})), "a buffered channel's slots"); err != nil {
-			return nil, m.failAt(f, "%v", err)
+			return nil, m.refused(f, f.fn, int(f.pc), err)
 		}
 		R[in.A] = schan.New[wait, item](int(S[in.B]))
 		return f, nil

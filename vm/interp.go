@@ -374,7 +374,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 			size = m.strings.allocates(a, b)
 		}
 		if err := m.Reserve(size, "a string"); err != nil {
-			return nil, m.fail(f, fn, pc, "%v", err)
+			return nil, m.refused(f, fn, pc, err)
 		}
 		if in.K != 0 {
 			R[in.A] = m.strings.append(a, b)
@@ -621,6 +621,8 @@ func (m *Machine) builtinStopped(err error, f *Fibre, fn *code.Func, pc int) err
 	switch {
 	case errors.As(err, &u):
 		return m.unset(f, fn, pc, int(fn.Code[pc-1].C)+u.Arg, u.What)
+	case err == ErrInterrupted: // a long builtin that Reserve stopped
+		return err
 	case !ok:
 		return m.fail(f, fn, pc, "%v", err)
 	case f.gen != nil:

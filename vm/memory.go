@@ -80,10 +80,18 @@ func (m *Machine) checkMemory(f *Fibre, fn *code.Func, pc int) error {
 
 // Reserve checks, before a library or the machine allocates n bytes for what (such as "a
 // string of 3 GiB"), that the program's values would not pass the memory limit; it
-// returns the error to fail with if they would.
+// returns the error to fail with if they would. An allocation that big begins work long
+// enough (copying, filling) that an interrupt does not wait for the next checkpoint:
+// after Interrupt, Reserve returns ErrInterrupted, which the caller returns as it is.
 func (m *Machine) Reserve(n int64, what string) error {
+	if n < reserveAbove {
+		return nil
+	}
+	if m.interrupt.Load() {
+		return ErrInterrupted
+	}
 	ml := m.mem
-	if ml == nil || n < reserveAbove {
+	if ml == nil {
 		return nil
 	}
 	if n <= ml.limit {
@@ -95,8 +103,18 @@ func (m *Machine) Reserve(n int64, what string) error {
 }
 
 // reserveAbove is the size of allocation below which Reserve does not look: the
-// checkpoints catch what such allocations add up to.
-const reserveAbove = 1 << 20
+// checkpoints catch what such allocations add up to, and the few thousand of them that may
+// run between two checkpoints copy at most a few hundred megabytes.
+const reserveAbove = 64 << 10
+
+// refused is the error of an instruction, just before pc in fn, whose allocation Reserve
+// refused with err: a runtime error, or ErrInterrupted as it is.
+func (m *Machine) refused(f *Fibre, fn *code.Func, pc int, err error) error {
+	if err == ErrInterrupted {
+		return err
+	}
+	return m.fail(f, fn, pc, "%v", err)
+}
 
 // heldMostly says what holds most of the heap, from Go's heap profile: the kind of value
 // allocated by the part of the machine or library whose allocations hold the most bytes
