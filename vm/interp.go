@@ -543,14 +543,22 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 	return f, nil
 }
 
-// idle finds the fibre to run when the active list is empty. While some of the
-// scheduler's fibres wait for the outside world (or output waits to be written), it sleeps
+// idle finds the fibre to run when the active list is empty. It runs the work other
+// goroutines handed over (Do). While some of the scheduler's fibres wait for the outside
+// world, or the outside world holds the program, or output waits to be written, it sleeps
 // in the poller until one can go on; otherwise a nested scheduler returns to the fibre
 // that called run. It returns nil, nil when the mainline's scheduler has nothing left:
 // the program's end.
 func (m *Machine) idle() (*Fibre, error) {
 	for {
 		s := m.sched
+		if !m.inbox.Empty() { // work handed over may release a fibre
+			m.serve()
+			if f := s.popFront(); f != nil {
+				return f, nil
+			}
+			continue
+		}
 		if s.waiting > 0 || s.parent == nil && m.io.busy() {
 			if err := m.poll(true); err != nil {
 				return nil, err

@@ -91,7 +91,7 @@ type Machine struct {
 	dir       string                     // Options.Dir
 	io        *ioState                   // the poller and its waiting fibres, once used
 	poller    atomic.Pointer[rio.Poller] // the poller, for Interrupt and Do from other goroutines
-	requests  chan func()                // work Do queued for the machine's goroutine
+	inbox     rio.Inbox                  // work other goroutines handed the machine with Do
 	atExit    []func()                   // run when Run returns
 	lib       map[any]any                // state the library keeps per machine
 	library   map[string]Builtin         // Options.Builtins, to link more code in a session
@@ -102,7 +102,7 @@ type Machine struct {
 // ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
 	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
-		stdin: opts.Stdin, dir: opts.Dir, requests: make(chan func(), 8), lib: map[any]any{}}
+		stdin: opts.Stdin, dir: opts.Dir, lib: map[any]any{}}
 	if m.stdin == nil {
 		m.stdin = strings.NewReader("")
 	}
@@ -337,4 +337,9 @@ func isTerminal(f *os.File) bool {
 }
 
 // describe names a fibre for traces.
-func describe(f *Fibre) string { return fmt.Sprintf("fibre %d", f.id) }
+func describe(f *Fibre) string {
+	if f == nil {
+		return "the outside world" // an operation from outside the machine
+	}
+	return fmt.Sprintf("fibre %d", f.id)
+}
