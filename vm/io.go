@@ -276,9 +276,9 @@ func (m *Machine) wakeOne(f *Fibre) {
 
 // Do runs f on the machine's goroutine at its next chance (between fibres, or while it
 // waits for the outside world), after whatever was handed over before it: the way for
-// another goroutine to look at the machine, or to hand it an event (see Hold, WriteFromGo
-// and ReadFromGo). Any goroutine may call it; it never blocks and never drops f. Work
-// handed over after the program has ended never runs.
+// another goroutine to look at the machine, or to hand it an event (see Hold and
+// Outside). Any goroutine may call it; it never blocks and never drops f. Work handed
+// over after the program has ended never runs.
 func (m *Machine) Do(f func()) {
 	m.inbox.Post(f)
 	if p := m.poller.Load(); p != nil {
