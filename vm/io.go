@@ -222,7 +222,8 @@ func (m *Machine) poll(block bool) error {
 		block = false // the flush finished what there was to wait for
 	}
 	timeout := time.Duration(0)
-	if block && m.inbox.Empty() { // (a Do before the poller existed woke nobody)
+	// (A Do or an Interrupt from before the poller existed woke nobody.)
+	if block && m.inbox.Empty() && !m.interrupt.Load() {
 		timeout = -1
 		if next, ok := st.timers.Next(); ok {
 			timeout = max(time.Until(next), 0)
