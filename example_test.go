@@ -102,39 +102,40 @@ println$ repeated ("x", -1);
 	// run: funcs.flx:5:10: repeated: -1 times
 }
 
-// Go hands values to a fibre and takes its answers: the channel `orders` goes into the
-// program, `totals` comes out.
+// Go gives a program a function and two channels: the fibre reads orders from Go, and
+// writes their total back. (README.md shows this example.)
 func ExampleNewInput() {
 	type order struct {
 		Item     string
 		Quantity int
 	}
 	var lib felixlet.Library
-	orders, err := felixlet.NewInput[order](&lib, "orders")
+	must(lib.Func("shout", strings.ToUpper))                // fun shout : string -> string
+	orders, err := felixlet.NewInput[order](&lib, "orders") // the program reads it: %<(string * int)
 	must(err)
-	totals, err := felixlet.NewOutput[int](&lib, "totals")
+	totals, err := felixlet.NewOutput[int](&lib, "totals") // the program writes it: %>int
 	must(err)
 	src := `
 var total = 0;
 var more = true;
 while more do
   match read_opt orders with
-  | Some (item, n) => total = total + n; println$ item + ": " + n.str;
+  | Some (item, n) => total = total + n; println$ shout item + ": " + n.str;
   | None => more = false;
   endmatch;
 done
 write (totals, total);
 `
-	prog, err := felixlet.Compile("orders.flx", []byte(src), &lib)
+	prog, err := felixlet.Compile("orders.flx", []byte(src), &lib) // or a *felixlet.CompileError
 	must(err)
 	m, err := prog.NewMachine(felixlet.Config{Stdout: os.Stdout})
 	must(err)
-	in, out := orders.On(m), totals.On(m) // before Run: the program waits for them
+	in, out := orders.On(m), totals.On(m) // Go's ends, for any goroutine; the program waits for them
+	ctx := context.Background()
 	var total int
 	go func() {
-		ctx := context.Background()
 		for _, o := range []order{{"apples", 3}, {"pears", 4}} {
-			must(in.Send(ctx, o))
+			must(in.Send(ctx, o)) // returns once a fibre has read it
 		}
 		in.Close() // read_opt gives None
 		t, _, err := out.Recv(ctx)
@@ -142,11 +143,11 @@ write (totals, total);
 		total = t
 		out.Close() // the program may end
 	}()
-	must(m.Run(context.Background()))
+	must(m.Run(ctx)) // nil, a *felixlet.RuntimeError, or ctx's error
 	fmt.Println("total:", total)
 	// Output:
-	// apples: 3
-	// pears: 4
+	// APPLES: 3
+	// PEARS: 4
 	// total: 7
 }
 

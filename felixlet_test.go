@@ -146,32 +146,25 @@ func TestAContextDoneBeforeRunRunsNothing(t *testing.T) {
 }
 
 // machinesProgram is run by eight machines at once. Each reads its factor from its
-// arguments, finds primes with a sieve of fibres, and multiplies what Go sends it by the
-// factor, through a Go function.
+// arguments, passes a thousand numbers through a chain of fibres that each add one (as many
+// fibres as ten times the factor), and multiplies what Go sends it by the factor, through
+// a Go function.
 const machinesProgram = `
-proc generate (out: %>int) () {
-  var i = 2;
-  while true do write (out, i); ++i; done
-}
-proc filter (p: int, inp: %<int, out: %>int) () {
-  while true do
-    var x = read inp;
-    if x % p != 0 do write (out, x); done
-  done
+proc add_one (inp: %<int, out: %>int) () {
+  while true do write (out, read inp + 1); done
 }
 val factor = int (System::argv 1);
-var src_in, src_out = mk_ioschannel_pair[int] ();
-spawn_fthread (generate src_out);
-var ch = src_in;
-var sum = 0;
-for k in 1..50 + factor do
-  var prime = read ch;
-  sum = sum + prime;
+var first_in, first_out = mk_ioschannel_pair[int] ();
+var ch = first_in;
+for k in 1..10 * factor do
   var i, o = mk_ioschannel_pair[int] ();
-  spawn_fthread (filter (prime, ch, o));
+  spawn_fthread (add_one (ch, o));
   ch = i;
 done
-println$ System::argv 0 + " " + factor.str + ": the first " + str (50 + factor) + " primes add up to " + sum.str;
+spawn_fthread { for n in 0..<1000 do write (first_out, n); done };
+var sum = 0;
+for n in 0..<1000 do sum = sum + read ch; done
+println$ System::argv 0 + " " + factor.str + ": " + sum.str;
 var more = true;
 while more do
   match read_opt numbers with
@@ -183,21 +176,33 @@ eprintln$ "machine " + factor.str + " done";
 `
 
 // Eight machines run at once in one process, each with its own scheduler, streams,
-// arguments and channels: each prints and answers what its own program computes.
+// arguments and channels: each prints and answers what its own program computes. Half run
+// a program compiled with another Library, whose function times is another: each machine
+// calls its own program's.
 func TestEightMachinesRunAtOnce(t *testing.T) {
-	var lib felixlet.Library
-	if err := lib.Func("times", func(a, b int) int { return a * b }); err != nil {
-		t.Fatal(err)
+	type kit struct {
+		prog     *felixlet.Program
+		numbers  *felixlet.Input[int]
+		products *felixlet.Output[int]
+		sign     int // what times multiplies by, besides its arguments
 	}
-	numbers, err := felixlet.NewInput[int](&lib, "numbers")
-	if err != nil {
-		t.Fatal(err)
+	kits := make([]kit, 2)
+	for i := range kits {
+		var lib felixlet.Library
+		k := &kits[i]
+		k.sign = 1 - 2*i
+		if err := lib.Func("times", func(a, b int) int { return k.sign * a * b }); err != nil {
+			t.Fatal(err)
+		}
+		var err error
+		if k.numbers, err = felixlet.NewInput[int](&lib, "numbers"); err != nil {
+			t.Fatal(err)
+		}
+		if k.products, err = felixlet.NewOutput[int](&lib, "products"); err != nil {
+			t.Fatal(err)
+		}
+		k.prog = compile(t, "machines.flx", machinesProgram, &lib)
 	}
-	products, err := felixlet.NewOutput[int](&lib, "products")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := compile(t, "machines.flx", machinesProgram, &lib)
 	const machines, values = 8, 200
 	var wg sync.WaitGroup
 	outs := make([]bytes.Buffer, machines)
@@ -206,8 +211,9 @@ func TestEightMachinesRunAtOnce(t *testing.T) {
 		wg.Add(1)
 		go func() {
 			defer wg.Done()
-			m := newMachine(t, p, felixlet.Config{Stdout: &outs[k], Stderr: &errs[k], Args: []string{fmt.Sprint(k + 1)}})
-			send, recv := numbers.On(m), products.On(m)
+			kit := kits[k%2]
+			m := newMachine(t, kit.prog, felixlet.Config{Stdout: &outs[k], Stderr: &errs[k], Args: []string{fmt.Sprint(k + 1)}})
+			send, recv := kit.numbers.On(m), kit.products.On(m)
 			wait := start(t, m, context.Background())
 			ctx := context.Background()
 			for n := range values {
@@ -215,8 +221,9 @@ func TestEightMachinesRunAtOnce(t *testing.T) {
 					t.Errorf("machine %d: Send: %v", k+1, err)
 					return
 				}
-				if got, ok, err := recv.Recv(ctx); got != n*(k+1) || !ok || err != nil {
-					t.Errorf("machine %d: Recv = %d, %v, %v; want %d", k+1, got, ok, err, n*(k+1))
+				want := kit.sign * n * (k + 1)
+				if got, ok, err := recv.Recv(ctx); got != want || !ok || err != nil {
+					t.Errorf("machine %d: Recv = %d, %v, %v; want %d", k+1, got, ok, err, want)
 					return
 				}
 			}
@@ -229,7 +236,7 @@ func TestEightMachinesRunAtOnce(t *testing.T) {
 	}
 	wg.Wait()
 	for k := range machines {
-		want := fmt.Sprintf("machines.flx %d: the first %d primes add up to %d\n", k+1, 51+k, sumOfPrimes(51+k))
+		want := fmt.Sprintf("machines.flx %d: %d\n", k+1, 999*1000/2+1000*10*(k+1)) // each number, plus one per fibre
 		if outs[k].String() != want {
 			t.Errorf("machine %d printed %q, want %q", k+1, outs[k].String(), want)
 		}
@@ -239,35 +246,17 @@ func TestEightMachinesRunAtOnce(t *testing.T) {
 	}
 }
 
-// sumOfPrimes adds up the first n primes.
-func sumOfPrimes(n int) int {
-	sum := 0
-	for i, found := 2, 0; found < n; i++ {
-		prime := true
-		for d := 2; d*d <= i; d++ {
-			if i%d == 0 {
-				prime = false
-				break
-			}
-		}
-		if prime {
-			sum += i
-			found++
-		}
-	}
-	return sum
-}
-
 // sent is a value one of several goroutines sends: who sent it, and its place among what
 // that goroutine sent.
 type sent struct {
 	From, Seq int
 }
 
-// Sixteen goroutines write at once to a channel one fibre reads: every value arrives once,
-// each goroutine's in the order it sent them.
-func TestSixteenGoroutinesFeedOneFibre(t *testing.T) {
-	const senders, each = 16, 300
+// echoing makes a machine, running, whose fibre writes back on echo each value Go sends it
+// on inbox; once Go closes inbox, it closes echo and prints how many values it echoed.
+// The function it returns waits for the program's end.
+func echoing(t *testing.T) (*felixlet.Sender[sent], *felixlet.Receiver[sent], *bytes.Buffer, func() error) {
+	t.Helper()
 	var lib felixlet.Library
 	in, err := felixlet.NewInput[sent](&lib, "inbox")
 	if err != nil {
@@ -277,7 +266,7 @@ func TestSixteenGoroutinesFeedOneFibre(t *testing.T) {
 	if err != nil {
 		t.Fatal(err)
 	}
-	p := compile(t, "feed.flx", `
+	p := compile(t, "echo.flx", `
 var count = 0;
 var more = true;
 while more do
@@ -286,20 +275,31 @@ while more do
   | None => more = false;
   endmatch;
 done
+close echo;
 println$ count.str + " values";
 `, &lib)
 	var stdout bytes.Buffer
 	m := newMachine(t, p, felixlet.Config{Stdout: &stdout})
 	send, recv := in.On(m), out.On(m)
-	wait := start(t, m, context.Background())
+	return send, recv, &stdout, start(t, m, context.Background())
+}
+
+// Sixteen goroutines write at once to a channel one fibre reads: every value arrives once,
+// each goroutine's in the order it sent them.
+func TestSixteenGoroutinesFeedOneFibre(t *testing.T) {
+	const senders, each = 16, 300
+	send, recv, stdout, wait := echoing(t)
 	var got []sent
 	read := make(chan struct{})
 	go func() {
 		defer close(read)
-		for range senders * each {
+		for {
 			v, ok, err := recv.Recv(context.Background())
-			if !ok || err != nil {
-				t.Errorf("Recv: %v, %v", ok, err)
+			if err != nil {
+				t.Errorf("Recv: %v", err)
+				return
+			}
+			if !ok {
 				return
 			}
 			got = append(got, v)
@@ -321,12 +321,14 @@ println$ count.str + " values";
 	wg.Wait()
 	send.Close()
 	<-read
-	recv.Close()
 	if err := wait(); err != nil {
 		t.Fatal(err)
 	}
 	if want := fmt.Sprintf("%d values\n", senders*each); stdout.String() != want {
 		t.Errorf("printed %q, want %q", stdout.String(), want)
+	}
+	if len(got) != senders*each {
+		t.Errorf("%d values came back, want %d", len(got), senders*each)
 	}
 	next := make([]int, senders)
 	for _, v := range got {
@@ -393,28 +395,7 @@ close results;
 // wrote reaches exactly one Recv that succeeded.
 func TestOperationsCalledOffLoseNothing(t *testing.T) {
 	const goroutines, each = 16, 200
-	var lib felixlet.Library
-	in, err := felixlet.NewInput[sent](&lib, "inbox")
-	if err != nil {
-		t.Fatal(err)
-	}
-	out, err := felixlet.NewOutput[sent](&lib, "echo")
-	if err != nil {
-		t.Fatal(err)
-	}
-	p := compile(t, "echo.flx", `
-var more = true;
-while more do
-  match read_opt inbox with
-  | Some v => write (echo, v);
-  | None => more = false;
-  endmatch;
-done
-close echo;
-`, &lib)
-	m := newMachine(t, p, felixlet.Config{})
-	send, recv := in.On(m), out.On(m)
-	wait := start(t, m, context.Background())
+	send, recv, stdout, wait := echoing(t)
 
 	// giveUp is a context that is done already, soon, or never.
 	giveUp := func(r *rand.Rand) (context.Context, context.CancelFunc) {
@@ -487,6 +468,9 @@ close echo;
 	}
 	if len(delivered) == 0 || len(delivered) == goroutines*each {
 		t.Logf("%d of %d sends succeeded: the test tried little", len(delivered), goroutines*each)
+	}
+	if want := fmt.Sprintf("%d values\n", len(delivered)); stdout.String() != want {
+		t.Errorf("the program printed %q, want %q", stdout.String(), want)
 	}
 	for v := range delivered {
 		if received[v] != 1 {
@@ -819,4 +803,36 @@ func TestAnEndOfAnotherLibrarysChannelPanics(t *testing.T) {
 		}
 	}()
 	in1.On(m)
+}
+
+// The README's sample is ExampleNewInput's code, line for line, so that it compiles and
+// does what the example's output says.
+func TestTheReadmeSampleIsExampleCode(t *testing.T) {
+	readme, err := os.ReadFile("README.md")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, section, ok := strings.Cut(string(readme), "## Embedding felixlet in Go\n")
+	_, sample, ok2 := strings.Cut(section, "```go\n")
+	sample, _, ok3 := strings.Cut(sample, "```\n")
+	if !ok || !ok2 || !ok3 {
+		t.Fatal("README.md has no Go sample under \"Embedding felixlet in Go\"")
+	}
+	examples, err := os.ReadFile("example_test.go")
+	if err != nil {
+		t.Fatal(err)
+	}
+	_, example, _ := strings.Cut(string(examples), "func ExampleNewInput() {\n")
+	example, _, _ = strings.Cut(example, "\n}\n")
+	lines := strings.Split(example, "\n")
+	for _, want := range strings.Split(strings.TrimSpace(sample), "\n") {
+		want = strings.TrimSpace(want)
+		for len(lines) > 0 && strings.TrimSpace(lines[0]) != want {
+			lines = lines[1:]
+		}
+		if len(lines) == 0 {
+			t.Fatalf("the README's line %q is not in ExampleNewInput, in order", want)
+		}
+		lines = lines[1:]
+	}
 }

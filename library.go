@@ -42,8 +42,9 @@ type decl struct {
 // A function whose signature has no felixlet type is an error here; a program that calls
 // it with arguments of the wrong types does not compile. The function runs on the
 // machine's goroutine: every fibre waits while it runs, so it should return promptly (work
-// that takes long belongs behind a channel). A panic in it is a runtime error in the
-// program.
+// that takes long belongs behind a channel), and it must not wait for the machine itself:
+// a Send or a Recv on one of its channels would wait for ever. A panic in it is a runtime
+// error in the program.
 func (l *Library) Func(name string, fn any) error {
 	v := reflect.ValueOf(fn)
 	if v.Kind() != reflect.Func || v.IsNil() {

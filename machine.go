@@ -13,7 +13,10 @@ import (
 // Config is what a machine gives its program: its standard streams, its arguments and
 // where its file names start.
 type Config struct {
-	Stdin  io.Reader // the program's standard input; nil: empty
+	// Stdin is the program's standard input; nil is empty. The process's os.Stdin, when it
+	// is a pipe or a terminal, is read without blocking, through the machine's poller: give
+	// it to one machine at a time.
+	Stdin  io.Reader
 	Stdout io.Writer // its standard output, written in blocks as it fills; nil: discarded
 	Stderr io.Writer // its standard error; nil: discarded
 	// Args are the program's arguments: System::argv 1, 2 and on (System::argv 0 is the
@@ -63,7 +66,7 @@ func (p *Program) NewMachine(cfg Config) (*Machine, error) {
 func (m *Machine) end(d *chanDecl) *end {
 	e := m.ends[d]
 	if e == nil {
-		panic(fmt.Sprintf("felixlet: the channel %s is not declared to %s: it was compiled with another Library", d.name, m.prog.name))
+		panic(fmt.Sprintf("felixlet: the channel %s is not declared to the program %s: it was compiled with another Library, or before the channel was declared", d.name, m.prog.name))
 	}
 	e.open()
 	return e
