@@ -459,7 +459,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		R[in.A] = &Pointer{Env: envAt(R, in), Slot: int(in.C)}
+		R[in.A] = &Pointer{Env: envAt(R, in), Slot: in.EnvSlot()}
 	case code.OpLoadPtrS:
 		p := R[in.B].(*Pointer)
 		S[in.A] = p.Env.S[p.Slot]
