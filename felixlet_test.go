@@ -629,6 +629,32 @@ func TestHaltIsARuntimeErrorThatSaysSo(t *testing.T) {
 	}
 }
 
+// failingWriter is a standard output that takes a few bytes, then fails as a full disk does.
+type failingWriter struct{ room int }
+
+var errDiskFull = errors.New("no space left on device")
+
+func (w *failingWriter) Write(p []byte) (int, error) {
+	if len(p) > w.room {
+		n := w.room
+		w.room = 0
+		return n, errDiskFull
+	}
+	w.room -= len(p)
+	return len(p), nil
+}
+
+// A program whose standard output fails is stopped, even one that would print for ever,
+// and Run says why.
+func TestStandardOutputThatFailsStopsTheProgram(t *testing.T) {
+	p := compile(t, "printer.flx", "var i = 0;\nwhile true do println i; ++i; done\n", nil)
+	err := start(t, newMachine(t, p, felixlet.Config{Stdout: &failingWriter{room: 100}}), context.Background())()
+	var oerr *felixlet.OutputError
+	if !errors.As(err, &oerr) || !errors.Is(oerr.Err, errDiskFull) {
+		t.Errorf("Run returned %v, want an OutputError for %v", err, errDiskFull)
+	}
+}
+
 // Go signatures that have no felixlet type, and names a program cannot use, are refused
 // when they are registered.
 func TestWrongGoSignaturesAreRefused(t *testing.T) {

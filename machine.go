@@ -80,12 +80,18 @@ type RuntimeError = vm.Error
 // Frame is one frame of a RuntimeError's backtrace.
 type Frame = vm.Frame
 
+// OutputError is a program whose standard output could not be written (Config.Stdout
+// returned an error): what it printed was lost, so the machine stopped it at its next
+// checkpoint.
+type OutputError = vm.OutputError
+
 // Run runs the program on the calling goroutine until it ends: until its fibres have
 // nothing left to do, and no open end of a channel (Input.On, Output.On) may give them
 // more. It returns nil when the program ran to its end (fibres left waiting on channels
-// are a normal end), a *RuntimeError when it failed or halted, and context.Cause(ctx) when
-// ctx was done first: the machine then stops between two instructions. Standard output is
-// written out before Run returns. A machine runs once.
+// are a normal end), a *RuntimeError when it failed or halted, an *OutputError when its
+// standard output failed, and context.Cause(ctx) when ctx was done first: the machine then
+// stops between two instructions. Standard output is written out before Run returns. A
+// machine runs once.
 func (m *Machine) Run(ctx context.Context) error {
 	if !m.started.CompareAndSwap(false, true) {
 		return errors.New("felixlet: a machine runs only once")
