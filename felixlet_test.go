@@ -9,6 +9,7 @@ import (
 	"os"
 	"path/filepath"
 	"reflect"
+	"runtime"
 	"slices"
 	"strings"
 	"sync"
@@ -16,6 +17,7 @@ import (
 	"time"
 
 	"github.com/felixlet/felixlet"
+	"github.com/felixlet/felixlet/vm"
 )
 
 // patience is how long a test waits for what takes moments: only a hang runs out of it,
@@ -387,6 +389,67 @@ close results;
 		if v != i {
 			t.Fatalf("value %d is missing or read twice", i)
 		}
+	}
+}
+
+// Fibres that a program starves while Go holds it open are collected as it runs: neither
+// the channels to and from Go nor the operations Go made on them keep them alive, while
+// the mainline, which waits for Go, is kept.
+func TestStarvedFibresAreCollectedWhileGoHoldsTheProgram(t *testing.T) {
+	var lib felixlet.Library
+	requests, err := felixlet.NewInput[int](&lib, "requests")
+	if err != nil {
+		t.Fatal(err)
+	}
+	replies, err := felixlet.NewOutput[int](&lib, "replies")
+	if err != nil {
+		t.Fatal(err)
+	}
+	p := compile(t, "starve.flx", `
+proc count_from (k: int, out: %>int) () { var i = k; while true do write (out, i); ++i; done }
+// n writers on a channel of its own, of which it reads one value: the n writers starve.
+proc answer (n: int) () {
+  var i, o = mk_ioschannel_pair[int] ();
+  for k in 1..n do spawn_fthread (count_from (k, o)); done
+  write (replies, read i);
+}
+while true do spawn_fthread (answer (read requests)); done
+`, &lib)
+	m := newMachine(t, p, felixlet.Config{VM: func(o *vm.Options) { o.CountCollected = true }})
+	send, recv := requests.On(m), replies.On(m)
+	wait := start(t, m, context.Background())
+	ctx := context.Background()
+	const asks = 40
+	starved := uint64(0)
+	for n := 1; n <= asks; n++ {
+		if err := send.Send(ctx, n); err != nil {
+			t.Fatal(err)
+		}
+		if v, ok, err := recv.Recv(ctx); v < 1 || v > n || !ok || err != nil {
+			t.Fatalf("request %d: Recv = %d, %v, %v", n, v, ok, err)
+		}
+		starved += uint64(n)
+	}
+	// Ask the machine itself for its counts: it is running, and its goroutine owns them.
+	stats := func() vm.Stats {
+		got := make(chan vm.Stats, 1)
+		m.VM().Do(func() { got <- m.VM().Stats() })
+		return <-got
+	}
+	deadline := time.Now().Add(patience)
+	for stats().CollectedWaiting < starved && time.Now().Before(deadline) {
+		runtime.GC()
+		time.Sleep(10 * time.Millisecond)
+	}
+	runtime.GC()
+	if st := stats(); st.CollectedWaiting != starved {
+		t.Errorf("%d fibres collected waiting, want the %d starved ones (spawned %d, ended %d)",
+			st.CollectedWaiting, starved, st.Spawned, st.Ended)
+	}
+	send.Close()
+	recv.Close()
+	if err := wait(); err != nil {
+		t.Fatal(err)
 	}
 }
 
