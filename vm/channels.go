@@ -41,8 +41,8 @@ type waiter = schan.Waiter[wait]
 
 // wait is what the machine keeps about one wait.
 type wait struct {
-	f    *Fibre   // the waiting fibre; nil for a send that waits without a fibre
-	ack  *Ack     // that send's ack, which holds its value
+	f    *Fibre   // the waiting fibre; nil for a send, or an operation from outside, without a fibre
+	ack  *Ack     // that send's or operation's ack, which holds its value
 	arm  int32    // for a select, which arm this is; -1 for a fibre's own wait
 	kind WaitKind // what the fibre waits for, for the counts of waiting fibres
 }
@@ -80,6 +80,7 @@ type Ack struct {
 	r        Value             // and its reference part
 	state    ackState          // pending, taken or refused
 	awaiters schan.Queue[wait] // the fibres awaiting it, oldest first
+	done     func(ok bool)     // for an operation from outside the machine: told how it ended
 }
 
 type ackState uint8
@@ -88,6 +89,7 @@ const (
 	ackPending ackState = iota // the value waits on its channel
 	ackTaken                   // a reader took it
 	ackRefused                 // the channel closed first
+	ackReading                 // it is a read from outside the machine, waiting among the readers
 )
 
 // selection is what a fibre keeps for its select: a waiter per arm, each queued on its
@@ -293,8 +295,9 @@ func (m *Machine) own(f *Fibre, kind WaitKind) *waiter {
 // receive is the reading half of every operation: it takes the value a read of ch gets
 // now, if there is one. On a buffered channel that is the oldest buffered value, and a
 // writer waiting for room puts its value in and goes to the back; on a synchronous one it
-// is the value of the most recent waiting writer, which goes to the front. The reader, f,
-// carries on. A value sent with an ack completes it.
+// is the value of the most recent waiting writer, which goes to the front (to the back
+// for a read from outside the machine, where f is nil). The reader, f, carries on. A value
+// sent with an ack completes it.
 func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 	var v item
 	if ch.Buffered() {
@@ -326,7 +329,7 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 		if m.trace != nil {
 			m.traceEvent("%s reads from %s", describe(f), describeWaiter(w))
 		}
-		m.release(w, true)
+		m.release(w, f != nil)
 	}
 	m.stats.Transfers++
 	if v.ack != nil {
@@ -339,7 +342,8 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 // writes, to a waiting reader of ch, or puts it in the buffer, if it can now. It returns
 // the fibre to run next: after a rendezvous on a synchronous channel the reader, with f at
 // the front of the active list; otherwise f, the reader woken to the back. done is false
-// when v could go nowhere.
+// when v could go nowhere. For a write from outside the machine f is nil, and a reader
+// it meets goes to the back.
 func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 	r := ch.Next(false)
 	if r == nil {
@@ -351,7 +355,10 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 		}
 		return f, true
 	}
-	deliver(r.T.f, instrOf(r), v)
+	g := r.T.f
+	if g != nil {
+		deliver(g, instrOf(r), v)
+	}
 	m.stats.Transfers++
 	if m.trace != nil {
 		m.traceEvent("%s writes to %s", describe(f), describeWaiter(r))
@@ -359,9 +366,12 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 	if v.ack != nil {
 		m.complete(v.ack, ackTaken, false) // a fresh ack: nobody awaits it yet
 	}
-	g := r.T.f
-	if ch.Buffered() || g.sched != m.sched {
-		m.release(r, !ch.Buffered())
+	switch {
+	case g == nil:
+		m.handOut(r, v)
+		return f, true
+	case f == nil || ch.Buffered() || g.sched != m.sched:
+		m.release(r, f != nil && !ch.Buffered())
 		return f, true
 	}
 	m.unpark(r)
@@ -546,18 +556,22 @@ func (m *Machine) complete(a *Ack, state ackState, front bool) {
 			w = a.awaiters.PopOldest()
 		}
 		if w == nil {
-			return
+			break
 		}
 		f := w.T.f
 		f.s[int(f.sbase)+int(f.fn.Code[f.pc-1].A)] = b2u(state == ackTaken)
 		m.release(w, front)
+	}
+	if a.done != nil {
+		a.done(state == ackTaken)
 	}
 }
 
 // close closes ch. Waiting writers fail when they run again (a send without a fibre is
 // refused); readers waiting with read_opt get None; plain readers starve, dropped by the
 // channel; all in the order they waited, to the back. If values are still buffered, f
-// waits until readers have taken them.
+// waits until readers have taken them (a close from outside the machine, where f is nil,
+// does not wait).
 func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 	if !ch.Close() {
 		return f
@@ -589,6 +603,13 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		m.wakeBack(g)
 	}
 	for w := ch.Oldest(false); w != nil; w = ch.Oldest(false) {
+		if w.T.f == nil {
+			if m.trace != nil {
+				m.traceEvent("%s wakes %s: it gets nothing", describe(f), describeWaiter(w))
+			}
+			w.T.ack.done(false)
+			continue
+		}
 		in := instrOf(w)
 		if in.Op != code.OpReadOpt && in.Op != code.OpArmReadOpt {
 			// A plain read starves; a select waits on its other arms.
@@ -604,7 +625,7 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		g.r[int(g.rbase)+int(in.A)] = nil // None
 		m.release(w, false)
 	}
-	if ch.Len() > 0 {
+	if ch.Len() > 0 && f != nil {
 		ch.WaitEmpty(m.own(f, ToClose))
 		return nil
 	}
@@ -758,6 +779,8 @@ func (m *Machine) timeUp(f *Fibre) {
 // describeWaiter names what waits, for traces.
 func describeWaiter(w *waiter) string {
 	switch {
+	case w.T.f == nil && w.T.ack.state == ackReading:
+		return "a read from outside the machine"
 	case w.T.f == nil:
 		return "a send waiting without a fibre"
 	case w.T.arm >= 0:

@@ -491,7 +491,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		R[in.A] = &Pointer{Env: envAt(R, in), Slot: int(in.C)}
+		R[in.A] = &Pointer{Env: envAt(R, in), Slot: in.EnvSlot()}
 	case code.OpLoadPtrS, code.OpLoadPtrR, code.OpStorePtrS, code.OpStorePtrR:
 		p, ok := R[in.B].(*Pointer)
 		if !ok {
@@ -584,14 +584,22 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 	return f, nil
 }
 
-// idle finds the fibre to run when the active list is empty. While some of the
-// scheduler's fibres wait for the outside world (or output waits to be written), it sleeps
+// idle finds the fibre to run when the active list is empty. It runs the work other
+// goroutines handed over (Do). While some of the scheduler's fibres wait for the outside
+// world, or the outside world holds the program, or output waits to be written, it sleeps
 // in the poller until one can go on; otherwise a nested scheduler returns to the fibre
 // that called run. It returns nil, nil when the mainline's scheduler has nothing left:
 // the program's end.
 func (m *Machine) idle() (*Fibre, error) {
 	for {
 		s := m.sched
+		if !m.inbox.Empty() { // work handed over may release a fibre
+			m.serve()
+			if f := s.popFront(); f != nil {
+				return f, nil
+			}
+			continue
+		}
 		if s.waiting > 0 || s.parent == nil && m.io.busy() {
 			if err := m.poll(true); err != nil {
 				return nil, err
@@ -651,8 +659,8 @@ func (m *Machine) ended(f *Fibre) {
 // running fn, about to run the instruction at pc: it writes out standard output that has
 // waited too long in the buffer (so a long-running program's lines appear as Felix's
 // flushed println would show them), lets in the fibres the outside world released, and
-// checks the memory limit. It returns ErrInterrupted after Interrupt, and the runtime
-// error of a program past its memory limit.
+// checks the memory limit. It returns ErrInterrupted after Interrupt or when standard
+// output failed, and the runtime error of a program past its memory limit.
 func (m *Machine) checkpoint(f *Fibre, fn *code.Func, pc int) error {
 	if m.out.Buffered() > 0 && time.Since(m.flushed) > flushEvery {
 		m.out.Flush()
@@ -666,7 +674,7 @@ func (m *Machine) checkpoint(f *Fibre, fn *code.Func, pc int) error {
 		}
 	}
 	m.serve()
-	if m.interrupt.Load() {
+	if m.interrupt.Load() || m.sink.err != nil {
 		return ErrInterrupted
 	}
 	return m.checkMemory(f, fn, pc+1)

@@ -28,7 +28,7 @@ func benchAppend(b *testing.B, stmt string) {
 		b.Fatal("does not compile")
 	}
 	b.ResetTimer()
-	runBench(b, p, strconv.Itoa(b.N))
+	runBench(b, p.Code(), strconv.Itoa(b.N))
 }
 
 func BenchmarkAppendString(b *testing.B) { benchAppend(b, `s += "x";`) }
