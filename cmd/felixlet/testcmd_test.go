@@ -1,12 +1,10 @@
 package main
 
 import (
-	"fmt"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"slices"
-	"syscall"
 	"testing"
 	"time"
 )
@@ -56,22 +54,19 @@ func TestBadTestFlags(t *testing.T) {
 	}
 }
 
-// felixlet test runs each program in a process of its own: one that blocks where the
-// machine cannot stop it (a load of a pipe nobody writes) fails alone when -timeout kills
-// it, and the other tests run on.
-func TestTestIsolatesAProgramThatBlocksTheWholeMachine(t *testing.T) {
+// felixlet test runs each program in a process of its own, which it kills after -timeout
+// (the process has no timeout of its own): a program that never ends fails alone, and the
+// other tests run on. (load of a pipe nobody writes once blocked the whole machine; it is
+// refused now, and an endless loop stands for anything the machine might not stop.)
+func TestTestKillsAProgramPastTheTimeoutAndRunsTheOthers(t *testing.T) {
 	bin, err := felixletBinary()
 	if err != nil {
 		t.Fatal(err)
 	}
 	dir := t.TempDir()
-	pipe := filepath.Join(dir, "pipe")
-	if err := syscall.Mkfifo(pipe, 0o600); err != nil {
-		t.Fatal(err)
-	}
 	tests := filepath.Join(dir, "tests")
 	files := map[string]string{
-		"blocks.flx": fmt.Sprintf("var s = load %q;\nprintln s;\n", pipe), "blocks.expect": "never\n",
+		"blocks.flx": "var n = 0;\nwhile true do ++n; done\n", "blocks.expect": "never\n",
 		"quick.flx": "println \"quick\";\n", "quick.expect": "quick\n",
 	}
 	os.Mkdir(tests, 0o755)
