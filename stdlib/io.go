@@ -29,40 +29,34 @@ func init() {
 			s[0] = math.Float64bits(float64(time.Now().UnixNano()) / 1e9)
 			return nil
 		},
-		"stdin":       func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = stdinStream(m); return nil },
-		"readln":      readln,
-		"load":        load,
-		"save":        save,
-		"tcp_listen":  tcpListen,
-		"tcp_accept":  tcpAccept,
-		"tcp_connect": tcpConnect,
-		"listener_port": func(m *vm.Machine, s []uint64, r []vm.Value) error {
-			l, err := ref[*listener](r, 0, "a listener")
-			if err == nil {
-				s[0] = uint64(l.port)
-			}
-			return err
-		},
-		"sock_read":   sockRead,
-		"sock_readln": sockReadln,
-		"sock_write":  sockWrite,
-		"sock_close":  sockClose,
-		"sock_error": func(m *vm.Machine, s []uint64, r []vm.Value) error {
-			sk, err := ref[*socket](r, 0, "a socket")
-			if err == nil {
-				r[0] = sk.err
-			}
-			return err
-		},
-		"accept_error": func(m *vm.Machine, s []uint64, r []vm.Value) error {
-			l, err := ref[*listener](r, 0, "a listener")
-			if err == nil {
-				r[0] = l.err
-			}
-			return err
-		},
+		"stdin":         func(m *vm.Machine, s []uint64, r []vm.Value) error { r[0] = stdinStream(m); return nil },
+		"readln":        readln,
+		"load":          load,
+		"save":          save,
+		"tcp_listen":    tcpListen,
+		"tcp_accept":    tcpAccept,
+		"tcp_connect":   tcpConnect,
+		"listener_port": readField("a listener", func(l *listener, s []uint64, r []vm.Value) { s[0] = uint64(l.port) }),
+		"sock_read":     sockRead,
+		"sock_readln":   sockReadln,
+		"sock_write":    sockWrite,
+		"sock_close":    sockClose,
+		"sock_error":    readField("a socket", func(sk *socket, s []uint64, r []vm.Value) { r[0] = sk.err }),
+		"accept_error":  readField("a listener", func(l *listener, s []uint64, r []vm.Value) { r[0] = l.err }),
 	} {
 		Builtins[name] = b
+	}
+}
+
+// readField makes a builtin that reads, with get, a field of its argument of type T into
+// its result; what names the argument in the error when it was never given a value.
+func readField[T any](what string, get func(v T, s []uint64, r []vm.Value)) vm.Builtin {
+	return func(m *vm.Machine, s []uint64, r []vm.Value) error {
+		v, err := ref[T](r, 0, what)
+		if err == nil {
+			get(v, s, r)
+		}
+		return err
 	}
 }
 
