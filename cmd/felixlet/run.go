@@ -19,6 +19,7 @@ import (
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/compile"
 	"github.com/felixlet/felixlet/lang/diag"
+	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/lang/parse"
 	"github.com/felixlet/felixlet/lang/prelude"
 	"github.com/felixlet/felixlet/stdlib"
@@ -47,6 +48,7 @@ const usage = `usage:
   felixlet check prog.flx ...              parse and type-check only; report every error
   felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
   felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's too), with source lines
+  felixlet graph [--svg] prog.flx          the program's circuits and |-> pipelines as Graphviz DOT (--svg: drawn by Graphviz's dot)
   felixlet version                         print the version (also --version)
   felixlet help                            the flags, golden tests and exit statuses
 `
@@ -57,6 +59,15 @@ Flags of run and the bare form, before the program's name:
   --stats   at exit, print on stderr the fibres spawned, ended, left waiting and
             collected, the channel transfers, the peak of live fibres and the run time
   --trace   print each scheduling event on stderr
+  --timeline FILE
+            write a picture of the schedule to FILE: one HTML page, with an SVG
+            timeline of every fibre (when it ran, what it waited on, each value
+            passed between fibres, how it ended), to open in a browser
+  --trace-json FILE
+            write the schedule to FILE in Chrome's trace-event format, for
+            Perfetto (ui.perfetto.dev) or chrome://tracing
+  --timeline-events N
+            draw at most the first N scheduling events in either (default 2000)
   --cpuprofile FILE
             write a CPU profile of the whole command (compiling and running) to FILE,
             for go tool pprof
@@ -111,6 +122,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return status
 	case "disasm":
 		return disasmCommand(args[1:], stdin, stdout, stderr)
+	case "graph":
+		return graphCommand(args[1:], stdin, stdout, stderr)
 	case "test":
 		return testCommand(args[1:], stdout, stderr)
 	case childCommand:
@@ -140,12 +153,23 @@ type runFlags struct {
 	profile string // write a CPU profile here
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
+	// pictures are the pictures of the schedule to draw: --timeline, --trace-json.
+	pictures pictureFlags
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
 func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	var fl runFlags
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		rest, ok, err := fl.pictures.parse(args)
+		if err != nil {
+			fmt.Fprintf(stderr, "felixlet: %v\n%s", err, usage)
+			return exitUsage
+		}
+		if ok {
+			args = rest
+			continue
+		}
 		switch args[0] {
 		case "--stats", "-stats":
 			fl.stats = true
@@ -318,16 +342,22 @@ func unwrap(err error) error {
 	return err
 }
 
-// build checks and compiles source text; diagnostics (warnings too) go to stderr. A panic
-// in the compiler is a bug, reported as an internal error rather than a Go stack trace.
-func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
+// build checks and compiles source text; diagnostics (warnings too) go to stderr.
+func build(ps programSource, stderr io.Writer) (*code.Program, bool) {
+	_, p, ok := buildChecked(ps, stderr)
+	return p, ok
+}
+
+// buildChecked is build, and returns the checked program too. A panic in the compiler is a
+// bug, reported as an internal error rather than a Go stack trace.
+func buildChecked(ps programSource, stderr io.Writer) (checked *ir.Program, p *code.Program, ok bool) {
 	defer func() {
 		if r := recover(); r != nil {
 			if os.Getenv("FELIXLET_DEBUG") != "" {
 				panic(r)
 			}
 			fmt.Fprintf(stderr, "felixlet: internal error while compiling %s: %v\n", ps.Name, r)
-			p, ok = nil, false
+			checked, p, ok = nil, nil, false
 		}
 	}()
 	lib := prelude.File()
@@ -335,24 +365,24 @@ func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
 	sources[stdlib.PreludeName] = stdlib.Prelude
 	if errs.HasErrors() {
 		diag.Print(stderr, errs, sources)
-		return nil, false
+		return nil, nil, false
 	}
-	checked, errs := check.Check(lib, prog, check.Config{IsPrim: isPrim})
+	checked, errs = check.Check(lib, prog, check.Config{IsPrim: isPrim})
 	diag.Print(stderr, errs, sources)
 	if checked == nil {
-		return nil, false
+		return nil, nil, false
 	}
 	p, err := compile.Compile(checked, compile.Config{IsBuiltin: isBuiltin})
 	var derr *diag.Error
 	switch {
 	case errors.As(err, &derr):
 		diag.Print(stderr, diag.List{derr}, sources)
-		return nil, false
+		return nil, nil, false
 	case err != nil:
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
-		return nil, false
+		return nil, nil, false
 	}
-	return p, true
+	return checked, p, true
 }
 
 func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
@@ -368,6 +398,14 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 		trace = &traceWriter{w: stderr}
 		opts.Trace = trace
 	}
+	pics, err := startPictures(fl.pictures, argv[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
+		return exitUsage
+	}
+	if pics != nil {
+		opts.Observer = pics.rec
+	}
 	m, err := vm.New(p, opts)
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
@@ -375,6 +413,9 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 	}
 	if trace != nil {
 		trace.m = m
+	}
+	if pics != nil {
+		defer pics.close()
 	}
 	if timeout > 0 {
 		t := time.AfterFunc(timeout, m.Interrupt)
@@ -402,6 +443,14 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 	err = m.Run()
 	if fl.stats {
 		defer printStats(stderr, m)
+	}
+	if pics != nil {
+		if perr := pics.finish(err); perr != nil {
+			fmt.Fprintf(stderr, "felixlet: cannot write the picture: %v\n", perr)
+			if err == nil {
+				return exitRuntime
+			}
+		}
 	}
 	var rerr *vm.Error
 	switch {

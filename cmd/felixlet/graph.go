@@ -1,0 +1,63 @@
+package main
+
+import (
+	"bytes"
+	"fmt"
+	"io"
+	"os/exec"
+	"strings"
+
+	"github.com/felixlet/felixlet/lang/graph"
+	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/stdlib"
+)
+
+// graphCommand handles `felixlet graph [--svg] prog.flx`: the program's circuits and
+// pipelines as Graphviz DOT, or with --svg drawn by Graphviz's dot as SVG.
+func graphCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
+	svg := len(args) > 0 && (args[0] == "--svg" || args[0] == "-svg")
+	if svg {
+		args = args[1:]
+	}
+	if len(args) == 1 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		fmt.Fprintf(stderr, "felixlet graph: unknown flag %s\n%s", args[0], usage)
+		return exitUsage
+	}
+	if len(args) != 1 {
+		return noProgram("graph", stderr)
+	}
+	ps, ok := readProgram(args[0], stdin, stderr)
+	if !ok {
+		return exitUsage
+	}
+	checked, _, ok := buildChecked(ps, stderr)
+	if !ok {
+		return exitUsage
+	}
+	var nets []*ir.Network
+	for _, n := range checked.Networks {
+		if !stdlib.IsLibrary(n.P.File) {
+			nets = append(nets, n)
+		}
+	}
+	if !svg {
+		graph.WriteDOT(stdout, ps.Name, nets)
+		return exitOK
+	}
+	dot, err := exec.LookPath("dot")
+	if err != nil {
+		fmt.Fprint(stderr, "felixlet graph: --svg needs Graphviz's dot program, which is not installed.\n"+
+			"Install Graphviz (Debian, Ubuntu: apt-get install graphviz; macOS: brew install graphviz),\n"+
+			"or leave out --svg to get the DOT text, which any Graphviz viewer draws.\n")
+		return exitRuntime
+	}
+	var text, errs bytes.Buffer
+	graph.WriteDOT(&text, ps.Name, nets)
+	cmd := exec.Command(dot, "-Tsvg")
+	cmd.Stdin, cmd.Stdout, cmd.Stderr = &text, stdout, &errs
+	if err := cmd.Run(); err != nil {
+		fmt.Fprintf(stderr, "felixlet graph: dot failed (%v): %s", err, errs.String())
+		return exitRuntime
+	}
+	return exitOK
+}
