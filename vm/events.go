@@ -28,48 +28,48 @@ type EventKind uint8
 // scheduler acts; Other is the other fibre concerned (for a waiter, 0 is a send waiting
 // without a fibre, and Arm is its select arm, from 1, when it waits in a select).
 const (
-	EvSpawn       EventKind = iota // Fibre spawns Other, which runs at once
-	EvSchedule                     // Fibre schedules Other, at the back of the active list
-	EvRunNested                    // Fibre runs Other on a nested scheduler
-	EvYield                        // Fibre yields: it goes to the back
-	EvResume                       // the scheduler: a nested scheduler is done, and Fibre, which ran it, resumes
-	EvEnd                          // Fibre ends
-	EvMakeChan                     // Fibre makes channel Chan, with Cap slots (0: synchronous)
-	EvWait                         // Fibre waits on Chan (0 for an ack): Wait says for what
-	EvStarve                       // Fibre reads Chan, closed and empty: it starves
-	EvStarveWaiter                 // Fibre's close of Chan starves Other, which waits to read it
-	EvTake                         // Fibre reads from buffered Chan, which has Len of Cap values left
-	EvMakeRoom                     // Fibre's read makes room in Chan for Other, which waited to write
-	EvCloseDone                    // Fibre's read empties closed Chan: Other's close completes
-	EvReadFrom                     // Fibre reads from Other, which waited to write on Chan: a rendezvous
-	EvPut                          // Fibre writes to buffered Chan, which has Len of Cap values then
-	EvWriteTo                      // Fibre writes to Other, which waited to read on Chan: a rendezvous
-	EvSendWaits                    // Fibre's send waits on Chan without a fibre
-	EvClose                        // Fibre closes Chan
-	EvRefuse                       // Fibre's close of Chan refuses a send waiting without a fibre
-	EvWriteFails                   // Fibre's close of Chan wakes Other, a writer, whose write fails
-	EvReadNone                     // Fibre's close of Chan wakes Other, whose read_opt gives None
-	EvSelectElse                   // Fibre's select takes its else
-	EvSelectWait                   // Fibre waits in a select on Chans, and on a timer if Timer
-	EvSelectArm                    // Fibre's select takes arm Arm at once, on Chan (0 for after)
-	EvTimeUp                       // the scheduler: the time of Fibre's select is up; its arm Arm wins
-	EvPark                         // Fibre waits for a timer (Timer), or for descriptor FD to be readable or writable (Write)
+	EvSpawn        EventKind = iota // Fibre spawns Other, which runs at once
+	EvSchedule                      // Fibre schedules Other, at the back of the active list
+	EvRunNested                     // Fibre runs Other on a nested scheduler
+	EvYield                         // Fibre yields: it goes to the back
+	EvResume                        // the scheduler: a nested scheduler is done, and Fibre, which ran it, resumes
+	EvEnd                           // Fibre ends
+	EvMakeChan                      // Fibre makes channel Chan, with Cap slots (0: synchronous)
+	EvWait                          // Fibre waits on Chan (0 for an ack): Wait says for what
+	EvStarve                        // Fibre reads Chan, closed and empty: it starves
+	EvStarveWaiter                  // Fibre's close of Chan starves Other, which waits to read it
+	EvTake                          // Fibre reads from buffered Chan, which has Len of Cap values left
+	EvMakeRoom                      // Fibre's read makes room in Chan for Other, which waited to write
+	EvCloseDone                     // Fibre's read empties closed Chan: Other's close completes
+	EvReadFrom                      // Fibre reads from Other, which waited to write on Chan: a rendezvous
+	EvPut                           // Fibre writes to buffered Chan, which has Len of Cap values then
+	EvWriteTo                       // Fibre writes to Other, which waited to read on Chan: a rendezvous
+	EvSendWaits                     // Fibre's send waits on Chan without a fibre
+	EvClose                         // Fibre closes Chan
+	EvRefuse                        // Fibre's close of Chan refuses a send waiting without a fibre
+	EvWriteFails                    // Fibre's close of Chan wakes Other, a writer, whose write fails
+	EvReadNone                      // Fibre's close of Chan wakes Other, whose read_opt gives None
+	EvSelectElse                    // Fibre's select takes its else
+	EvSelectWait                    // Fibre waits in a select on Chans, and on a timer if Timer
+	EvSelectArm                     // Fibre's select takes arm Arm at once, on Chan (0 for after)
+	EvTimeUp                        // the scheduler: the time of Fibre's select is up; its arm Arm wins
+	EvPark                          // Fibre waits for a timer (Timer), or for descriptor FD to be readable or writable (Write)
 )
 
 // Event is one scheduling event. The fields a kind does not mention are zero.
 type Event struct {
 	Kind     EventKind
-	Fibre    uint32   // the fibre that acts (see the kinds)
-	Other    uint32   // the other fibre concerned, 0 for none
-	Arm      int      // a select's arm, from 1: Other's when it waits in a select, else Fibre's
-	Chan     uint32   // the channel, numbered from 1 in the order the machine first met them
-	Chans    []uint32 // EvSelectWait: the channels the select waits on
-	Len, Cap int      // a buffered channel's values after the event, and its slots
-	Wait     WaitKind // EvWait: what the fibre waits for
-	Timer    bool     // EvSelectWait: it waits on a timer too; EvPark: it waits for a timer
-	Write    bool     // EvPark: it waits to write FD
-	FD       int      // EvPark: the descriptor
-	Proc     Frame    // EvSpawn, EvSchedule, EvRunNested: Other's procedure, where it starts
+	Fibre    uint32       // the fibre that acts (see the kinds)
+	Other    uint32       // the other fibre concerned, 0 for none
+	Arm      int          // a select's arm, from 1: Other's when it waits in a select, else Fibre's
+	Chan     uint32       // the channel, numbered from 1 in the order the machine first met them
+	Chans    []uint32     // EvSelectWait: the channels the select waits on
+	Len, Cap int          // a buffered channel's values after the event, and its slots
+	Wait     WaitKind     // EvWait: what the fibre waits for
+	Timer    bool         // EvSelectWait: it waits on a timer too; EvPark: it waits for a timer
+	Write    bool         // EvPark: it waits to write FD
+	FD       int          // EvPark: the descriptor
+	Proc     Frame        // EvSpawn, EvSchedule, EvRunNested: Other's procedure, where it starts
 	at       *Fibre       // the fibre whose place Where gives
 	pc       int32        // that place, when it is not where the fibre resumes (0)
 	funcs    []*code.Func // the machine's functions, for Where
@@ -93,7 +93,7 @@ func (e *Event) Where(n int) []Frame {
 // String is the event as --trace prints it, or "" for the making of a channel, which it
 // does not print.
 func (e *Event) String() string {
-	f, o := fibreName(e.Fibre), waiterName(e.Other, e.Arm)
+	f, o := fibreName(e.Fibre), WaiterName(e.Other, e.Arm)
 	switch e.Kind {
 	case EvSpawn:
 		return f + " spawns " + fibreName(e.Other)
@@ -165,9 +165,9 @@ func (e *Event) String() string {
 // fibreName names a fibre for traces.
 func fibreName(id uint32) string { return fmt.Sprintf("fibre %d", id) }
 
-// waiterName names what waits on a channel: a fibre, one arm of its select, or a send
-// waiting without a fibre (id 0).
-func waiterName(id uint32, arm int) string {
+// WaiterName names what waits on a channel, as traces do: a fibre, one arm of its select
+// (arm from 1; 0 for none), or a send waiting without a fibre (id 0).
+func WaiterName(id uint32, arm int) string {
 	switch {
 	case id == 0:
 		return "a send waiting without a fibre"

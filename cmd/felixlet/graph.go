@@ -19,7 +19,7 @@ func graphCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	if svg {
 		args = args[1:]
 	}
-	if len(args) == 1 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		fmt.Fprintf(stderr, "felixlet graph: unknown flag %s\n%s", args[0], usage)
 		return exitUsage
 	}

@@ -2,6 +2,7 @@ package timeline
 
 import (
 	"bufio"
+	"bytes"
 	"encoding/json"
 	"fmt"
 	"io"
@@ -113,13 +114,15 @@ func WriteChrome(w io.Writer, run *Run) error {
 	return bw.Flush()
 }
 
-// writeJSON writes v as one line of JSON.
+// writeJSON writes v as one line of JSON (with <, > and & as they are, for reading).
 func writeJSON(w io.Writer, v any) error {
-	b, err := json.Marshal(v)
-	if err != nil {
+	var b bytes.Buffer
+	enc := json.NewEncoder(&b)
+	enc.SetEscapeHTML(false)
+	if err := enc.Encode(v); err != nil {
 		return err
 	}
-	_, err = w.Write(b)
+	_, err := w.Write(bytes.TrimSuffix(b.Bytes(), []byte("\n")))
 	return err
 }
 
@@ -131,5 +134,5 @@ var (
 
 // cutNote says that a picture was cut, and how to draw more of it.
 func cutNote(run *Run) string {
-	return fmt.Sprintf("This picture shows the first %d of the run's %d scheduling events. To draw more, run it with --timeline-events N.", run.Steps, run.Events)
+	return fmt.Sprintf("This picture shows only the first %d of %d scheduling events. To draw more, run the program with --timeline-events N.", run.Steps, run.Events)
 }

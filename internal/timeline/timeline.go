@@ -120,11 +120,11 @@ type Mark struct {
 type FateKind uint8
 
 const (
-	Alive       FateKind = iota // it was active when the run ended or the picture was cut
-	HasEnded                    // it ran to its end
-	LeftWaiting                 // it was left waiting when the run ended
-	WasCollected                // the collector reclaimed it, waiting on what nothing could reach
-	HasFailed                   // it failed
+	Alive        FateKind = iota // it was active when the run ended or the picture was cut
+	HasEnded                     // it ran to its end
+	LeftWaiting                  // it was left waiting when the run ended
+	WasCollected                 // the collector reclaimed it, waiting on what nothing could reach
+	HasFailed                    // it failed
 )
 
 // Fate is how a fibre's row ends.
@@ -294,7 +294,7 @@ func (r *Recorder) Event(e vm.Event) {
 		}
 		r.buffered[e.Chan] = append(r.buffered[e.Chan], from)
 		r.wake(o, k+1)
-		r.mark(f, k, Channel, fmt.Sprintf("makes room in %s for %s", ch.Name(), waiter(e.Other, e.Arm)), at)
+		r.mark(f, k, Channel, fmt.Sprintf("makes room in %s for %s", ch.Name(), vm.WaiterName(e.Other, e.Arm)), at)
 	case vm.EvCloseDone:
 		r.wake(o, k+1)
 		r.mark(f, k, Channel, fmt.Sprintf("empties %s: fibre %d's close completes", ch.Name(), e.Other), at)
@@ -498,17 +498,6 @@ func position(fr vm.Frame) string {
 		s += " in " + fr.Func
 	}
 	return s
-}
-
-// waiter names what waited: a fibre, an arm of its select, or a send without a fibre.
-func waiter(id uint32, arm int) string {
-	switch {
-	case id == 0:
-		return "a send waiting without a fibre"
-	case arm > 0:
-		return fmt.Sprintf("fibre %d (select arm %d)", id, arm)
-	}
-	return fmt.Sprintf("fibre %d", id)
 }
 
 // joinAnd joins words as "a, b and c".

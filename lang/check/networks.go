@@ -96,7 +96,7 @@ func (c *Checker) pipeNetwork(e *ast.Binary, l, r, x ir.Expr) {
 		lt = types.Substitute(call.Func.Params[0].Type, call.Func.TypeParams, call.TypeArgs)
 		rt = types.Substitute(call.Func.Params[1].Type, call.Func.TypeParams, call.TypeArgs)
 	}
-	n := &ir.Network{P: e.L.Position(), Pipeline: true}
+	n := &ir.Network{Pipeline: true}
 	c.addStages(n, e.L, lt)
 	last := len(n.Devices) - 1
 	first := len(n.Devices)
@@ -104,6 +104,7 @@ func (c *Checker) pipeNetwork(e *ast.Binary, l, r, x ir.Expr) {
 	if last < 0 || first >= len(n.Devices) {
 		return
 	}
+	n.P = n.Devices[0].P
 	// The channel from the left side's output to the right side's input.
 	out, in := pinNamed(n.Devices[last], "out"), pinNamed(n.Devices[first], "inp")
 	if out < 0 || in < 0 {
