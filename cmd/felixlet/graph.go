@@ -34,12 +34,7 @@ func graphCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	if !ok {
 		return exitUsage
 	}
-	var nets []*ir.Network
-	for _, n := range checked.Networks {
-		if !stdlib.IsLibrary(n.P.File) {
-			nets = append(nets, n)
-		}
-	}
+	nets := programNetworks(checked)
 	if !svg {
 		graph.WriteDOT(stdout, ps.Name, nets)
 		return exitOK
@@ -60,4 +55,19 @@ func graphCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 		return exitRuntime
 	}
 	return exitOK
+}
+
+// programNetworks are the circuits and pipelines of a checked program (nil: none yet) that
+// are not the library's.
+func programNetworks(p *ir.Program) []*ir.Network {
+	var nets []*ir.Network
+	if p == nil {
+		return nil
+	}
+	for _, n := range p.Networks {
+		if !stdlib.IsLibrary(n.P.File) {
+			nets = append(nets, n)
+		}
+	}
+	return nets
 }

@@ -42,6 +42,9 @@ func WriteChrome(w io.Writer, run *Run) error {
 	}
 	for _, f := range run.Fibres {
 		for _, s := range f.Spans {
+			if s.To <= s.From {
+				continue // a wait that ended where it began
+			}
 			e := chromeEvent{Ph: "X", TID: f.ID, TS: step(s.From), Dur: step(s.To - s.From), Args: map[string]any{}}
 			switch s.Kind {
 			case Running:
