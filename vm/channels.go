@@ -39,8 +39,8 @@ type waiter = schan.Waiter[wait]
 
 // wait is what the machine keeps about one wait.
 type wait struct {
-	f    *Fibre   // the waiting fibre; nil for a send that waits without a fibre
-	ack  *Ack     // that send's ack, which holds its value
+	f    *Fibre   // the waiting fibre; nil for a send, or an operation from outside, without a fibre
+	ack  *Ack     // that send's or operation's ack, which holds its value
 	arm  int32    // for a select, which arm this is; -1 for a fibre's own wait
 	kind WaitKind // what the fibre waits for, for the counts of waiting fibres
 }
@@ -78,6 +78,7 @@ type Ack struct {
 	r        Value             // and its reference part
 	state    ackState          // pending, taken or refused
 	awaiters schan.Queue[wait] // the fibres awaiting it, oldest first
+	done     func(ok bool)     // for an operation from outside the machine: told how it ended
 }
 
 type ackState uint8
@@ -86,6 +87,7 @@ const (
 	ackPending ackState = iota // the value waits on its channel
 	ackTaken                   // a reader took it
 	ackRefused                 // the channel closed first
+	ackReading                 // it is a read from outside the machine, waiting among the readers
 )
 
 // selection is what a fibre keeps for its select: a waiter per arm, each queued on its
@@ -302,8 +304,9 @@ func (m *Machine) own(f *Fibre, kind WaitKind, ch *Chan) *waiter {
 // receive is the reading half of every operation: it takes the value a read of ch gets
 // now, if there is one. On a buffered channel that is the oldest buffered value, and a
 // writer waiting for room puts its value in and goes to the back; on a synchronous one it
-// is the value of the most recent waiting writer, which goes to the front. The reader, f,
-// carries on. A value sent with an ack completes it.
+// is the value of the most recent waiting writer, which goes to the front (to the back
+// for a read from outside the machine, where f is nil). The reader, f, carries on. A value
+// sent with an ack completes it.
 func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 	var v item
 	if ch.Buffered() {
@@ -312,7 +315,7 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 			return v, false
 		}
 		if m.obs != nil {
-			m.emit(f, Event{Kind: EvTake, Fibre: f.id, Chan: m.chanID(ch), Len: ch.Len(), Cap: ch.Cap()})
+			m.emit(f, Event{Kind: EvTake, Fibre: idOf(f), Chan: m.chanID(ch), Len: ch.Len(), Cap: ch.Cap()})
 		}
 		if w := ch.Next(true); w != nil {
 			ch.Put(offered(w))
@@ -322,7 +325,7 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 			m.release(w, false)
 		} else if c := ch.Emptied(); c != nil {
 			if m.obs != nil {
-				m.emit(f, Event{Kind: EvCloseDone, Fibre: f.id, Other: c.T.f.id, Chan: m.chanID(ch)})
+				m.emit(f, Event{Kind: EvCloseDone, Fibre: idOf(f), Other: c.T.f.id, Chan: m.chanID(ch)})
 			}
 			m.release(c, false)
 		}
@@ -335,7 +338,7 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 		if m.obs != nil {
 			m.emit(f, m.waiterEvent(EvReadFrom, f, w, ch))
 		}
-		m.release(w, true)
+		m.release(w, f != nil)
 	}
 	m.stats.Transfers++
 	if v.ack != nil {
@@ -348,7 +351,8 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 // writes, to a waiting reader of ch, or puts it in the buffer, if it can now. It returns
 // the fibre to run next: after a rendezvous on a synchronous channel the reader, with f at
 // the front of the active list; otherwise f, the reader woken to the back. done is false
-// when v could go nowhere.
+// when v could go nowhere. For a write from outside the machine f is nil, and a reader
+// it meets goes to the back.
 func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 	r := ch.Next(false)
 	if r == nil {
@@ -356,11 +360,14 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 			return f, false
 		}
 		if m.obs != nil {
-			m.emit(f, Event{Kind: EvPut, Fibre: f.id, Chan: m.chanID(ch), Len: ch.Len(), Cap: ch.Cap()})
+			m.emit(f, Event{Kind: EvPut, Fibre: idOf(f), Chan: m.chanID(ch), Len: ch.Len(), Cap: ch.Cap()})
 		}
 		return f, true
 	}
-	deliver(r.T.f, instrOf(r), v)
+	g := r.T.f
+	if g != nil {
+		deliver(g, instrOf(r), v)
+	}
 	m.stats.Transfers++
 	if m.obs != nil {
 		m.emit(f, m.waiterEvent(EvWriteTo, f, r, ch))
@@ -368,9 +375,12 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 	if v.ack != nil {
 		m.complete(v.ack, ackTaken, false) // a fresh ack: nobody awaits it yet
 	}
-	g := r.T.f
-	if ch.Buffered() || g.sched != m.sched {
-		m.release(r, !ch.Buffered())
+	switch {
+	case g == nil:
+		m.handOut(r, ch, v)
+		return f, true
+	case f == nil || ch.Buffered() || g.sched != m.sched:
+		m.release(r, f != nil && !ch.Buffered())
 		return f, true
 	}
 	m.unpark(r)
@@ -555,11 +565,14 @@ func (m *Machine) complete(a *Ack, state ackState, front bool) {
 			w = a.awaiters.PopOldest()
 		}
 		if w == nil {
-			return
+			break
 		}
 		f := w.T.f
 		f.s[int(f.sbase)+int(f.fn.Code[f.pc-1].A)] = b2u(state == ackTaken)
 		m.release(w, front)
+	}
+	if a.done != nil {
+		a.done(state == ackTaken)
 	}
 }
 
@@ -598,6 +611,13 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		m.wakeBack(g)
 	}
 	for w := ch.Oldest(false); w != nil; w = ch.Oldest(false) {
+		if w.T.f == nil {
+			if m.obs != nil {
+				m.emit(f, m.waiterEvent(EvReadNothing, f, w, ch))
+			}
+			w.T.ack.done(false)
+			continue
+		}
 		in := instrOf(w)
 		if in.Op != code.OpReadOpt && in.Op != code.OpArmReadOpt {
 			// A plain read starves; a select waits on its other arms.
@@ -762,13 +782,17 @@ func (m *Machine) timeUp(f *Fibre) {
 	}
 }
 
-// waiterEvent is an event of the running fibre f about w, which waits on ch: its fibre
-// (none for a send waiting without one) and its select's arm.
+// waiterEvent is an event of the running fibre f (nil: the outside world) about w, which
+// waits on ch: its fibre and its select's arm, or no fibre (for a send waiting without one,
+// or a read from outside the machine).
 func (m *Machine) waiterEvent(kind EventKind, f *Fibre, w *waiter, ch *Chan) Event {
-	e := Event{Kind: kind, Fibre: f.id, Chan: m.chanID(ch)}
-	if g := w.T.f; g != nil {
+	e := Event{Kind: kind, Fibre: idOf(f), Chan: m.chanID(ch)}
+	switch g := w.T.f; {
+	case g != nil:
 		e.Other = g.id
 		e.Arm = int(w.T.arm) + 1
+	case w.T.ack.state == ackReading:
+		e.OutsideRead = true
 	}
 	return e
 }

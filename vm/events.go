@@ -25,8 +25,10 @@ type Observer interface {
 type EventKind uint8
 
 // The events. Fibre is the running fibre, which acts, except where a kind says that the
-// scheduler acts; Other is the other fibre concerned (for a waiter, 0 is a send waiting
-// without a fibre, and Arm is its select arm, from 1, when it waits in a select).
+// scheduler acts, or 0 for the outside world (Go code's operation on a channel, see
+// Outside); Other is the other fibre concerned (for a waiter, 0 is a send waiting without
+// a fibre or, with OutsideRead, a read from outside the machine; Arm is its select arm,
+// from 1, when it waits in a select).
 const (
 	EvSpawn        EventKind = iota // Fibre spawns Other, which runs at once
 	EvSchedule                      // Fibre schedules Other, at the back of the active list
@@ -54,25 +56,29 @@ const (
 	EvSelectArm                     // Fibre's select takes arm Arm at once, on Chan (0 for after)
 	EvTimeUp                        // the scheduler: the time of Fibre's select is up; its arm Arm wins
 	EvPark                          // Fibre waits for a timer (Timer), or for descriptor FD to be readable or writable (Write)
+	EvReadNothing                   // Fibre's close of Chan ends a read from outside the machine: it gets nothing
+	EvOutsideWaits                  // a write (Wait is ToWrite) or a read (ToRead) from outside the machine waits on Chan
+	EvOutsideTakes                  // a read from outside the machine that waited takes a value from Chan
 )
 
 // Event is one scheduling event. The fields a kind does not mention are zero.
 type Event struct {
-	Kind     EventKind
-	Fibre    uint32       // the fibre that acts (see the kinds)
-	Other    uint32       // the other fibre concerned, 0 for none
-	Arm      int          // a select's arm, from 1: Other's when it waits in a select, else Fibre's
-	Chan     uint32       // the channel, numbered from 1 in the order the machine first met them
-	Chans    []uint32     // EvSelectWait: the channels the select waits on
-	Len, Cap int          // a buffered channel's values after the event, and its slots
-	Wait     WaitKind     // EvWait: what the fibre waits for
-	Timer    bool         // EvSelectWait: it waits on a timer too; EvPark: it waits for a timer
-	Write    bool         // EvPark: it waits to write FD
-	FD       int          // EvPark: the descriptor
-	Proc     Frame        // EvSpawn, EvSchedule, EvRunNested: Other's procedure, where it starts
-	at       *Fibre       // the fibre whose place Where gives
-	pc       int32        // that place, when it is not where the fibre resumes (0)
-	funcs    []*code.Func // the machine's functions, for Where
+	Kind        EventKind
+	Fibre       uint32       // the fibre that acts (see the kinds), 0 for the outside world
+	Other       uint32       // the other fibre concerned, 0 for none
+	Arm         int          // a select's arm, from 1: Other's when it waits in a select, else Fibre's
+	OutsideRead bool         // the waiter concerned, with Other 0, is a read from outside the machine
+	Chan        uint32       // the channel, numbered from 1 in the order the machine first met them
+	Chans       []uint32     // EvSelectWait: the channels the select waits on
+	Len, Cap    int          // a buffered channel's values after the event, and its slots
+	Wait        WaitKind     // EvWait: what the fibre waits for
+	Timer       bool         // EvSelectWait: it waits on a timer too; EvPark: it waits for a timer
+	Write       bool         // EvPark: it waits to write FD
+	FD          int          // EvPark: the descriptor
+	Proc        Frame        // EvSpawn, EvSchedule, EvRunNested: Other's procedure, where it starts
+	at          *Fibre       // the fibre whose place Where gives
+	pc          int32        // that place, when it is not where the fibre resumes (0)
+	funcs       []*code.Func // the machine's functions, for Where
 }
 
 // Where returns where the event happened: the backtrace of the fibre that acts (of Fibre
@@ -93,7 +99,7 @@ func (e *Event) Where(n int) []Frame {
 // String is the event as --trace prints it, or "" for the making of a channel, which it
 // does not print.
 func (e *Event) String() string {
-	f, o := fibreName(e.Fibre), WaiterName(e.Other, e.Arm)
+	f, o := fibreName(e.Fibre), e.Waiter()
 	switch e.Kind {
 	case EvSpawn:
 		return f + " spawns " + fibreName(e.Other)
@@ -150,6 +156,15 @@ func (e *Event) String() string {
 		return fmt.Sprintf("%s selects arm %d", f, e.Arm)
 	case EvTimeUp:
 		return fmt.Sprintf("%s selects arm %d: its time is up", f, e.Arm)
+	case EvReadNothing:
+		return f + " wakes " + o + ": it gets nothing"
+	case EvOutsideWaits:
+		if e.Wait == ToWrite {
+			return "a write from outside the machine waits"
+		}
+		return "a read from outside the machine waits"
+	case EvOutsideTakes:
+		return "a read from outside the machine takes a value"
 	case EvPark:
 		switch {
 		case e.Timer:
@@ -162,19 +177,34 @@ func (e *Event) String() string {
 	return ""
 }
 
-// fibreName names a fibre for traces.
-func fibreName(id uint32) string { return fmt.Sprintf("fibre %d", id) }
-
-// WaiterName names what waits on a channel, as traces do: a fibre, one arm of its select
-// (arm from 1; 0 for none), or a send waiting without a fibre (id 0).
-func WaiterName(id uint32, arm int) string {
-	switch {
-	case id == 0:
-		return "a send waiting without a fibre"
-	case arm > 0:
-		return fmt.Sprintf("fibre %d (select arm %d)", id, arm)
+// fibreName names a fibre for traces; 0 is the outside world.
+func fibreName(id uint32) string {
+	if id == 0 {
+		return "the outside world"
 	}
-	return fibreName(id)
+	return fmt.Sprintf("fibre %d", id)
+}
+
+// Waiter names the waiter an event concerns, as traces do: fibre Other, one arm of its
+// select, a send waiting without a fibre, or a read from outside the machine.
+func (e *Event) Waiter() string {
+	switch {
+	case e.Other == 0 && e.OutsideRead:
+		return "a read from outside the machine"
+	case e.Other == 0:
+		return "a send waiting without a fibre"
+	case e.Arm > 0:
+		return fmt.Sprintf("fibre %d (select arm %d)", e.Other, e.Arm)
+	}
+	return fibreName(e.Other)
+}
+
+// idOf is the number of a fibre for events: 0 for none, the outside world.
+func idOf(f *Fibre) uint32 {
+	if f == nil {
+		return 0
+	}
+	return f.id
 }
 
 // textTrace is the observer of Options.Trace: it prints each event on a line.

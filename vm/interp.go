@@ -463,7 +463,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		R[in.A] = &Pointer{Env: envAt(R, in), Slot: int(in.C)}
+		R[in.A] = &Pointer{Env: envAt(R, in), Slot: in.EnvSlot()}
 	case code.OpLoadPtrS:
 		p := R[in.B].(*Pointer)
 		S[in.A] = p.Env.S[p.Slot]
@@ -547,14 +547,22 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 	return f, nil
 }
 
-// idle finds the fibre to run when the active list is empty. While some of the
-// scheduler's fibres wait for the outside world (or output waits to be written), it sleeps
+// idle finds the fibre to run when the active list is empty. It runs the work other
+// goroutines handed over (Do). While some of the scheduler's fibres wait for the outside
+// world, or the outside world holds the program, or output waits to be written, it sleeps
 // in the poller until one can go on; otherwise a nested scheduler returns to the fibre
 // that called run. It returns nil, nil when the mainline's scheduler has nothing left:
 // the program's end.
 func (m *Machine) idle() (*Fibre, error) {
 	for {
 		s := m.sched
+		if !m.inbox.Empty() { // work handed over may release a fibre
+			m.serve()
+			if f := s.popFront(); f != nil {
+				return f, nil
+			}
+			continue
+		}
 		if s.waiting > 0 || s.parent == nil && m.io.busy() {
 			if err := m.poll(true); err != nil {
 				return nil, err
@@ -607,7 +615,8 @@ func (m *Machine) ended(f *Fibre) {
 
 // checkpoint runs every few thousand backward jumps and calls: it writes out standard
 // output that has waited too long in the buffer (so a long-running program's lines appear
-// as Felix's flushed println would show them) and reports whether Interrupt was called.
+// as Felix's flushed println would show them) and reports whether the program must stop:
+// Interrupt was called, or standard output failed.
 func (m *Machine) checkpoint() bool {
 	if m.out.Buffered() > 0 && time.Since(m.flushed) > flushEvery {
 		m.out.Flush()
@@ -621,7 +630,7 @@ func (m *Machine) checkpoint() bool {
 		}
 	}
 	m.serve()
-	return m.interrupt.Load()
+	return m.interrupt.Load() || m.sink.err != nil
 }
 
 // flushEvery bounds how long printed output may wait in the buffer while the program runs.

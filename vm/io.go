@@ -60,6 +60,7 @@ type ioState struct {
 	watched   map[int]bool   // descriptors registered with the poller
 	pending   map[uint32]any // the state of unfinished operations, by fibre id
 	waiting   int            // fibres parked on descriptors or timers
+	holds     int            // Holds not yet released: the program waits for the outside world
 	unflushed []Output       // output not yet written out; the program does not end before it is
 	events    []rio.Event    // reused for each poll
 }
@@ -186,7 +187,9 @@ func (st *ioState) flush() {
 
 // busy reports whether the outside world may still release a fibre or take output, so
 // that the program (or, for fibres, a nested scheduler) must wait for it.
-func (st *ioState) busy() bool { return st != nil && (st.waiting > 0 || len(st.unflushed) > 0) }
+func (st *ioState) busy() bool {
+	return st != nil && (st.waiting > 0 || st.holds > 0 || len(st.unflushed) > 0)
+}
 
 // park makes f wait as w says.
 func (m *Machine) park(f *Fibre, w *Wait) error {
@@ -218,16 +221,19 @@ func (m *Machine) park(f *Fibre, w *Wait) error {
 func (m *Machine) poll(block bool) error {
 	st := m.io
 	st.flush()
-	if block && m.sched.waiting == 0 && len(st.unflushed) == 0 {
+	if block && m.sched.waiting == 0 && len(st.unflushed) == 0 && (m.sched.parent != nil || st.holds == 0) {
 		block = false // the flush finished what there was to wait for
 	}
 	timeout := time.Duration(0)
-	if block {
+	if block && m.inbox.Empty() { // (a Do before the poller existed woke nobody)
 		timeout = -1
 		if next, ok := st.timers.Next(); ok {
 			timeout = max(time.Until(next), 0)
 		}
 		m.out.Flush() // whatever the program printed is shown while it waits
+		if m.sink.err != nil {
+			return ErrInterrupted // (Run says why)
+		}
 	}
 	var err error
 	st.events, err = st.poller.Wait(timeout, st.events[:0])
@@ -244,7 +250,7 @@ func (m *Machine) poll(block bool) error {
 	}
 	st.timers.PopDue(time.Now(), m.wakeOne)
 	m.serve()
-	if m.interrupt.Load() {
+	if m.interrupt.Load() || m.sink.err != nil {
 		return ErrInterrupted
 	}
 	return nil
@@ -275,25 +281,22 @@ func (m *Machine) wakeOne(f *Fibre) {
 }
 
 // Do runs f on the machine's goroutine at its next chance (between fibres, or while it
-// waits for the outside world): the way for another goroutine to look at the machine.
+// waits for the outside world), after whatever was handed over before it: the way for
+// another goroutine to look at the machine, or to hand it an event (see Hold, WriteFromGo
+// and ReadFromGo). Any goroutine may call it; it never blocks and never drops f. Work
+// handed over after the program has ended never runs.
 func (m *Machine) Do(f func()) {
-	select {
-	case m.requests <- f:
-	default: // a request is already queued; drop this one rather than block
-	}
+	m.inbox.Post(f)
 	if p := m.poller.Load(); p != nil {
 		p.Wake()
 	}
 }
 
-// serve runs the requests Do queued.
+// serve runs the work Do handed over.
 func (m *Machine) serve() {
-	for {
-		select {
-		case f := <-m.requests:
+	for !m.inbox.Empty() {
+		for _, f := range m.inbox.Take() {
 			f()
-		default:
-			return
 		}
 	}
 }

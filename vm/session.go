@@ -52,7 +52,7 @@ func (m *Machine) RunInput(main *code.Func, env *Env) (err error) {
 		}
 		m.cur = nil
 		m.out.Flush()
-		if err != nil {
+		if err = m.outputFailed(err); err != nil {
 			m.abandon()
 		}
 	}()

@@ -2,17 +2,11 @@ package main
 
 import (
 	"bytes"
-	"maps"
 	"runtime"
 	"sync/atomic"
 	"testing"
 	"time"
 
-	"github.com/felixlet/felixlet/lang/check"
-	"github.com/felixlet/felixlet/lang/compile"
-	"github.com/felixlet/felixlet/lang/parse"
-	"github.com/felixlet/felixlet/lang/prelude"
-	"github.com/felixlet/felixlet/stdlib"
 	"github.com/felixlet/felixlet/vm"
 )
 
@@ -125,11 +119,10 @@ println$ total, ready_to_write b;
 // ack to count them.
 func TestPendingAcksAreGarbageWithTheirChannels(t *testing.T) {
 	var collected atomic.Int64
-	builtins := maps.Clone(stdlib.Builtins)
-	builtins["test_watch_ack"] = func(m *vm.Machine, s []uint64, r []vm.Value) error {
+	extra := map[string]vm.Builtin{"test_watch_ack": func(m *vm.Machine, s []uint64, r []vm.Value) error {
 		runtime.AddCleanup(r[0].(*vm.Ack), func(c *atomic.Int64) { c.Add(1) }, &collected)
 		return nil
-	}
+	}}
 	src := `
 proc watch : ack = "test_watch_ack";
 proc awaiter (c: %>int) () { var a = send (c, 1); watch a; var ok = await a; println "never"; }
@@ -141,22 +134,7 @@ for k in 1..100000 do
 done
 println "done";
 `
-	lib := prelude.File()
-	f, errs, _ := parse.File("test.flx", []byte(src), parse.Config{})
-	if errs.HasErrors() {
-		t.Fatal(errs)
-	}
-	isPrim := func(name string) bool {
-		return name == "test_watch_ack" || compile.HasEmitter(name) || builtins[name] != nil
-	}
-	checked, errs := check.Check(lib, f, check.Config{IsPrim: isPrim})
-	if checked == nil {
-		t.Fatal(errs)
-	}
-	p, err := compile.Compile(checked, compile.Config{IsBuiltin: func(name string) bool { return builtins[name] != nil }})
-	if err != nil {
-		t.Fatal(err)
-	}
+	p, builtins := compileWithBuiltins(t, src, extra)
 	var out, stderr bytes.Buffer
 	m, err := vm.New(p, vm.Options{Stdout: &out, Stderr: &stderr, Args: []string{"test.flx"}, Builtins: builtins, CountCollected: true})
 	if err != nil {

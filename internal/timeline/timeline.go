@@ -232,7 +232,7 @@ func (r *Recorder) Event(e vm.Event) {
 	}
 	r.run.Steps = k + 1
 	at := r.where(&e)
-	if acts(e.Kind) {
+	if acts(e) {
 		r.acting(e.Fibre, k)
 	}
 	f, o := r.fibre(e.Fibre), r.fibreOrNil(e.Other)
@@ -294,7 +294,7 @@ func (r *Recorder) Event(e vm.Event) {
 		}
 		r.buffered[e.Chan] = append(r.buffered[e.Chan], from)
 		r.wake(o, k+1)
-		r.mark(f, k, Channel, fmt.Sprintf("makes room in %s for %s", ch.Name(), vm.WaiterName(e.Other, e.Arm)), at)
+		r.mark(f, k, Channel, fmt.Sprintf("makes room in %s for %s", ch.Name(), e.Waiter()), at)
 	case vm.EvCloseDone:
 		r.wake(o, k+1)
 		r.mark(f, k, Channel, fmt.Sprintf("empties %s: fibre %d's close completes", ch.Name(), e.Other), at)
@@ -357,8 +357,9 @@ func (r *Recorder) Event(e vm.Event) {
 	}
 }
 
-// acts reports whether an event's Fibre is running; the other kinds are the scheduler's.
-func acts(k vm.EventKind) bool { return k != vm.EvTimeUp }
+// acts reports whether an event's Fibre is running: not for the scheduler's kinds, nor
+// for the outside world (fibre 0), which has no row.
+func acts(e vm.Event) bool { return e.Kind != vm.EvTimeUp && e.Fibre != 0 }
 
 // acting notes that f acts at step k: it runs, from k if it was not the fibre running.
 func (r *Recorder) acting(id uint32, k int) {

@@ -1,0 +1,86 @@
+package main
+
+import (
+	"bytes"
+	"testing"
+
+	"github.com/felixlet/felixlet/internal/timeline"
+	"github.com/felixlet/felixlet/vm"
+)
+
+// What the outside world (Go code, through an Outside) does on a channel shows in the
+// trace as its own events, in the order they happen: its write that waits and the fibre
+// that reads it, its reads that meet a writer or wait for one, and the close that leaves
+// a read with nothing. The pictures of such a run have a row for each fibre and none for
+// the outside world, and draw no arrow from or to it.
+func TestTheOutsideWorldsOperationsShowInTheTraceAndThePictures(t *testing.T) {
+	p, builtins := compileWithBuiltins(t, `
+fun host_chan : 1 -> schannel[int] = "test_host_chan";
+var c = host_chan ();
+println$ read c;
+write (c, 8);
+write (c, 9);
+sleep 0.001;
+close c;
+`, map[string]vm.Builtin{"test_host_chan": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+		ch := vm.NewChan(0)
+		r[0] = ch
+		end := m.Outside(ch)
+		if err := m.Hold(); err != nil {
+			return err
+		}
+		var got func(s uint64, r vm.Value, ok bool)
+		got = func(s uint64, r vm.Value, ok bool) {
+			if !ok {
+				m.Release()
+				return
+			}
+			end.Read(got)
+		}
+		end.Write(7, nil, func(bool) { end.Read(got) })
+		return nil
+	}})
+	var out, errs, trace bytes.Buffer
+	rec := timeline.NewRecorder("test.flx", 0, nil)
+	m, err := vm.New(p, vm.Options{Stdout: &out, Stderr: &errs, Trace: &trace, Observer: rec, Args: []string{"test.flx"}, Builtins: builtins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(); err != nil {
+		t.Fatalf("run: %v\n%s", err, errs.String())
+	}
+	if out.String() != "7\n" {
+		t.Errorf("printed %q, want 7", out.String())
+	}
+	want := `a write from outside the machine waits
+fibre 1 reads from a send waiting without a fibre
+fibre 1 waits to write
+the outside world reads from fibre 1
+a read from outside the machine waits
+fibre 1 writes to a read from outside the machine
+a read from outside the machine takes a value
+fibre 1 waits for a timer
+a read from outside the machine waits
+fibre 1 closes a channel
+fibre 1 wakes a read from outside the machine: it gets nothing
+end fibre 1
+`
+	if trace.String() != want {
+		t.Errorf("the trace:\n%s\nwant:\n%s", trace.String(), want)
+	}
+	run := rec.Run()
+	if len(run.Fibres) != 1 || run.Fibres[0].ID != 1 {
+		t.Errorf("rows %v, want fibre 1's alone", run.Fibres)
+	}
+	if len(run.Arrows) != 0 {
+		t.Errorf("arrows %v, want none: the outside world has no row", run.Arrows)
+	}
+	var html, chrome bytes.Buffer
+	if err := timeline.WriteHTML(&html, run); err != nil {
+		t.Error(err)
+	}
+	if err := timeline.WriteChrome(&chrome, run); err != nil {
+		t.Error(err)
+	}
+	checkTraceEvents(t, chrome.Bytes())
+}
