@@ -6,12 +6,14 @@ import (
 	"encoding/json"
 	"flag"
 	"fmt"
+	"image"
 	"image/color"
 	"image/png"
 	"os"
 	"os/exec"
 	"path/filepath"
 	"regexp"
+	"strconv"
 	"strings"
 	"syscall"
 	"testing"
@@ -74,7 +76,8 @@ func runFelixlet(args ...string) (status int, stdout, stderr string) {
 
 // A timeline is the picture of a run: opened in Chromium, its page shows one row per
 // fibre, named after the fibre and its procedure, its script runs without an error, and
-// a screenshot of it is a picture of bars and arrows, not a blank page.
+// in a screenshot of it each row is there where the page lays it out, with its name and
+// the bars of its runs.
 func TestTimelineOpensInABrowserWithARowPerFibre(t *testing.T) {
 	for _, tc := range []struct {
 		program string
@@ -93,7 +96,8 @@ func TestTimelineOpensInABrowserWithARowPerFibre(t *testing.T) {
 			if status, _, errs := runFelixlet(args...); status != exitOK {
 				t.Fatalf("felixlet %v: status %d\n%s", args, status, errs)
 			}
-			dom, _ := chromium(t, "--dump-dom", "file://"+page)
+			probe := addRowProbe(t, page)
+			dom, _ := chromium(t, "--dump-dom", "--window-size=1600,720", "file://"+probe)
 			if !strings.Contains(dom, `data-timeline="ready"`) {
 				t.Fatalf("the page's script did not finish: no data-timeline=\"ready\" in the DOM:\n%.2000s", dom)
 			}
@@ -108,21 +112,69 @@ func TestTimelineOpensInABrowserWithARowPerFibre(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(tc.rows, "\n") {
 				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.rows, "\n"))
 			}
+			boxes := rowBoxes(t, dom)
+			if len(boxes) != len(tc.rows) {
+				t.Fatalf("the probe found %d rows on the page, want %d", len(boxes), len(tc.rows))
+			}
 			shot := filepath.Join(t.TempDir(), "timeline.png")
-			_, log := chromium(t, "--enable-logging=stderr", "--v=0", "--window-size=1280,720", "--screenshot="+shot, "file://"+page)
+			_, log := chromium(t, "--enable-logging=stderr", "--v=0", "--window-size=1600,720", "--screenshot="+shot, "file://"+page)
 			for line := range strings.Lines(log) {
 				if strings.Contains(line, ":CONSOLE") {
 					t.Errorf("the page logged to the console (an error in its script?): %s", line)
 				}
 			}
-			checkScreenshot(t, shot, 1280, 720)
+			checkScreenshot(t, shot, 1600, 720, boxes)
 		})
 	}
 }
 
+// rowProbe is a script a test adds to a copy of a timeline page, after the page's own: it
+// writes on each row where it is in the window (left, top, right, bottom), for the check
+// of a screenshot of the page in a window of the same size.
+const rowProbe = `<script>
+document.querySelectorAll("g.row").forEach(function (g) {
+  var b = g.querySelector("rect").getBoundingClientRect();
+  g.setAttribute("data-box", [b.left, b.top, b.right, b.bottom].map(Math.round).join(","));
+});
+</script>
+`
+
+// addRowProbe writes a copy of the page with rowProbe, beside it, and returns its name.
+func addRowProbe(t *testing.T, page string) string {
+	t.Helper()
+	b, err := os.ReadFile(page)
+	if err != nil {
+		t.Fatal(err)
+	}
+	html, found := strings.CutSuffix(string(b), "</body>\n</html>\n")
+	if !found {
+		t.Fatalf("the page does not end in </body></html>:\n%.200s", b[max(len(b)-200, 0):])
+	}
+	probe := strings.TrimSuffix(page, ".html") + "-probe.html"
+	if err := os.WriteFile(probe, []byte(html+rowProbe+"</body>\n</html>\n"), 0o644); err != nil {
+		t.Fatal(err)
+	}
+	return probe
+}
+
+// rowBoxes reads the rows' places that rowProbe wrote, in the rows' order.
+func rowBoxes(t *testing.T, dom string) []image.Rectangle {
+	t.Helper()
+	var boxes []image.Rectangle
+	for _, m := range regexp.MustCompile(`<g class="row" [^>]*data-box="(-?\d+),(-?\d+),(-?\d+),(-?\d+)"`).FindAllStringSubmatch(dom, -1) {
+		var n [4]int
+		for i := range n {
+			n[i], _ = strconv.Atoi(m[i+1])
+		}
+		boxes = append(boxes, image.Rect(n[0], n[1], n[2], n[3]))
+	}
+	return boxes
+}
+
 // checkScreenshot requires a PNG of the window's size that shows the timeline: many
-// colours, and a good number of pixels of the bars' blue.
-func checkScreenshot(t *testing.T, file string, width, height int) {
+// colours and, in each row's box, the dark pixels of its name at the left and the blue
+// of the bars of its runs.
+func checkScreenshot(t *testing.T, file string, width, height int, rows []image.Rectangle) {
 	t.Helper()
 	f, err := os.Open(file)
 	if err != nil {
@@ -137,20 +189,37 @@ func checkScreenshot(t *testing.T, file string, width, height int) {
 		t.Errorf("the screenshot is %dx%d, want %dx%d", b.Dx(), b.Dy(), width, height)
 	}
 	bar := color.RGBA{0x25, 0x63, 0xeb, 0xff} // .run in the page's style
-	colours, blue := map[color.RGBA]bool{}, 0
 	b := img.Bounds()
-	for y := b.Min.Y; y < b.Max.Y; y++ {
-		for x := b.Min.X; x < b.Max.X; x++ {
-			c := color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)
-			colours[c] = true
-			if c == bar {
-				blue++
-			}
-		}
-	}
+	colours := map[color.RGBA]bool{}
+	blue := countPixels(img, b, func(c color.RGBA) bool { colours[c] = true; return c == bar })
 	if len(colours) < 50 || blue < 200 {
 		t.Errorf("the screenshot shows %d colours and %d pixels of the bars' blue: no timeline drawn?", len(colours), blue)
 	}
+	for i, box := range rows {
+		if !box.In(b) {
+			t.Errorf("row %d is at %v, outside the %v window", i+1, box, b)
+			continue
+		}
+		name := image.Rect(box.Min.X, box.Min.Y, box.Min.X+200, box.Max.Y)
+		dark := countPixels(img, name, func(c color.RGBA) bool { return max(c.R, c.G, c.B) < 0x70 })
+		bars := countPixels(img, box, func(c color.RGBA) bool { return c == bar })
+		if dark < 40 || bars < 60 {
+			t.Errorf("row %d (at %v) shows %d dark pixels of a name and %d of the bars' blue: not drawn there?", i+1, box, dark, bars)
+		}
+	}
+}
+
+// countPixels counts the pixels of img in r for which is says yes.
+func countPixels(img image.Image, r image.Rectangle, is func(color.RGBA) bool) int {
+	n := 0
+	for y := r.Min.Y; y < r.Max.Y; y++ {
+		for x := r.Min.X; x < r.Max.X; x++ {
+			if is(color.RGBAModel.Convert(img.At(x, y)).(color.RGBA)) {
+				n++
+			}
+		}
+	}
+	return n
 }
 
 // A long run's picture is cut after the events asked for, and says so, with the flag
