@@ -75,9 +75,10 @@ func runFelixlet(args ...string) (status int, stdout, stderr string) {
 }
 
 // A timeline is the picture of a run: opened in Chromium, its page shows one row per
-// fibre, named after the fibre and its procedure, its script runs without an error, and
-// in a screenshot of it each row is there where the page lays it out, with its name and
-// the bars of its runs.
+// fibre, named after the fibre and its procedure, its script runs without an error, the
+// pointer over a wait shows what the fibre waits for and where in the program, and in a
+// screenshot of it each row is there where the page lays it out, with its name and the
+// bars of its runs.
 func TestTimelineOpensInABrowserWithARowPerFibre(t *testing.T) {
 	for _, tc := range []struct {
 		program string
@@ -112,6 +113,13 @@ func TestTimelineOpensInABrowserWithARowPerFibre(t *testing.T) {
 			if strings.Join(got, "\n") != strings.Join(tc.rows, "\n") {
 				t.Errorf("rows:\n%s\nwant:\n%s", strings.Join(got, "\n"), strings.Join(tc.rows, "\n"))
 			}
+			// Hovering shows what the fibre waits for, and where in the program.
+			tip := regexp.MustCompile(`<div id="tip"([^>]*)>([^<]*)</div>`).FindStringSubmatch(dom)
+			if tip == nil || strings.Contains(tip[1], "hidden") {
+				t.Errorf("the pointer over fibre 2's wait shows no tip: %q", tip)
+			} else if want := `^fibre 2 waits to (read|write) ch \d+ \(steps? \d+( to \d+)?\)\nat \S+/` + regexp.QuoteMeta(tc.program) + `:\d+:\d+ in \S+$`; !regexp.MustCompile(want).MatchString(tip[2]) {
+				t.Errorf("the pointer over fibre 2's wait shows %q, want a match for %s", tip[2], want)
+			}
 			boxes := rowBoxes(t, dom)
 			if len(boxes) != len(tc.rows) {
 				t.Fatalf("the probe found %d rows on the page, want %d", len(boxes), len(tc.rows))
@@ -130,12 +138,25 @@ func TestTimelineOpensInABrowserWithARowPerFibre(t *testing.T) {
 
 // rowProbe is a script a test adds to a copy of a timeline page, after the page's own: it
 // writes on each row where it is in the window (left, top, right, bottom), for the check
-// of a screenshot of the page in a window of the same size.
+// of a screenshot of the page in a window of the same size; then it moves the pointer
+// over fibre 2's first wait, at the first point where nothing else (an arrow) is on top
+// of it, as a user's mouse would, for the check of what the page shows there.
 const rowProbe = `<script>
 document.querySelectorAll("g.row").forEach(function (g) {
   var b = g.querySelector("rect").getBoundingClientRect();
   g.setAttribute("data-box", [b.left, b.top, b.right, b.bottom].map(Math.round).join(","));
 });
+var wait = document.querySelector("#fibre-2 .waitspan");
+if (wait) {
+  var b = wait.querySelector(".hit").getBoundingClientRect(), y = (b.top + b.bottom) / 2;
+  for (var x = b.left + 1; x < b.right; x += 2) {
+    var at = document.elementFromPoint(x, y);
+    if (wait.contains(at)) {
+      at.dispatchEvent(new MouseEvent("mousemove", {bubbles: true, clientX: x, clientY: y}));
+      break;
+    }
+  }
+}
 </script>
 `
 
