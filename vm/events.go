@@ -3,7 +3,6 @@ package vm
 import (
 	"fmt"
 	"io"
-	"weak"
 
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -258,38 +257,17 @@ func (m *Machine) emit(at *Fibre, e Event) {
 	m.obs.Event(e)
 }
 
-// chanID numbers a channel for events: the number it got when the machine first met it.
-// The numbers are kept by weak pointer, so that they hold no channel; those of channels
-// collected are dropped now and then.
+// chanID numbers a channel for events: the number it got when the machine first met it,
+// which the channel keeps (Chan.Number), so that no table holds channels or grows with them.
 func (m *Machine) chanID(ch *Chan) uint32 {
 	if ch == nil {
 		return 0
 	}
-	k := weak.Make(ch)
-	if id, ok := m.chans.ids[k]; ok {
-		return id
+	if ch.Number == 0 {
+		m.lastChan++
+		ch.Number = m.lastChan
 	}
-	if m.chans.ids == nil {
-		m.chans.ids = map[weak.Pointer[Chan]]uint32{}
-	}
-	if len(m.chans.ids) >= 2*m.chans.live+1024 {
-		for p := range m.chans.ids {
-			if p.Value() == nil {
-				delete(m.chans.ids, p)
-			}
-		}
-		m.chans.live = len(m.chans.ids)
-	}
-	m.chans.last++
-	m.chans.ids[k] = m.chans.last
-	return m.chans.last
-}
-
-// chanNumbers is what chanID keeps.
-type chanNumbers struct {
-	ids  map[weak.Pointer[Chan]]uint32 // the number of each channel met, by weak pointer
-	last uint32                        // the last number given
-	live int                           // how many ids there were after they were last pruned
+	return ch.Number
 }
 
 // chanIDs numbers the channels a select waits on, for its event.

@@ -82,7 +82,7 @@ type Machine struct {
 	args      []string                   // the program's argv
 	maxStack  int                        // the most registers of each kind a fibre may have
 	obs       Observer                   // who sees the scheduling events, or nil
-	chans     chanNumbers                // the numbers of channels in events
+	lastChan  uint32                     // the last number chanID gave a channel
 	sched     *Sched                     // the scheduler running now
 	nextID    uint32                     // the id of the last fibre made
 	stats     Stats                      // counts for --stats
