@@ -579,19 +579,20 @@ func (m *Machine) complete(a *Ack, state ackState, front bool) {
 // close closes ch. Waiting writers fail when they run again (a send without a fibre is
 // refused); readers waiting with read_opt get None; plain readers starve, dropped by the
 // channel; all in the order they waited, to the back. If values are still buffered, f
-// waits until readers have taken them.
+// waits until readers have taken them (a close from outside the machine, where f is nil,
+// does not wait).
 func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 	if !ch.Close() {
 		return f
 	}
 	if m.obs != nil {
-		m.emit(f, Event{Kind: EvClose, Fibre: f.id, Chan: m.chanID(ch)})
+		m.emit(f, Event{Kind: EvClose, Fibre: idOf(f), Chan: m.chanID(ch)})
 	}
 	for w := ch.Oldest(true); w != nil; w = ch.Oldest(true) {
 		g := w.T.f
 		if g == nil {
 			if m.obs != nil {
-				m.emit(f, Event{Kind: EvRefuse, Fibre: f.id, Chan: m.chanID(ch)})
+				m.emit(f, Event{Kind: EvRefuse, Fibre: idOf(f), Chan: m.chanID(ch)})
 			}
 			m.complete(w.T.ack, ackRefused, false)
 			continue
@@ -633,7 +634,7 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		g.r[int(g.rbase)+int(in.A)] = nil // None
 		m.release(w, false)
 	}
-	if ch.Len() > 0 {
+	if ch.Len() > 0 && f != nil {
 		ch.WaitEmpty(m.own(f, ToClose, ch))
 		return nil
 	}

@@ -4,11 +4,16 @@ import (
 	"bytes"
 	"fmt"
 	"io"
+	"os"
 	"os/exec"
 	"strings"
 
+	"github.com/felixlet/felixlet/lang/check"
+	"github.com/felixlet/felixlet/lang/diag"
 	"github.com/felixlet/felixlet/lang/graph"
 	"github.com/felixlet/felixlet/lang/ir"
+	"github.com/felixlet/felixlet/lang/parse"
+	"github.com/felixlet/felixlet/lang/prelude"
 	"github.com/felixlet/felixlet/stdlib"
 )
 
@@ -30,7 +35,7 @@ func graphCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int 
 	if !ok {
 		return exitUsage
 	}
-	checked, _, ok := buildChecked(ps, stderr)
+	checked, ok := checkProgram(ps, stderr)
 	if !ok {
 		return exitUsage
 	}
@@ -70,4 +75,28 @@ func programNetworks(p *ir.Program) []*ir.Network {
 		}
 	}
 	return nets
+}
+
+// checkProgram parses and checks a program, which is all a drawing of its circuits needs;
+// diagnostics (warnings too) go to stderr. A panic in the checker is a bug, reported as an
+// internal error rather than a Go stack trace.
+func checkProgram(ps programSource, stderr io.Writer) (checked *ir.Program, ok bool) {
+	defer func() {
+		if r := recover(); r != nil {
+			if os.Getenv("FELIXLET_DEBUG") != "" {
+				panic(r)
+			}
+			fmt.Fprintf(stderr, "felixlet: internal error while checking %s: %v\n", ps.Name, r)
+			checked, ok = nil, false
+		}
+	}()
+	prog, errs, sources := parse.File(ps.Name, ps.Src, parse.Config{ReadFile: ps.readFile, Library: stdlib.Library})
+	sources[stdlib.PreludeName] = stdlib.Prelude
+	if errs.HasErrors() {
+		diag.Print(stderr, errs, sources)
+		return nil, false
+	}
+	checked, errs = check.Check(prelude.File(), prog, check.Config{IsPrim: isPrim})
+	diag.Print(stderr, errs, sources)
+	return checked, checked != nil
 }

@@ -84,3 +84,42 @@ end fibre 1
 	}
 	checkTraceEvents(t, chrome.Bytes())
 }
+
+// A close from outside the machine is the outside world's in the trace, and in the
+// picture the reader it starves says who closed its channel.
+func TestACloseFromOutsideStarvesAReaderInThePicture(t *testing.T) {
+	p, builtins := compileWithBuiltins(t, `
+fun host_chan : 1 -> schannel[int] = "test_host_chan";
+var c = host_chan ();
+spawn_fthread { println$ read c; };
+`, map[string]vm.Builtin{"test_host_chan": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+		ch := vm.NewChan(0)
+		r[0] = ch
+		end := m.Outside(ch)
+		if err := m.Hold(); err != nil {
+			return err
+		}
+		m.Do(func() { end.Close(); m.Release() }) // once the fibres have nothing to do
+		return nil
+	}})
+	var out, errs, trace bytes.Buffer
+	rec := timeline.NewRecorder("test.flx", 0, nil)
+	m, err := vm.New(p, vm.Options{Stdout: &out, Stderr: &errs, Trace: &trace, Observer: rec, Args: []string{"test.flx"}, Builtins: builtins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(); err != nil {
+		t.Fatalf("run: %v\n%s", err, errs.String())
+	}
+	if want := "the outside world closes a channel\nfibre 2 starves reading a closed channel\n"; !bytes.Contains(trace.Bytes(), []byte(want)) {
+		t.Errorf("the trace:\n%s\nwant in it:\n%s", trace.String(), want)
+	}
+	run := rec.Run()
+	if len(run.Fibres) != 2 {
+		t.Fatalf("%d rows, want the mainline's and the reader's", len(run.Fibres))
+	}
+	spans := run.Fibres[1].Spans
+	if s := spans[len(spans)-1]; s.Kind != timeline.Starved || s.Label != "starves: the outside world closed ch 1" {
+		t.Errorf("the reader's last span is %+v, want it starved by the outside world", s)
+	}
+}

@@ -274,11 +274,11 @@ func (r *Recorder) Event(e vm.Event) {
 		r.wait(f, k+1, Starved, "starves: reads "+ch.Name()+", which is closed", at)
 	case vm.EvStarveWaiter:
 		if e.Arm > 0 {
-			r.mark(o, k, Channel, fmt.Sprintf("its select's arm %d can never read: fibre %d closed %s", e.Arm, f.ID, ch.Name()), at)
+			r.mark(o, k, Channel, fmt.Sprintf("its select's arm %d can never read: %s closed %s", e.Arm, who(e.Fibre), ch.Name()), at)
 			break
 		}
 		if s := open(o); s != nil {
-			s.Kind, s.Label = Starved, "starves: fibre "+fmt.Sprint(f.ID)+" closed "+ch.Name()
+			s.Kind, s.Label = Starved, "starves: "+who(e.Fibre)+" closed "+ch.Name()
 		}
 		r.mark(f, k, Channel, fmt.Sprintf("closing %s starves fibre %d", ch.Name(), e.Other), at)
 	case vm.EvTake:
@@ -321,10 +321,10 @@ func (r *Recorder) Event(e vm.Event) {
 		r.mark(f, k, Channel, "closing "+ch.Name()+" refuses a send waiting on it", at)
 	case vm.EvWriteFails:
 		r.wake(o, k+1)
-		r.mark(o, k, Channel, fmt.Sprintf("its write fails: fibre %d closed %s", f.ID, ch.Name()), at)
+		r.mark(o, k, Channel, fmt.Sprintf("its write fails: %s closed %s", who(e.Fibre), ch.Name()), at)
 	case vm.EvReadNone:
 		r.wake(o, k+1)
-		r.mark(o, k, Channel, fmt.Sprintf("its read_opt gives None: fibre %d closed %s", f.ID, ch.Name()), at)
+		r.mark(o, k, Channel, fmt.Sprintf("its read_opt gives None: %s closed %s", who(e.Fibre), ch.Name()), at)
 	case vm.EvSelectElse:
 		r.mark(f, k, Channel, "selects else", at)
 	case vm.EvSelectWait:
@@ -355,6 +355,14 @@ func (r *Recorder) Event(e vm.Event) {
 		}
 		r.wait(f, k+1, Waiting, what, at)
 	}
+}
+
+// who names the fibre that acts in an event; 0 is the outside world (Go code).
+func who(id uint32) string {
+	if id == 0 {
+		return "the outside world"
+	}
+	return fmt.Sprintf("fibre %d", id)
 }
 
 // acts reports whether an event's Fibre is running: not for the scheduler's kinds, nor
