@@ -6,7 +6,6 @@ import (
 	"io"
 	"os"
 	"os/exec"
-	"strings"
 
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -20,20 +19,9 @@ import (
 // graphCommand handles `felixlet graph [--svg] prog.flx`: the program's circuits and
 // pipelines as Graphviz DOT, or with --svg drawn by Graphviz's dot as SVG.
 func graphCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	svg := len(args) > 0 && (args[0] == "--svg" || args[0] == "-svg")
-	if svg {
-		args = args[1:]
-	}
-	if len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
-		fmt.Fprintf(stderr, "felixlet graph: unknown flag %s\n%s", args[0], usage)
-		return exitUsage
-	}
-	if len(args) != 1 {
-		return noProgram("graph", stderr)
-	}
-	ps, ok := readProgram(args[0], stdin, stderr)
-	if !ok {
-		return exitUsage
+	svg, ps, status := flagAndProgram("graph", "svg", args, stdin, stderr)
+	if status >= 0 {
+		return status
 	}
 	checked, ok := checkProgram(ps, stderr)
 	if !ok {

@@ -2,10 +2,12 @@ package main
 
 import (
 	"bytes"
+	"strings"
 	"testing"
 
 	"github.com/felixlet/felixlet/internal/timeline"
 	"github.com/felixlet/felixlet/vm"
+	"github.com/felixlet/felixlet/vm/code"
 )
 
 // What the outside world (Go code, through an Outside) does on a channel shows in the
@@ -22,13 +24,7 @@ write (c, 8);
 write (c, 9);
 sleep 0.001;
 close c;
-`, map[string]vm.Builtin{"test_host_chan": func(m *vm.Machine, s []uint64, r []vm.Value) error {
-		ch := vm.NewChan(0)
-		r[0] = ch
-		end := m.Outside(ch)
-		if err := m.Hold(); err != nil {
-			return err
-		}
+`, hostChan(func(m *vm.Machine, end *vm.Outside) {
 		var got func(s uint64, r vm.Value, ok bool)
 		got = func(s uint64, r vm.Value, ok bool) {
 			if !ok {
@@ -38,19 +34,10 @@ close c;
 			end.Read(got)
 		}
 		end.Write(7, nil, func(bool) { end.Read(got) })
-		return nil
-	}})
-	var out, errs, trace bytes.Buffer
-	rec := timeline.NewRecorder("test.flx", 0, nil)
-	m, err := vm.New(p, vm.Options{Stdout: &out, Stderr: &errs, Trace: &trace, Observer: rec, Args: []string{"test.flx"}, Builtins: builtins})
-	if err != nil {
-		t.Fatal(err)
-	}
-	if err := m.Run(); err != nil {
-		t.Fatalf("run: %v\n%s", err, errs.String())
-	}
-	if out.String() != "7\n" {
-		t.Errorf("printed %q, want 7", out.String())
+	}))
+	out, trace, run := runTracedAndRecorded(t, p, builtins)
+	if out != "7\n" {
+		t.Errorf("printed %q, want 7", out)
 	}
 	want := `a write from outside the machine waits
 fibre 1 reads from a send waiting without a fibre
@@ -65,10 +52,9 @@ fibre 1 closes a channel
 fibre 1 wakes a read from outside the machine: it gets nothing
 end fibre 1
 `
-	if trace.String() != want {
-		t.Errorf("the trace:\n%s\nwant:\n%s", trace.String(), want)
+	if trace != want {
+		t.Errorf("the trace:\n%s\nwant:\n%s", trace, want)
 	}
-	run := rec.Run()
 	if len(run.Fibres) != 1 || run.Fibres[0].ID != 1 {
 		t.Errorf("rows %v, want fibre 1's alone", run.Fibres)
 	}
@@ -92,29 +78,13 @@ func TestACloseFromOutsideStarvesAReaderInThePicture(t *testing.T) {
 fun host_chan : 1 -> schannel[int] = "test_host_chan";
 var c = host_chan ();
 spawn_fthread { println$ read c; };
-`, map[string]vm.Builtin{"test_host_chan": func(m *vm.Machine, s []uint64, r []vm.Value) error {
-		ch := vm.NewChan(0)
-		r[0] = ch
-		end := m.Outside(ch)
-		if err := m.Hold(); err != nil {
-			return err
-		}
+`, hostChan(func(m *vm.Machine, end *vm.Outside) {
 		m.Do(func() { end.Close(); m.Release() }) // once the fibres have nothing to do
-		return nil
-	}})
-	var out, errs, trace bytes.Buffer
-	rec := timeline.NewRecorder("test.flx", 0, nil)
-	m, err := vm.New(p, vm.Options{Stdout: &out, Stderr: &errs, Trace: &trace, Observer: rec, Args: []string{"test.flx"}, Builtins: builtins})
-	if err != nil {
-		t.Fatal(err)
+	}))
+	_, trace, run := runTracedAndRecorded(t, p, builtins)
+	if want := "the outside world closes a channel\nfibre 2 starves reading a closed channel\n"; !strings.Contains(trace, want) {
+		t.Errorf("the trace:\n%s\nwant in it:\n%s", trace, want)
 	}
-	if err := m.Run(); err != nil {
-		t.Fatalf("run: %v\n%s", err, errs.String())
-	}
-	if want := "the outside world closes a channel\nfibre 2 starves reading a closed channel\n"; !bytes.Contains(trace.Bytes(), []byte(want)) {
-		t.Errorf("the trace:\n%s\nwant in it:\n%s", trace.String(), want)
-	}
-	run := rec.Run()
 	if len(run.Fibres) != 2 {
 		t.Fatalf("%d rows, want the mainline's and the reader's", len(run.Fibres))
 	}
@@ -122,4 +92,35 @@ spawn_fthread { println$ read c; };
 	if s := spans[len(spans)-1]; s.Kind != timeline.Starved || s.Label != "starves: the outside world closed ch 1" {
 		t.Errorf("the reader's last span is %+v, want it starved by the outside world", s)
 	}
+}
+
+// runTracedAndRecorded runs a program with builtins, with its scheduling events traced and
+// recorded for a picture, and returns what it printed, its trace and its picture.
+func runTracedAndRecorded(t *testing.T, p *code.Program, builtins map[string]vm.Builtin) (out, trace string, run *timeline.Run) {
+	t.Helper()
+	var stdout, stderr, tr bytes.Buffer
+	rec := timeline.NewRecorder("test.flx", 0, nil)
+	m, err := vm.New(p, vm.Options{Stdout: &stdout, Stderr: &stderr, Trace: &tr, Observer: rec, Args: []string{"test.flx"}, Builtins: builtins})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Run(); err != nil {
+		t.Fatalf("run: %v\n%s", err, stderr.String())
+	}
+	return stdout.String(), tr.String(), rec.Run()
+}
+
+// hostChan is the builtin test_host_chan: it makes a synchronous channel for the program,
+// holds the program for the outside world, and hands the outside world's end of the
+// channel to use, which must release the program when it is done.
+func hostChan(use func(m *vm.Machine, end *vm.Outside)) map[string]vm.Builtin {
+	return map[string]vm.Builtin{"test_host_chan": func(m *vm.Machine, s []uint64, r []vm.Value) error {
+		ch := vm.NewChan(0)
+		r[0] = ch
+		if err := m.Hold(); err != nil {
+			return err
+		}
+		use(m, m.Outside(ch))
+		return nil
+	}}
 }

@@ -223,16 +223,9 @@ func noProgram(command string, stderr io.Writer) int {
 // disasmCommand handles `felixlet disasm [--all] prog.flx`: the program's functions, or with
 // --all the library's instances too, each instruction with the source line it comes from.
 func disasmCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	all := len(args) > 0 && (args[0] == "--all" || args[0] == "-all")
-	if all {
-		args = args[1:]
-	}
-	if len(args) != 1 {
-		return noProgram("disasm", stderr)
-	}
-	ps, ok := readProgram(args[0], stdin, stderr)
-	if !ok {
-		return exitUsage
+	all, ps, status := flagAndProgram("disasm", "all", args, stdin, stderr)
+	if status >= 0 {
+		return status
 	}
 	p, ok := build(ps, stderr)
 	if !ok {
@@ -240,6 +233,28 @@ func disasmCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	fmt.Fprint(stdout, code.DisasmSource(p.Code(), func(f *code.Func) bool { return all || f.File != stdlib.PreludeName }, sourceOf(ps)))
 	return exitOK
+}
+
+// flagAndProgram reads the arguments of a command that takes one optional flag and a
+// program (`felixlet disasm [--all] prog.flx`): whether the flag was given, and the
+// program. status is the exit status when the command must stop at once, else -1.
+func flagAndProgram(command, flag string, args []string, stdin io.Reader, stderr io.Writer) (set bool, ps programSource, status int) {
+	set = len(args) > 0 && (args[0] == "--"+flag || args[0] == "-"+flag)
+	if set {
+		args = args[1:]
+	}
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		fmt.Fprintf(stderr, "felixlet %s: unknown flag %s\n%s", command, args[0], usage)
+		return set, ps, exitUsage
+	}
+	if len(args) != 1 {
+		return set, ps, noProgram(command, stderr)
+	}
+	ps, ok := readProgram(args[0], stdin, stderr)
+	if !ok {
+		return set, ps, exitUsage
+	}
+	return set, ps, -1
 }
 
 // programSource is a program's text with the name its messages use and the directory its
