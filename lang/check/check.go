@@ -85,6 +85,8 @@ type Checker struct {
 	// seekingStr holds the types whose str userStr is looking for: a generic str whose
 	// Str constraint asks for the same type again finds none, instead of looking forever.
 	seekingStr map[string]bool
+	// networks are the circuits and pipelines checked, for pictures.
+	networks networks
 }
 
 func newChecker(cfg Config) *Checker {
@@ -172,8 +174,9 @@ type entity interface{ declPos() ast.Pos }
 // varEnt is a variable, val or parameter.
 type varEnt struct {
 	v        *ir.Var
-	declared bool // the checker has passed its declaration
-	typed    bool // v.Type is known
+	declared bool     // the checker has passed its declaration
+	typed    bool     // v.Type is known
+	chip     ast.Expr // for a device (a variable holding a chip), the chip as written, for pictures
 }
 
 // funcEnt is a named function, procedure, generator, library primitive or library constant.
