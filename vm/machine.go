@@ -96,6 +96,7 @@ type Machine struct {
 	lib       map[any]any                // state the library keeps per machine
 	library   map[string]Builtin         // Options.Builtins, to link more code in a session
 	root      *Sched                     // in a session, the scheduler every input runs on
+	failed    error                      // what Fail ended the run with, reported instead of the interrupt
 }
 
 // New verifies a program (code.Verify), links it with its builtins and makes a machine
@@ -188,7 +189,15 @@ func (m *Machine) Run() (err error) {
 		m.out.Flush()
 		m.Close()
 	}()
-	return m.loop(main)
+	return m.failure(m.loop(main))
+}
+
+// failure is the error a run ended with: what Fail asked for, if it interrupted the run.
+func (m *Machine) failure(err error) error {
+	if err == ErrInterrupted && m.failed != nil {
+		err, m.failed = m.failed, nil
+	}
+	return err
 }
 
 // Error is a runtime error: the message, where it happened, and the backtrace of the fibre

@@ -46,10 +46,10 @@ func (m *Machine) Release() {
 type Outside struct {
 	m       *Machine
 	ch      *Chan
-	writes  []outsideWrite                     // writes not yet started, oldest first
-	writing bool                               // a write has started and not completed
-	reads   []func(s uint64, r Value, ok bool) // reads not yet started, oldest first
-	reading bool                               // a read has started and not completed
+	writes  []outsideWrite // writes not yet started, oldest first
+	writing bool           // a write has started and not completed
+	reads   []outsideRead  // reads not yet started, oldest first
+	reading bool           // a read has started and not completed
 }
 
 // outsideWrite is a write from outside the machine: the value (its scalar part s, its
@@ -84,7 +84,7 @@ func (o *Outside) startWrite() {
 	}
 	o.writing = true
 	m := o.m
-	a := &Ack{done: func(taken bool) { m.Do(func() { o.wrote(w.done, taken) }) }}
+	a := &Ack{done: func(taken bool) { m.later(func() { o.wrote(w.done, taken) }) }}
 	if _, delivered := m.offer(nil, o.ch, item{s: w.s, r: w.r, ack: a}); delivered {
 		return
 	}
@@ -109,7 +109,40 @@ func (o *Outside) wrote(done func(bool), taken bool) {
 // readers, without a fibre. got runs with the value once there is one (ok), or without
 // (not ok) once the channel is closed and drained.
 func (o *Outside) Read(got func(s uint64, r Value, ok bool)) {
-	o.reads = append(o.reads, got)
+	o.read(outsideRead{plain: got})
+}
+
+// ReadSends reads as Read does, except that a value sent with an ack (send) does not
+// complete it: got receives the ack (nil for a value written without one), which stays
+// pending until Settle says how it ended. A net channel's reader uses it to pass the ack
+// on to a reader in another process.
+func (o *Outside) ReadSends(got func(s uint64, r Value, sent *Ack, ok bool)) {
+	o.read(outsideRead{sends: got})
+}
+
+// Settle completes an ack that a read made with ReadSends left pending: taken says
+// whether a reader took the value. Fibres awaiting it go to the back of the active list.
+func (m *Machine) Settle(a *Ack, taken bool) {
+	if a.state != ackPending {
+		return
+	}
+	state := ackRefused
+	if taken {
+		state = ackTaken
+	}
+	m.complete(a, state, false)
+}
+
+// outsideRead is a read from outside the machine: who to give the value to, made by Read
+// (plain) or by ReadSends (sends).
+type outsideRead struct {
+	plain func(s uint64, r Value, ok bool)
+	sends func(s uint64, r Value, sent *Ack, ok bool)
+}
+
+// read queues a read, and starts it if none waits.
+func (o *Outside) read(rd outsideRead) {
+	o.reads = append(o.reads, rd)
 	if !o.reading {
 		o.startRead()
 	}
@@ -117,24 +150,29 @@ func (o *Outside) Read(got func(s uint64, r Value, ok bool)) {
 
 // startRead starts the oldest read not yet started.
 func (o *Outside) startRead() {
-	got := o.reads[0]
-	o.reads[0] = nil
+	rd := o.reads[0]
+	o.reads[0] = outsideRead{}
 	o.reads = o.reads[1:]
 	m := o.m
-	if v, ok := m.receive(nil, o.ch); ok {
-		o.read(got, v.s, v.r, true)
+	keep := rd.sends != nil
+	if v, ok := m.take(nil, o.ch); ok {
+		if v.ack != nil && !keep {
+			m.complete(v.ack, ackTaken, !o.ch.Buffered())
+			v.ack = nil
+		}
+		o.readDone(rd, v, true)
 		return
 	}
 	if o.ch.Closed() {
-		o.read(got, 0, nil, false)
+		o.readDone(rd, item{}, false)
 		return
 	}
 	o.reading = true
-	a := &Ack{state: ackReading}
+	a := &Ack{state: ackReading, keep: keep}
 	a.done = func(ok bool) {
-		s, r := a.s, a.r
-		a.r = nil
-		m.Do(func() { o.read(got, s, r, ok) })
+		v := item{s: a.s, r: a.r, ack: a.sent}
+		a.r, a.sent = nil, nil
+		m.later(func() { o.readDone(rd, v, ok) })
 	}
 	a.w.T = wait{ack: a, arm: -1}
 	o.ch.Wait(&a.w, false)
@@ -143,10 +181,14 @@ func (o *Outside) startRead() {
 	}
 }
 
-// read hands a read its value, and starts the next.
-func (o *Outside) read(got func(uint64, Value, bool), s uint64, r Value, ok bool) {
+// readDone hands a read its value, and starts the next.
+func (o *Outside) readDone(rd outsideRead, v item, ok bool) {
 	o.reading = false
-	got(s, r, ok)
+	if rd.sends != nil {
+		rd.sends(v.s, v.r, v.ack, ok)
+	} else {
+		rd.plain(v.s, v.r, ok)
+	}
 	if len(o.reads) > 0 && !o.reading {
 		o.startRead()
 	}
@@ -157,6 +199,9 @@ func (o *Outside) read(got func(uint64, Value, bool), s uint64, r Value, ok bool
 func (m *Machine) handOut(w *waiter, v item) {
 	a := w.T.ack
 	a.s, a.r, a.state = v.s, v.r, ackTaken
+	if a.keep {
+		a.sent = v.ack
+	}
 	if m.trace != nil {
 		m.traceEvent("a read from outside the machine takes a value")
 	}
