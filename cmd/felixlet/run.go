@@ -22,6 +22,7 @@ import (
 	"github.com/felixlet/felixlet/lang/parse"
 	"github.com/felixlet/felixlet/lang/prelude"
 	"github.com/felixlet/felixlet/stdlib"
+	"github.com/felixlet/felixlet/stdlib/netchan"
 	"github.com/felixlet/felixlet/vm"
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -47,6 +48,8 @@ const usage = `usage:
   felixlet check prog.flx ...              parse and type-check only; report every error
   felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
   felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's too), with source lines
+  felixlet net-serve [-listen HOST:PORT] [-cluster HOST:PORT -routes URL,...]
+                                           a NATS server for the net channels of other felixlet processes
   felixlet version                         print the version (also --version)
   felixlet help                            the flags, golden tests and exit statuses
 `
@@ -60,6 +63,9 @@ Flags of run and the bare form, before the program's name:
   --cpuprofile FILE
             write a CPU profile of the whole command (compiling and running) to FILE,
             for go tool pprof
+  --net nats://HOST:PORT
+            the NATS server (or servers, comma-separated) of the program's net channels;
+            default $FELIXLET_NET, else a server in the process that only it reaches
 
 Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
 NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
@@ -113,6 +119,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return disasmCommand(args[1:], stdin, stdout, stderr)
 	case "test":
 		return testCommand(args[1:], stdout, stderr)
+	case "net-serve":
+		return netServeCommand(args[1:], stdout, stderr)
 	case childCommand:
 		return childMain(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
@@ -140,13 +148,21 @@ type runFlags struct {
 	profile string // write a CPU profile here
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
+	net     string // the NATS server(s) of net channels ("": one in the process)
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
 func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var fl runFlags
+	fl := runFlags{net: os.Getenv(netchan.EnvURL)}
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		switch args[0] {
+		case "--net", "-net":
+			if len(args) < 2 {
+				fmt.Fprintf(stderr, "felixlet: %s needs a URL, such as nats://127.0.0.1:4222\n%s", args[0], usage)
+				return exitUsage
+			}
+			fl.net = args[1]
+			args = args[1:]
 		case "--stats", "-stats":
 			fl.stats = true
 		case "--trace", "-trace":
@@ -166,6 +182,12 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) == 0 {
 		return noProgram("run", stderr)
+	}
+	if fl.net != "" {
+		if err := netchan.CheckURL(fl.net); err != nil {
+			fmt.Fprintf(stderr, "felixlet: --net (or %s): %v\n", netchan.EnvURL, err)
+			return exitRuntime
+		}
 	}
 	if fl.profile != "" {
 		stop, err := startProfile(fl.profile)
@@ -376,6 +398,7 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 	if trace != nil {
 		trace.m = m
 	}
+	netchan.Configure(m, fl.net)
 	if timeout > 0 {
 		t := time.AfterFunc(timeout, m.Interrupt)
 		defer t.Stop()

@@ -21,7 +21,10 @@ func (c *Checker) netChannel(pos ast.Pos, prim string, end types.Type) {
 	}
 	if bad := untransportable(ch.Elem, map[*types.VariantDef]bool{}); bad != nil {
 		why := ""
-		if bad != ch.Elem {
+		switch {
+		case isTypeVar(bad):
+			why = " (" + bad.String() + " is a type parameter: the type must be known where the channel is made)"
+		case bad != ch.Elem:
 			why = " (it holds " + bad.String() + ")"
 		}
 		c.errorf(pos, "%s cannot carry %s%s: a net channel carries int, double, bool, char, string, and tuples, records, lists, options and variants of those",
@@ -73,4 +76,9 @@ func untransportable(t types.Type, seen map[*types.VariantDef]bool) types.Type {
 		return nil
 	}
 	return t
+}
+
+func isTypeVar(t types.Type) bool {
+	_, ok := t.(*types.Var)
+	return ok
 }
