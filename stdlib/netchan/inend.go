@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"sync"
 	"sync/atomic"
+	"time"
 
 	"github.com/felixlet/felixlet/vm"
 	"github.com/nats-io/nats.go"
@@ -61,9 +62,16 @@ func (e *engine) subscribe(ch *vm.Chan, nch *netChan) error {
 	if err != nil {
 		return err
 	}
+	// Once the channel is made, the server knows its reader: a program may tell another
+	// that it is ready to read. (While the connection is down this waits a while, then
+	// goes on: the subscription is sent when it is back.)
+	e.nc.FlushTimeout(subscribeWithin)
 	e.subs[in.sub] = nch
 	return e.m.Feed(ch)
 }
+
+// subscribeWithin bounds how long making a reader waits for the server to know it.
+const subscribeWithin = 2 * time.Second
 
 // deliver runs on the client's goroutine for each message on the subject.
 func (in *inEnd) deliver(msg *nats.Msg) {
