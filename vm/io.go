@@ -63,6 +63,7 @@ type ioState struct {
 	waiting   int            // fibres parked on descriptors or timers
 	holds     int            // Holds not yet released: the program waits for the outside world
 	fed       []*Chan        // channels the outside world writes to (Feed): fibres reading them wait for it
+	failing   []failOnRead   // failures that end the run once a fibre waits to read their channel (FailOnRead)
 	unflushed []Output       // output not yet written out; the program does not end before it is
 	events    []rio.Event    // reused for each poll
 }
@@ -233,6 +234,11 @@ func (m *Machine) park(f *Fibre, w *Wait) error {
 // in the poller until something happens (or the next deadline, or Interrupt).
 func (m *Machine) poll(block bool) error {
 	st := m.io
+	if len(st.failing) > 0 {
+		if m.readFailures(); m.interrupt.Load() {
+			return ErrInterrupted
+		}
+	}
 	st.flush()
 	if block && m.sched.waiting == 0 && len(st.unflushed) == 0 && (m.sched.parent != nil || !st.held()) {
 		block = false // the flush finished what there was to wait for
@@ -335,6 +341,37 @@ func (m *Machine) Fail(err error) {
 		m.failed = err
 	}
 	m.interrupt.Store(true)
+}
+
+// FailOnRead ends the run with err once a fibre waits to read ch: for a value the outside
+// world cannot hand over (a net channel's message that does not decode), so that the values
+// handed over before it are read first. Call it on the machine's goroutine, once the
+// outside world's earlier writes to ch have completed.
+func (m *Machine) FailOnRead(ch *Chan, err error) error {
+	st, e := m.ioState()
+	if e != nil {
+		return e
+	}
+	st.failing = append(st.failing, failOnRead{ch, err})
+	return nil
+}
+
+// failOnRead is a failure FailOnRead keeps: the channel and the error.
+type failOnRead struct {
+	ch  *Chan
+	err error
+}
+
+// readFailures fails the run with the first failure whose channel a fibre waits to read.
+func (m *Machine) readFailures() {
+	st := m.io
+	for i, f := range st.failing {
+		if f.ch.Waiting(false) {
+			st.failing = slices.Delete(st.failing, i, i+1)
+			m.Fail(f.err)
+			return
+		}
+	}
 }
 
 // ErrorHere makes the runtime error that the builtin running now would return, with its

@@ -17,10 +17,11 @@ import (
 // goroutine appends to arrived and asks the machine to take them only when arrived was
 // empty, so a busy stream wakes the machine once per batch, not per message.
 //
-// What bounds the values handed to the machine and not yet taken is room: the client's
-// goroutine waits for a place there before it hands a value over, so a slow program
-// leaves the rest with the client, whose own limits (and slow-consumer report, which
-// net_error gives) take over. The machine never waits for the client.
+// What bounds the values handed to the machine and not yet taken is held: once inRoom
+// values are held, the client's goroutine waits until the program has taken half of them
+// (so that the two take turns by the batch, not by the value), and a slow program leaves
+// the rest with the client, whose own limits (and slow-consumer report, which net_error
+// gives) take over. The machine never waits for the client.
 type inEnd struct {
 	e       *engine
 	nch     *netChan
@@ -28,16 +29,21 @@ type inEnd struct {
 	end     *vm.Outside
 	sub     *nats.Subscription
 	made    *vm.Error     // the error at the net_in that made the channel, for a message that does not decode
-	room    chan struct{} // a place per value handed to the machine and not yet taken
+	held    atomic.Int32  // values handed to the machine and not yet taken by a fibre (or refused)
+	room    chan struct{} // tells the client's goroutine that held has fallen to half of inRoom
 	stopped atomic.Bool   // the channel was closed: messages are refused, the subscription ends
 
 	mu      sync.Mutex
 	arrived []arrival // handed over, not yet taken by the machine
+	spare   []arrival // the slice the machine took last, for the next arrivals
 	posted  bool      // the machine has been asked to take arrived
+
+	writing int   // on the machine: values written into the channel and not yet taken (or refused)
+	bad     error // on the machine: the error for a message that did not decode, kept until writing is 0
 }
 
 // inRoom is how many values a reader hands to the machine before they are taken.
-const inRoom = 256
+const inRoom = 1024
 
 // arrival is a message decoded: its value, the subject to answer an acknowledged send
 // on, or why it does not decode.
@@ -52,7 +58,7 @@ type arrival struct {
 // queue group named after its subject, so each value reaches one member in any process.
 func (e *engine) subscribe(ch *vm.Chan, nch *netChan) error {
 	in := &inEnd{e: e, nch: nch, ch: ch, end: e.m.Outside(ch), made: e.m.ErrorHere(""),
-		room: make(chan struct{}, inRoom)}
+		room: make(chan struct{}, 1)}
 	var err error
 	if nch.role == sharing {
 		in.sub, err = e.nc.QueueSubscribe(nch.subject, nch.subject, in.deliver)
@@ -79,11 +85,14 @@ func (in *inEnd) deliver(msg *nats.Msg) {
 		in.answer(msg.Reply, false)
 		return
 	}
-	select {
-	case in.room <- struct{}{}:
-	case <-in.e.quit:
-		return
+	for in.held.Load() >= inRoom {
+		select {
+		case <-in.room:
+		case <-in.e.quit:
+			return
+		}
 	}
+	in.held.Add(1)
 	s, r, err := in.nch.codec.decode(msg.Data)
 	in.mu.Lock()
 	in.arrived = append(in.arrived, arrival{s: s, r: r, reply: msg.Reply, err: err})
@@ -99,15 +108,31 @@ func (in *inEnd) deliver(msg *nats.Msg) {
 func (in *inEnd) take() {
 	in.mu.Lock()
 	batch := in.arrived
-	in.arrived, in.posted = nil, false
+	clear(in.spare)
+	in.arrived, in.spare, in.posted = in.spare[:0], batch, false
 	in.mu.Unlock()
 	for _, a := range batch {
+		if in.bad != nil {
+			return // the run ends at the message before: the rest are never read
+		}
 		if a.err != nil {
-			in.e.m.Fail(in.undecodable(a.err))
-			return
+			in.bad = in.undecodable(a.err)
+			in.failWhenRead()
+			continue
 		}
 		reply := a.reply
+		in.writing++
 		in.end.Write(a.s, a.r, func(taken bool) { in.written(reply, taken) })
+	}
+}
+
+// failWhenRead ends the run with the error of a message that did not decode once the
+// values before it have been taken and a fibre waits to read the next.
+func (in *inEnd) failWhenRead() {
+	if in.writing == 0 {
+		if err := in.e.m.FailOnRead(in.ch, in.bad); err != nil {
+			in.e.m.Fail(err)
+		}
 	}
 }
 
@@ -115,7 +140,15 @@ func (in *inEnd) take() {
 // acknowledged send learns which. A refusal means the channel was closed: the bridge
 // stops.
 func (in *inEnd) written(reply string, taken bool) {
-	<-in.room
+	if in.writing--; in.bad != nil {
+		in.failWhenRead()
+	}
+	if in.held.Add(-1) == inRoom/2 {
+		select {
+		case in.room <- struct{}{}:
+		default: // told already
+		}
+	}
 	in.answer(reply, taken)
 	if !taken && !in.stopped.Swap(true) {
 		in.e.m.Unfeed(in.ch)
