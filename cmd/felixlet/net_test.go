@@ -458,3 +458,58 @@ func TestABadNetURLOrAnUnreachableServerIsAClearError(t *testing.T) {
 		}
 	}
 }
+
+// The distributed worker pool of examples/netpool, run as its README says: a felixlet
+// net-serve, two workers and a producer, each a process. Every job is taken by one
+// worker and its result, correct, comes back to the producer on its reply subject.
+func TestTheDistributedWorkerPoolExampleRunsAsItsREADMESays(t *testing.T) {
+	const jobs = 30
+	_, url, _ := serve(t, "server", "-listen", "127.0.0.1:0")
+	for _, name := range []string{"a", "b"} {
+		w := start(t, "worker "+name, "run", "--net", url, "../../examples/netpool/worker.flx", name)
+		w.waitLine(`^` + name + `: ready$`)
+	}
+	p := start(t, "producer", "run", "--net", url, "../../examples/netpool/producer.flx", strconv.Itoa(jobs))
+	p.waitExit()
+	out, _ := p.lines()
+	if len(out) == 0 {
+		t.Fatal("the producer printed nothing")
+	}
+	results := map[int]string{}
+	rx := regexp.MustCompile(`^(a|b): (\d+) takes (\d+) steps$`)
+	for _, l := range out[:len(out)-1] {
+		m := rx.FindStringSubmatch(l)
+		if m == nil {
+			t.Fatalf("the producer printed %q, want a result", l)
+		}
+		n, _ := strconv.Atoi(m[2])
+		if steps, _ := strconv.Atoi(m[3]); steps != collatz(n) {
+			t.Errorf("%q: want %d steps", l, collatz(n))
+		}
+		if _, dup := results[n]; dup {
+			t.Errorf("job %d came back twice", n)
+		}
+		results[n] = m[1]
+	}
+	for n := 1001; n <= 1000+jobs; n++ {
+		if _, ok := results[n]; !ok {
+			t.Errorf("no result for job %d", n)
+		}
+	}
+	if last := out[len(out)-1]; last != "all 30 results in" {
+		t.Errorf("the producer's last line is %q, want %q", last, "all 30 results in")
+	}
+}
+
+// collatz is the number of Collatz steps from n to 1.
+func collatz(n int) int {
+	steps := 0
+	for ; n != 1; steps++ {
+		if n%2 == 0 {
+			n /= 2
+		} else {
+			n = 3*n + 1
+		}
+	}
+	return steps
+}
