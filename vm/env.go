@@ -6,10 +6,10 @@ import "github.com/felixlet/felixlet/vm/code"
 // the moves of references, are the frequent ones among those the loop hands on, so each
 // has a function of its own in outOfLines.
 
-// envAt returns the environment in.K levels above the one in rB.
+// envAt returns the environment in.EnvDepth() levels above the one in rB.
 func envAt(R []Value, in *code.Instr) *Env {
 	e := R[in.B].(*Env)
-	for k := in.K; k > 0; k-- {
+	for k := in.EnvDepth(); k > 0; k-- {
 		e = e.Up
 	}
 	return e
@@ -19,9 +19,9 @@ func envAt(R []Value, in *code.Instr) *Env {
 func (m *Machine) envGet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
 	R := f.r[f.rbase:]
 	if in.Op == code.OpEnvGetS {
-		f.s[int(f.sbase)+int(in.A)] = envAt(R, in).S[in.C]
+		f.s[int(f.sbase)+int(in.A)] = envAt(R, in).S[in.EnvSlot()]
 	} else {
-		R[in.A] = envAt(R, in).R[in.C]
+		R[in.A] = envAt(R, in).R[in.EnvSlot()]
 	}
 	return f, nil
 }
@@ -30,9 +30,9 @@ func (m *Machine) envGet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibr
 func (m *Machine) envSet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
 	R := f.r[f.rbase:]
 	if in.Op == code.OpEnvSetS {
-		envAt(R, in).S[in.C] = f.s[int(f.sbase)+int(in.A)]
+		envAt(R, in).S[in.EnvSlot()] = f.s[int(f.sbase)+int(in.A)]
 	} else {
-		envAt(R, in).R[in.C] = R[in.A]
+		envAt(R, in).R[in.EnvSlot()] = R[in.A]
 	}
 	return f, nil
 }

@@ -460,7 +460,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		R[in.A] = &Pointer{Env: envAt(R, in), Slot: int(in.C)}
+		R[in.A] = &Pointer{Env: envAt(R, in), Slot: in.EnvSlot()}
 	case code.OpLoadPtrS:
 		p := R[in.B].(*Pointer)
 		S[in.A] = p.Env.S[p.Slot]
@@ -612,7 +612,8 @@ func (m *Machine) ended(f *Fibre) {
 
 // checkpoint runs every few thousand backward jumps and calls: it writes out standard
 // output that has waited too long in the buffer (so a long-running program's lines appear
-// as Felix's flushed println would show them) and reports whether Interrupt was called.
+// as Felix's flushed println would show them) and reports whether the program must stop:
+// Interrupt was called, or standard output failed.
 func (m *Machine) checkpoint() bool {
 	if m.out.Buffered() > 0 && time.Since(m.flushed) > flushEvery {
 		m.out.Flush()
@@ -626,7 +627,7 @@ func (m *Machine) checkpoint() bool {
 		}
 	}
 	m.serve()
-	return m.interrupt.Load()
+	return m.interrupt.Load() || m.sink.err != nil
 }
 
 // flushEvery bounds how long printed output may wait in the buffer while the program runs.

@@ -250,6 +250,9 @@ func (m *Machine) poll(block bool) error {
 			timeout = max(time.Until(next), 0)
 		}
 		m.out.Flush() // whatever the program printed is shown while it waits
+		if m.sink.err != nil {
+			return ErrInterrupted // (Run says why)
+		}
 	}
 	var err error
 	st.events, err = st.poller.Wait(timeout, st.events[:0])
@@ -266,7 +269,7 @@ func (m *Machine) poll(block bool) error {
 	}
 	st.timers.PopDue(time.Now(), m.wakeOne)
 	m.serve()
-	if m.interrupt.Load() {
+	if m.interrupt.Load() || m.sink.err != nil {
 		return ErrInterrupted
 	}
 	return nil

@@ -15,6 +15,7 @@ package vm
 
 import (
 	"bufio"
+	"errors"
 	"fmt"
 	"io"
 	"os"
@@ -74,7 +75,8 @@ type Stats struct {
 type Machine struct {
 	funcs     []*code.Func               // the program's functions, by index
 	builtins  []Builtin                  // the builtins the program calls, in the program's order
-	out       *bufio.Writer              // buffered standard output
+	out       *bufio.Writer              // buffered standard output, writing to sink
+	sink      outputSink                 // standard output itself, which remembers a failed write
 	errw      io.Writer                  // standard error
 	args      []string                   // the program's argv
 	maxStack  int                        // the most registers of each kind a fibre may have
@@ -119,7 +121,8 @@ func New(p *code.Program, opts Options) (*Machine, error) {
 	if m.errw == nil {
 		m.errw = io.Discard
 	}
-	m.out = bufio.NewWriterSize(opts.Stdout, 64<<10)
+	m.sink.w = opts.Stdout
+	m.out = bufio.NewWriterSize(&m.sink, 64<<10)
 	if f, ok := opts.Stdout.(*os.File); ok && isTerminal(f) {
 		m.outFile = f
 	}
@@ -171,7 +174,8 @@ func (m *Machine) Interrupt() {
 	}
 }
 
-// ErrInterrupted is returned by Run after Interrupt.
+// ErrInterrupted is returned by Run after Interrupt (and, when standard output failed,
+// an OutputError in its place).
 var ErrInterrupted = fmt.Errorf("interrupted")
 
 // Run runs the mainline and every fibre it starts until nothing is active. Fibres left
@@ -188,6 +192,7 @@ func (m *Machine) Run() (err error) {
 		m.stats.Elapsed = time.Since(start)
 		m.out.Flush()
 		m.Close()
+		err = m.outputFailed(err)
 	}()
 	return m.failure(m.loop(main))
 }
@@ -198,6 +203,46 @@ func (m *Machine) failure(err error) error {
 		err, m.failed = m.failed, nil
 	}
 	return err
+}
+
+// outputSink is standard output under the machine's buffer. It remembers the first write
+// that failed (a full disk, a closed descriptor), after which the buffer writes no more.
+type outputSink struct {
+	w   io.Writer // standard output
+	err error     // the first write error, or nil
+}
+
+func (o *outputSink) Write(p []byte) (int, error) {
+	if o.err != nil {
+		return 0, o.err
+	}
+	n, err := o.w.Write(p)
+	if err != nil {
+		o.err = err
+	}
+	return n, err
+}
+
+// OutputError reports that the program's standard output could not be written: the
+// program was stopped at the next checkpoint, since what it printed was lost.
+type OutputError struct {
+	Err error // the write's error, without the file's name
+}
+
+func (e *OutputError) Error() string { return "writing standard output: " + e.Err.Error() }
+
+// outputFailed turns the end of a run whose output failed into an OutputError, unless
+// the run failed for a reason of its own.
+func (m *Machine) outputFailed(err error) error {
+	if m.sink.err == nil || err != nil && err != ErrInterrupted {
+		return err
+	}
+	e := m.sink.err
+	var pe *os.PathError
+	if errors.As(e, &pe) {
+		e = pe.Err
+	}
+	return &OutputError{Err: e}
 }
 
 // Error is a runtime error: the message, where it happened, and the backtrace of the fibre

@@ -29,3 +29,38 @@ func TestMachineRefusesUnverifiedCode(t *testing.T) {
 		t.Errorf("Extend after a refused input: %v; the refused code must not have been added", err)
 	}
 }
+
+// An environment may have more than 65,536 slots of a kind (a long REPL session keeps
+// every input's variables in one): its instructions reach them all.
+func TestEnvironmentSlotsBeyondSixteenBits(t *testing.T) {
+	const slot = 70000
+	c, k, ok := code.SplitEnv(slot, 0)
+	if !ok {
+		t.Fatal("SplitEnv refused slot 70000")
+	}
+	set := code.Instr{Op: code.OpEnvSetS, A: 0, B: 0, C: uint16(c), K: int32(k)}
+	if set.EnvSlot() != slot || set.EnvDepth() != 0 {
+		t.Fatalf("slot %d, depth %d decoded; want %d, 0", set.EnvSlot(), set.EnvDepth(), slot)
+	}
+	main := &code.Func{Name: "main", NS: 2, NR: 2, NeedsEnv: true, Code: []code.Instr{
+		{Op: code.OpLoadI, A: 0, K: 42},
+		set,
+		{Op: code.OpEnvGetS, A: 1, B: 0, C: uint16(c), K: int32(k)},
+		{Op: code.OpAddrS, A: 1, B: 0, C: uint16(c), K: int32(k)},
+		{Op: code.OpReturn},
+	}}
+	m, err := NewSession(Options{})
+	if err != nil {
+		t.Fatal(err)
+	}
+	if err := m.Extend(&code.Program{Funcs: []*code.Func{main}}); err != nil {
+		t.Fatal(err)
+	}
+	env := &Env{S: make([]uint64, slot+1)}
+	if err := m.RunInput(main, env); err != nil {
+		t.Fatal(err)
+	}
+	if env.S[slot] != 42 {
+		t.Errorf("slot %d holds %d, want 42", slot, env.S[slot])
+	}
+}

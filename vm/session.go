@@ -24,15 +24,19 @@ func (m *Machine) Extend(p *code.Program) error {
 	if len(p.Builtins) < len(m.builtins) {
 		return fmt.Errorf("the input names %d builtins, the machine has %d", len(p.Builtins), len(m.builtins))
 	}
-	all := append(m.funcs[:len(m.funcs):len(m.funcs)], p.Funcs...)
-	if err := code.Verify(all, len(m.funcs), len(p.Builtins)); err != nil {
-		return err
+	// The input's functions go after the machine's in place (amortised, so that an input
+	// costs the same however long the session), and are taken back if they are refused.
+	had := len(m.funcs)
+	m.funcs = append(m.funcs, p.Funcs...)
+	err := code.Verify(m.funcs, had, len(p.Builtins))
+	if err == nil {
+		err = m.link(p.Builtins)
 	}
-	if err := m.link(p.Builtins); err != nil {
-		return err
+	if err != nil {
+		clear(m.funcs[had:])
+		m.funcs = m.funcs[:had]
 	}
-	m.funcs = all
-	return nil
+	return err
 }
 
 // RunInput runs an input's mainline, main, with env (the session's environment) as its
@@ -52,7 +56,7 @@ func (m *Machine) RunInput(main *code.Func, env *Env) (err error) {
 		}
 		m.cur = nil
 		m.out.Flush()
-		if err != nil {
+		if err = m.outputFailed(err); err != nil {
 			m.abandon()
 		}
 	}()

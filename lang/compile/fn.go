@@ -580,12 +580,21 @@ func (fc *fnCompiler) loadVarInto(v *ir.Var, dst reg) {
 		fc.move(dst, reg{h.k, h.i})
 		return
 	}
-	envReg, levels := fc.envPath(v.Owner)
 	op := code.OpEnvGetS
 	if h.k == kR {
 		op = code.OpEnvGetR
 	}
-	fc.emit(op, dst.i, envReg, h.i, levels)
+	fc.emitEnv(op, dst.i, v, h)
+}
+
+// emitEnv emits an instruction that names v's slot, h, in the environment that owns it.
+func (fc *fnCompiler) emitEnv(op code.Op, a int, v *ir.Var, h home) {
+	envReg, levels := fc.envPath(v.Owner)
+	c, k, ok := code.SplitEnv(h.i, levels)
+	if !ok {
+		fc.fail("function %s is too large", fc.fn.Name)
+	}
+	fc.emit(op, a, envReg, c, k)
 }
 
 // storeVar stores a register into v.
@@ -598,12 +607,11 @@ func (fc *fnCompiler) storeVar(v *ir.Var, src reg) {
 		fc.move(reg{h.k, h.i}, src)
 		return
 	}
-	envReg, levels := fc.envPath(v.Owner)
 	op := code.OpEnvSetS
 	if h.k == kR {
 		op = code.OpEnvSetR
 	}
-	fc.emit(op, src.i, envReg, h.i, levels)
+	fc.emitEnv(op, src.i, v, h)
 }
 
 // varHome finds where v lives as seen from this function: a variable of an enclosing

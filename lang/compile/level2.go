@@ -85,12 +85,11 @@ func (fc *fnCompiler) variantField(e *ir.VariantField, dst reg) {
 // addrOf makes a pointer to a variable, which lives in an environment.
 func (fc *fnCompiler) addrOf(e *ir.AddrOf, dst reg) {
 	h := fc.varHome(e.Var)
-	envReg, levels := fc.envPath(e.Var.Owner)
 	op := code.OpAddrS
 	if h.k == kR {
 		op = code.OpAddrR
 	}
-	fc.emit(op, dst.i, envReg, h.i, levels)
+	fc.emitEnv(op, dst.i, e.Var, h)
 }
 
 // ptrElemKind is where the variable a pointer points to keeps its value.

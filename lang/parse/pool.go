@@ -4,20 +4,22 @@ package parse
 // they were built for has been lowered, so that the syntax tree of a statement costs no
 // allocation once statements as big have been seen.
 type pool[T any] struct {
-	chunks [][]T // each of poolChunk values
+	chunks [][]T // chunks of 8, 16, 32, then 64 values: a one-line input stays small
 	c, i   int   // the chunk, and the index in it, of the next value to hand out
 }
 
+// poolChunk is the most values a chunk holds.
 const poolChunk = 64
 
 func (p *pool[T]) get() *T {
 	if p.c == len(p.chunks) {
-		p.chunks = append(p.chunks, make([]T, poolChunk))
+		p.chunks = append(p.chunks, make([]T, poolChunk>>max(3-p.c, 0)))
 	}
-	v := &p.chunks[p.c][p.i]
+	chunk := p.chunks[p.c]
+	v := &chunk[p.i]
 	var zero T
 	*v = zero
-	if p.i++; p.i == poolChunk {
+	if p.i++; p.i == len(chunk) {
 		p.c, p.i = p.c+1, 0
 	}
 	return v

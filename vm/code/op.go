@@ -462,5 +462,25 @@ type Instr struct {
 // Imm32 returns the 32-bit immediate an instruction keeps in B (low half) and C (high half).
 func (in *Instr) Imm32() int64 { return int64(int32(uint32(in.B) | uint32(in.C)<<16)) }
 
+// An environment instruction (ENVGET*, ENVSET*, ADDR*) keeps its slot in C, widened by the high
+// half of K, and its depth in the low half of K: an environment may have more than 65,536
+// slots of a kind (a long REPL session's), never a depth of more than 65,535 (nesting is
+// bounded far below).
+
+// EnvSlot returns the slot an environment instruction names.
+func (in *Instr) EnvSlot() int { return int(in.C) | int(uint32(in.K)>>16)<<16 }
+
+// EnvDepth returns how many levels up an environment instruction goes.
+func (in *Instr) EnvDepth() int { return int(in.K & 0xffff) }
+
+// SplitEnv returns the C and K operands that name slot, depth levels up; ok is false when
+// they do not fit.
+func SplitEnv(slot, depth int) (c, k int, ok bool) {
+	if slot < 0 || slot>>16 > 0x7fff || depth < 0 || depth > 0xffff {
+		return 0, 0, false
+	}
+	return slot & 0xffff, slot>>16<<16 | depth, true
+}
+
 // SplitImm32 returns the B and C operands that hold the 32-bit immediate v.
 func SplitImm32(v int32) (b, c int) { return int(uint16(v)), int(uint16(uint32(v) >> 16)) }

@@ -233,6 +233,9 @@ func operand(p *Program, f *Func, kind Operand, v int64) string {
 			return fmt.Sprintf("{s%d r%d}", l.NS, l.NR)
 		}
 	case Depth:
+		if v>>16 != 0 { // an environment instruction's slot beyond 65535 (see EnvSlot)
+			return fmt.Sprintf("^%d(slot+%d)", v&0xffff, v>>16<<16)
+		}
 		return fmt.Sprintf("^%d", v)
 	case Slot:
 		return fmt.Sprintf(".%d", v)
