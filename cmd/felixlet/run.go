@@ -154,26 +154,29 @@ type runFlags struct {
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
 func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	fl := runFlags{net: os.Getenv(netchan.EnvURL)}
+	// valued takes the value of a flag that needs one (described by what, for the error).
+	valued := func(into *string, what string) bool {
+		if len(args) < 2 {
+			fmt.Fprintf(stderr, "felixlet: %s needs %s\n%s", args[0], what, usage)
+			return false
+		}
+		*into, args = args[1], args[1:]
+		return true
+	}
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		switch args[0] {
 		case "--net", "-net":
-			if len(args) < 2 {
-				fmt.Fprintf(stderr, "felixlet: %s needs a URL, such as nats://127.0.0.1:4222\n%s", args[0], usage)
+			if !valued(&fl.net, "a URL, such as nats://127.0.0.1:4222") {
 				return exitUsage
 			}
-			fl.net = args[1]
-			args = args[1:]
 		case "--stats", "-stats":
 			fl.stats = true
 		case "--trace", "-trace":
 			fl.trace = true
 		case "--cpuprofile", "-cpuprofile":
-			if len(args) < 2 {
-				fmt.Fprintf(stderr, "felixlet: %s needs a file name\n%s", args[0], usage)
+			if !valued(&fl.profile, "a file name") {
 				return exitUsage
 			}
-			fl.profile = args[1]
-			args = args[1:]
 		default:
 			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
 			return exitUsage
