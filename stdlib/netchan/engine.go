@@ -70,6 +70,7 @@ func connect(m *vm.Machine, servers string) (*engine, error) {
 		nats.Name("felixlet"),
 		nats.MaxReconnects(-1), // a net channel outlives a server's restart
 		nats.ReconnectWait(100 * time.Millisecond),
+		nats.Timeout(connectWithin),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
 				m.Do(func() { e.failAll(fmt.Sprintf("the connection to the NATS server was lost (%v); reconnecting", err)) })
@@ -85,12 +86,14 @@ func connect(m *vm.Machine, servers string) (*engine, error) {
 			return nil, fmt.Errorf("net: cannot start a NATS server in the process: %v", err)
 		}
 		e.srv = srv
-		opts = append(opts, nats.InProcessServer(srv))
+		// Nothing can be unreachable in the process: a slow handshake is a loaded machine.
+		opts = append(opts, nats.InProcessServer(srv), nats.Timeout(inProcessWithin))
 	}
 	nc, err := nats.Connect(servers, opts...)
 	if err != nil {
 		if e.srv != nil {
 			e.srv.Shutdown()
+			return nil, fmt.Errorf("net: cannot connect to the NATS server in the process: %v", err)
 		}
 		return nil, fmt.Errorf("net: cannot reach the NATS server at %s: %v", servers, err)
 	}
@@ -117,6 +120,14 @@ func (e *engine) close() {
 		e.srv.Shutdown()
 	}
 }
+
+// connectWithin bounds the connection and handshake with a server the command line names:
+// past it, the server is taken as not reachable. A busy machine (or -race) can take seconds
+// over a handshake on loopback; nats.go's default of 2 s is too little for it.
+const connectWithin = 10 * time.Second
+
+// inProcessWithin bounds the handshake with the server in the process.
+const inProcessWithin = 60 * time.Second
 
 // flushWithin bounds how long the end of a program waits for the server to have what it
 // published.
