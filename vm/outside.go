@@ -48,6 +48,10 @@ type Outside struct {
 	ch      *Chan
 	writes  []outsideWrite // writes not yet started, oldest first
 	writing bool           // a write has started and not completed
+	cur     outsideWrite   // the write that has started, while writing
+	ack     *Ack           // its ack, made once and used again by each write that waits
+	taken   bool           // how it ended, once its ack has completed
+	ended   func()         // o.wroteCur, made once: what the ack's completion hands to later
 	reads   []outsideRead  // reads not yet started, oldest first
 	reading bool           // a read has started and not completed
 }
@@ -84,7 +88,19 @@ func (o *Outside) startWrite() {
 	}
 	o.writing = true
 	m := o.m
-	a := &Ack{done: func(taken bool) { m.later(func() { o.wrote(w.done, taken) }) }}
+	// Only one write is under way at a time, so one ack serves them all, each after the
+	// one before has completed.
+	if o.ack == nil {
+		o.ended = o.wroteCur
+		o.ack = &Ack{}
+		o.ack.done = func(taken bool) {
+			o.taken = taken
+			m.later(o.ended)
+		}
+	}
+	a := o.ack
+	o.cur = w
+	a.state, a.sent = ackPending, nil
 	if _, delivered := m.offer(nil, o.ch, item{s: w.s, r: w.r, ack: a}); delivered {
 		return
 	}
@@ -94,6 +110,13 @@ func (o *Outside) startWrite() {
 	if m.trace != nil {
 		m.traceEvent("a write from outside the machine waits")
 	}
+}
+
+// wroteCur reports how the write that waited ended, and starts the next.
+func (o *Outside) wroteCur() {
+	done := o.cur.done
+	o.cur = outsideWrite{}
+	o.wrote(done, o.taken)
 }
 
 // wrote reports how a write ended, and starts the next.

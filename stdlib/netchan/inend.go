@@ -38,8 +38,9 @@ type inEnd struct {
 	spare   []arrival // the slice the machine took last, for the next arrivals
 	posted  bool      // the machine has been asked to take arrived
 
-	writing int   // on the machine: values written into the channel and not yet taken (or refused)
-	bad     error // on the machine: the error for a message that did not decode, kept until writing is 0
+	writtenQueued func(taken bool) // written for a value sent without an ack, made once
+	writing       int              // on the machine: values written into the channel and not yet taken (or refused)
+	bad           error            // on the machine: the error for a message that did not decode, kept until writing is 0
 }
 
 // inRoom is how many values a reader hands to the machine before they are taken.
@@ -59,6 +60,7 @@ type arrival struct {
 func (e *engine) subscribe(ch *vm.Chan, nch *netChan) error {
 	in := &inEnd{e: e, nch: nch, ch: ch, end: e.m.Outside(ch), made: e.m.ErrorHere(""),
 		room: make(chan struct{}, 1)}
+	in.writtenQueued = func(taken bool) { in.written("", taken) }
 	var err error
 	if nch.role == sharing {
 		in.sub, err = e.nc.QueueSubscribe(nch.subject, nch.subject, in.deliver)
@@ -120,8 +122,12 @@ func (in *inEnd) take() {
 			in.failWhenRead()
 			continue
 		}
-		reply := a.reply
 		in.writing++
+		if a.reply == "" {
+			in.end.Write(a.s, a.r, in.writtenQueued)
+			continue
+		}
+		reply := a.reply
 		in.end.Write(a.s, a.r, func(taken bool) { in.written(reply, taken) })
 	}
 }
