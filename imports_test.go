@@ -47,6 +47,9 @@ func packageImports(t *testing.T) map[string][]string {
 			if rel, ok := strings.CutPrefix(p, module+"/"); ok {
 				graph[dir] = append(graph[dir], rel)
 			}
+			if p == module {
+				graph[dir] = append(graph[dir], ".")
+			}
 			if p == "testing" {
 				graph[dir] = append(graph[dir], testingPkg)
 			}
@@ -83,8 +86,8 @@ func reaches(graph map[string][]string, pkg string) []string {
 func under(pkg, prefix string) bool { return pkg == prefix || strings.HasPrefix(pkg, prefix+"/") }
 
 // The imports form a one-way graph: the machine never knows the language, the runtime
-// knows nothing of ours, the library never knows the language, and only the command ties
-// everything together.
+// knows nothing of ours, the library never knows the language, and only the package at the
+// root (the embedding API) ties everything together, for the command and other Go programs.
 func TestImportsGoOneWay(t *testing.T) {
 	if _, err := os.Stat("go.mod"); err != nil {
 		t.Fatal("run from the module root")
@@ -104,6 +107,11 @@ func TestImportsGoOneWay(t *testing.T) {
 		{"lang/parse", "lang/check"},
 		{"lang/check", "lang/compile"},
 		{"lang/check", "vm"},
+		{"lang", "."},
+		{"vm", "."},
+		{"stdlib", "."},
+		{".", "cmd"},
+		{".", "examples"},
 	}
 	for pkg := range graph {
 		for _, r := range rules {
@@ -131,7 +139,7 @@ func TestImportsGoOneWay(t *testing.T) {
 			t.Errorf("cmd/felixlet links package testing (through a package's non-test files); the binary must not")
 		}
 	}
-	for _, must := range []string{"vm", "vm/code", "lang/parse", "lang/check", "lang/compile", "runtime/schan", "stdlib", "cmd/felixlet"} {
+	for _, must := range []string{".", "vm", "vm/code", "lang/parse", "lang/check", "lang/compile", "runtime/schan", "stdlib", "cmd/felixlet"} {
 		if _, ok := graph[must]; !ok {
 			t.Errorf("package %s is missing", must)
 		}

@@ -582,7 +582,8 @@ func (m *Machine) complete(a *Ack, state ackState, front bool) {
 // close closes ch. Waiting writers fail when they run again (a send without a fibre is
 // refused); readers waiting with read_opt get None; plain readers starve, dropped by the
 // channel; all in the order they waited, to the back. If values are still buffered, f
-// waits until readers have taken them.
+// waits until readers have taken them (a close from outside the machine, where f is nil,
+// does not wait).
 func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 	if !ch.Close() {
 		return f
@@ -636,7 +637,7 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		g.r[int(g.rbase)+int(in.A)] = nil // None
 		m.release(w, false)
 	}
-	if ch.Len() > 0 {
+	if ch.Len() > 0 && f != nil {
 		ch.WaitEmpty(m.own(f, ToClose))
 		return nil
 	}

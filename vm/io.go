@@ -244,7 +244,8 @@ func (m *Machine) poll(block bool) error {
 		block = false // the flush finished what there was to wait for
 	}
 	timeout := time.Duration(0)
-	if block && m.inbox.Empty() { // (a Do before the poller existed woke nobody)
+	// (A Do or an Interrupt from before the poller existed woke nobody.)
+	if block && m.inbox.Empty() && !m.interrupt.Load() {
 		timeout = -1
 		if next, ok := st.timers.Next(); ok {
 			timeout = max(time.Until(next), 0)
@@ -301,9 +302,9 @@ func (m *Machine) wakeOne(f *Fibre) {
 
 // Do runs f on the machine's goroutine at its next chance (between fibres, or while it
 // waits for the outside world), after whatever was handed over before it: the way for
-// another goroutine to look at the machine, or to hand it an event (see Hold, WriteFromGo
-// and ReadFromGo). Any goroutine may call it; it never blocks and never drops f. Work
-// handed over after the program has ended never runs.
+// another goroutine to look at the machine, or to hand it an event (see Hold and
+// Outside). Any goroutine may call it; it never blocks and never drops f. Work handed
+// over after the program has ended never runs.
 func (m *Machine) Do(f func()) {
 	m.inbox.Post(f)
 	if p := m.poller.Load(); p != nil {

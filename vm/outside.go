@@ -1,14 +1,19 @@
 package vm
 
-import "github.com/felixlet/felixlet/runtime/schan"
+import (
+	"slices"
+
+	"github.com/felixlet/felixlet/runtime/schan"
+)
 
 // The outside world's side of channels: Go code that is not a fibre (a Go program
 // embedding the machine, the client of a net channel) writing to and reading from a
 // channel the program uses. Such code runs on other goroutines; it hands its operations
 // to the machine's goroutine with Do, and an Outside, there, carries them out. An outside
 // operation never blocks the machine: it completes now, or it waits on the channel
-// without a fibre and its callback runs (on the machine's goroutine) when it completes. A fibre an outside operation releases goes to the back of the active list,
-// as one the poller releases does.
+// without a fibre and its callback runs (on the machine's goroutine) when it completes. A
+// fibre an outside operation releases goes to the back of the active list, as one the
+// poller releases does.
 //
 // The program does not end while the outside world holds it (Hold): a fibre waiting on a
 // channel that only the outside world writes would otherwise be starved, and the program
@@ -40,28 +45,28 @@ func (m *Machine) Release() {
 // Outside is the outside world's end of a channel: Go code's writes to it and reads from
 // it, each carried out in the order they were made. One write and one read at a time wait
 // on the channel (whose waiting writers a synchronous channel serves last in, first out);
-// the others wait here, and the next starts once the one before has completed.
+// the others wait here, and the next starts once the one before has completed. An
+// operation that has not completed can be withdrawn (the Go code waiting for it gave up).
 //
 // Use it only on the machine's goroutine: in a builtin, or in work handed over with Do.
 type Outside struct {
 	m       *Machine
 	ch      *Chan
-	writes  []outsideWrite // writes not yet started, oldest first
-	writing bool           // a write has started and not completed
-	cur     outsideWrite   // the write that has started, while writing
-	ack     *Ack           // its ack, made once and used again by each write that waits
-	taken   bool           // how it ended, once its ack has completed
-	ended   func()         // o.wroteCur, made once: what the ack's completion hands to later
-	reads   []outsideRead  // reads not yet started, oldest first
-	reading bool           // a read has started and not completed
+	writes  []*outsideOp // writes not yet started, oldest first
+	writing *outsideOp   // the write started and not completed, or nil
+	reads   []*outsideOp // reads not yet started, oldest first
+	reading *outsideOp   // the read started and not completed, or nil
 }
 
-// outsideWrite is a write from outside the machine: the value (its scalar part s, its
-// reference part r) and who to tell how it ended.
-type outsideWrite struct {
-	s    uint64
-	r    Value
-	done func(taken bool)
+// outsideOp is a write or a read from outside the machine.
+type outsideOp struct {
+	s    uint64                           // a write's value: its scalar part
+	r    Value                            // and its reference part
+	done func(taken bool)                 // a write's: told how it ended
+	got  func(s uint64, r Value, ok bool) // a read's: given the value, or told of the close
+	// a read made by ReadSends, instead of got: given the ack of a send too
+	sends func(s uint64, r Value, sent *Ack, ok bool)
+	ack   *Ack // once it has started: its wait on the channel
 }
 
 // Outside makes the outside world's end of ch.
@@ -69,78 +74,72 @@ func (m *Machine) Outside(ch *Chan) *Outside { return &Outside{m: m, ch: ch} }
 
 // Write writes a value to the channel, as a send does: to a waiting reader, into the
 // buffer, or else it waits among the writers, without a fibre. done runs once a reader has
-// taken the value (true), or once a close has refused it (false).
-func (o *Outside) Write(s uint64, r Value, done func(taken bool)) {
-	o.writes = append(o.writes, outsideWrite{s, r, done})
-	if !o.writing {
-		o.startWrite()
-	}
+// taken the value (true), or once a close has refused it (false). Write returns the
+// function that withdraws the write, which reports whether it did: it does unless the
+// write has completed or its value is in the buffer, and then done never runs.
+func (o *Outside) Write(s uint64, r Value, done func(taken bool)) (withdraw func() bool) {
+	op := &outsideOp{s: s, r: r, done: done}
+	o.writes = append(o.writes, op)
+	o.startWrites()
+	return func() bool { return o.withdraw(op, true) }
 }
 
-// startWrite starts the oldest write not yet started.
-func (o *Outside) startWrite() {
-	w := o.writes[0]
-	o.writes[0] = outsideWrite{}
-	o.writes = o.writes[1:]
-	if o.ch.Closed() {
-		o.wrote(w.done, false)
-		return
-	}
-	o.writing = true
-	m := o.m
-	// Only one write is under way at a time, so one ack serves them all, each after the
-	// one before has completed.
-	if o.ack == nil {
-		o.ended = o.wroteCur
-		o.ack = &Ack{}
-		o.ack.done = func(taken bool) {
-			o.taken = taken
-			m.later(o.ended)
+// startWrites starts the oldest write not yet started, unless one is under way; a closed
+// channel refuses writes at once.
+func (o *Outside) startWrites() {
+	for o.writing == nil && len(o.writes) > 0 {
+		op := o.writes[0]
+		o.writes[0] = nil
+		o.writes = o.writes[1:]
+		if o.ch.Closed() {
+			op.done(false)
+			continue
+		}
+		o.writing = op
+		m := o.m
+		op.ack = &Ack{done: func(taken bool) { m.Do(func() { o.wrote(op, taken) }) }}
+		if _, delivered := m.offer(nil, o.ch, item{s: op.s, r: op.r, ack: op.ack}); delivered {
+			return
+		}
+		a := op.ack
+		a.s, a.r = op.s, op.r
+		a.w.T = wait{ack: a, arm: -1}
+		o.ch.Wait(&a.w, true)
+		if m.trace != nil {
+			m.traceEvent("a write from outside the machine waits")
 		}
 	}
-	a := o.ack
-	o.cur = w
-	a.state, a.sent = ackPending, nil
-	if _, delivered := m.offer(nil, o.ch, item{s: w.s, r: w.r, ack: a}); delivered {
-		return
-	}
-	a.s, a.r = w.s, w.r
-	a.w.T = wait{ack: a, arm: -1}
-	o.ch.Wait(&a.w, true)
-	if m.trace != nil {
-		m.traceEvent("a write from outside the machine waits")
-	}
-}
-
-// wroteCur reports how the write that waited ended, and starts the next.
-func (o *Outside) wroteCur() {
-	done := o.cur.done
-	o.cur = outsideWrite{}
-	o.wrote(done, o.taken)
 }
 
 // wrote reports how a write ended, and starts the next.
-func (o *Outside) wrote(done func(bool), taken bool) {
-	o.writing = false
-	done(taken)
-	if len(o.writes) > 0 && !o.writing {
-		o.startWrite()
-	}
+func (o *Outside) wrote(op *outsideOp, taken bool) {
+	o.writing = nil
+	op.done(taken)
+	o.startWrites()
 }
 
 // Read reads a value from the channel: the value there is now, or else it waits among the
 // readers, without a fibre. got runs with the value once there is one (ok), or without
-// (not ok) once the channel is closed and drained.
-func (o *Outside) Read(got func(s uint64, r Value, ok bool)) {
-	o.read(outsideRead{plain: got})
+// (not ok) once the channel is closed and drained. Read returns the function that
+// withdraws the read, which reports whether it did: it does unless the read has
+// completed, and then got never runs.
+func (o *Outside) Read(got func(s uint64, r Value, ok bool)) (withdraw func() bool) {
+	return o.startRead(&outsideOp{got: got})
 }
 
 // ReadSends reads as Read does, except that a value sent with an ack (send) does not
 // complete it: got receives the ack (nil for a value written without one), which stays
 // pending until Settle says how it ended. A net channel's reader uses it to pass the ack
 // on to a reader in another process.
-func (o *Outside) ReadSends(got func(s uint64, r Value, sent *Ack, ok bool)) {
-	o.read(outsideRead{sends: got})
+func (o *Outside) ReadSends(got func(s uint64, r Value, sent *Ack, ok bool)) (withdraw func() bool) {
+	return o.startRead(&outsideOp{sends: got})
+}
+
+// startRead queues a read, starts it if none is under way, and returns its withdraw.
+func (o *Outside) startRead(op *outsideOp) (withdraw func() bool) {
+	o.reads = append(o.reads, op)
+	o.startReads()
+	return func() bool { return o.withdraw(op, false) }
 }
 
 // Settle completes an ack that a read made with ReadSends left pending: taken says
@@ -156,66 +155,85 @@ func (m *Machine) Settle(a *Ack, taken bool) {
 	m.complete(a, state, false)
 }
 
-// outsideRead is a read from outside the machine: who to give the value to, made by Read
-// (plain) or by ReadSends (sends).
-type outsideRead struct {
-	plain func(s uint64, r Value, ok bool)
-	sends func(s uint64, r Value, sent *Ack, ok bool)
-}
-
-// read queues a read, and starts it if none waits.
-func (o *Outside) read(rd outsideRead) {
-	o.reads = append(o.reads, rd)
-	if !o.reading {
-		o.startRead()
-	}
-}
-
-// startRead starts the oldest read not yet started.
-func (o *Outside) startRead() {
-	rd := o.reads[0]
-	o.reads[0] = outsideRead{}
-	o.reads = o.reads[1:]
+// startReads starts the oldest read not yet started, unless one is under way; a read that
+// finds a value, or a closed and drained channel, completes at once.
+func (o *Outside) startReads() {
 	m := o.m
-	keep := rd.sends != nil
-	if v, ok := m.take(nil, o.ch); ok {
-		if v.ack != nil && !keep {
-			m.complete(v.ack, ackTaken, !o.ch.Buffered())
-			v.ack = nil
+	for o.reading == nil && len(o.reads) > 0 {
+		op := o.reads[0]
+		o.reads[0] = nil
+		o.reads = o.reads[1:]
+		keep := op.sends != nil
+		if v, ok := m.take(nil, o.ch); ok {
+			if v.ack != nil && !keep {
+				m.complete(v.ack, ackTaken, !o.ch.Buffered())
+				v.ack = nil
+			}
+			op.give(v.s, v.r, v.ack, true)
+			continue
 		}
-		o.readDone(rd, v, true)
-		return
-	}
-	if o.ch.Closed() {
-		o.readDone(rd, item{}, false)
-		return
-	}
-	o.reading = true
-	a := &Ack{state: ackReading, keep: keep}
-	a.done = func(ok bool) {
-		v := item{s: a.s, r: a.r, ack: a.sent}
-		a.r, a.sent = nil, nil
-		m.later(func() { o.readDone(rd, v, ok) })
-	}
-	a.w.T = wait{ack: a, arm: -1}
-	o.ch.Wait(&a.w, false)
-	if m.trace != nil {
-		m.traceEvent("a read from outside the machine waits")
+		if o.ch.Closed() {
+			op.give(0, nil, nil, false)
+			continue
+		}
+		o.reading = op
+		a := &Ack{state: ackReading, keep: keep}
+		a.done = func(ok bool) {
+			s, r, sent := a.s, a.r, a.sent
+			a.r, a.sent = nil, nil
+			m.Do(func() { o.read(op, s, r, sent, ok) })
+		}
+		op.ack = a
+		a.w.T = wait{ack: a, arm: -1}
+		o.ch.Wait(&a.w, false)
+		if m.trace != nil {
+			m.traceEvent("a read from outside the machine waits")
+		}
 	}
 }
 
-// readDone hands a read its value, and starts the next.
-func (o *Outside) readDone(rd outsideRead, v item, ok bool) {
-	o.reading = false
-	if rd.sends != nil {
-		rd.sends(v.s, v.r, v.ack, ok)
+// read hands a read its value, and starts the next.
+func (o *Outside) read(op *outsideOp, s uint64, r Value, sent *Ack, ok bool) {
+	o.reading = nil
+	op.give(s, r, sent, ok)
+	o.startReads()
+}
+
+// give hands a read its value (and, to one made by ReadSends, the ack of the send it took).
+func (op *outsideOp) give(s uint64, r Value, sent *Ack, ok bool) {
+	if op.sends != nil {
+		op.sends(s, r, sent, ok)
 	} else {
-		rd.plain(v.s, v.r, ok)
-	}
-	if len(o.reads) > 0 && !o.reading {
-		o.startRead()
+		op.got(s, r, ok)
 	}
 }
+
+// withdraw withdraws a write or a read that has not completed: one not yet started, or
+// the one waiting on the channel (and then the next starts). It reports whether it did.
+func (o *Outside) withdraw(op *outsideOp, writer bool) bool {
+	queue, current, start := &o.reads, &o.reading, o.startReads
+	if writer {
+		queue, current, start = &o.writes, &o.writing, o.startWrites
+	}
+	if *current == op {
+		if !o.ch.Withdraw(&op.ack.w, writer) {
+			return false // it has completed (its callback is on its way), or its value is buffered
+		}
+		*current = nil
+		start()
+		return true
+	}
+	if i := slices.Index(*queue, op); i >= 0 {
+		*queue = slices.Delete(*queue, i, i+1)
+		return true
+	}
+	return false
+}
+
+// Close closes the channel, as a fibre's close does: waiting writers fail (or, from
+// outside the machine, are refused), readers waiting with read_opt get None, and plain
+// readers starve. Values still buffered stay for readers to take; nothing waits for them.
+func (o *Outside) Close() { o.m.close(nil, o.ch) }
 
 // handOut gives v to a read from outside the machine that waited on a channel (w): it
 // completes.

@@ -26,7 +26,7 @@ func benchProgram(b *testing.B, name string) *code.Program {
 	if !ok {
 		b.Fatal("does not compile")
 	}
-	return p
+	return p.Code()
 }
 
 // runBench runs a program with its arguments, once.

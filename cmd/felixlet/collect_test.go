@@ -21,7 +21,7 @@ func compileForTest(t *testing.T, src string) *code.Program {
 	if !ok {
 		t.Fatalf("compile: %s", errs.String())
 	}
-	return p
+	return p.Code()
 }
 
 // runCounting runs a program with collected fibres counted, returning the machine and

@@ -1,6 +1,7 @@
 package main
 
 import (
+	"context"
 	"errors"
 	"fmt"
 	"io"
@@ -12,15 +13,11 @@ import (
 	"runtime/pprof"
 	"strings"
 	"sync"
-	"sync/atomic"
 	"syscall"
 	"time"
 
-	"github.com/felixlet/felixlet/lang/check"
+	"github.com/felixlet/felixlet"
 	"github.com/felixlet/felixlet/lang/compile"
-	"github.com/felixlet/felixlet/lang/diag"
-	"github.com/felixlet/felixlet/lang/parse"
-	"github.com/felixlet/felixlet/lang/prelude"
 	"github.com/felixlet/felixlet/stdlib"
 	"github.com/felixlet/felixlet/stdlib/netchan"
 	"github.com/felixlet/felixlet/vm"
@@ -243,7 +240,7 @@ func disasmCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	if !ok {
 		return exitUsage
 	}
-	fmt.Fprint(stdout, code.DisasmSource(p, func(f *code.Func) bool { return all || f.File != stdlib.PreludeName }, sourceOf(ps)))
+	fmt.Fprint(stdout, code.DisasmSource(p.Code(), func(f *code.Func) bool { return all || f.File != stdlib.PreludeName }, sourceOf(ps)))
 	return exitOK
 }
 
@@ -326,7 +323,7 @@ func runProgram(ps programSource, args []string, fl runFlags, stdin io.Reader, s
 }
 
 // buildFile reads, checks and compiles a program, reporting errors on stderr.
-func buildFile(file string, stderr io.Writer) (*code.Program, bool) {
+func buildFile(file string, stderr io.Writer) (*felixlet.Program, bool) {
 	src, err := os.ReadFile(file)
 	if err != nil {
 		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
@@ -343,40 +340,19 @@ func unwrap(err error) error {
 	return err
 }
 
-// build checks and compiles source text; diagnostics (warnings too) go to stderr. A panic
-// in the compiler is a bug, reported as an internal error rather than a Go stack trace.
-func build(ps programSource, stderr io.Writer) (p *code.Program, ok bool) {
-	defer func() {
-		if r := recover(); r != nil {
-			if os.Getenv("FELIXLET_DEBUG") != "" {
-				panic(r)
-			}
-			fmt.Fprintf(stderr, "felixlet: internal error while compiling %s: %v\n", ps.Name, r)
-			p, ok = nil, false
-		}
-	}()
-	lib := prelude.File()
-	prog, errs, sources := parse.File(ps.Name, ps.Src, parse.Config{ReadFile: ps.readFile, Library: stdlib.Library})
-	sources[stdlib.PreludeName] = stdlib.Prelude
-	if errs.HasErrors() {
-		diag.Print(stderr, errs, sources)
-		return nil, false
-	}
-	checked, errs := check.Check(lib, prog, check.Config{IsPrim: isPrim})
-	diag.Print(stderr, errs, sources)
-	if checked == nil {
-		return nil, false
-	}
-	p, err := compile.Compile(checked, compile.Config{IsBuiltin: isBuiltin})
-	var derr *diag.Error
+// build checks and compiles source text; diagnostics (warnings too) go to stderr.
+func build(ps programSource, stderr io.Writer) (*felixlet.Program, bool) {
+	p, err := felixlet.Compile(ps.Name, ps.Src, &felixlet.Library{ReadFile: ps.readFile})
+	var cerr *felixlet.CompileError
 	switch {
-	case errors.As(err, &derr):
-		diag.Print(stderr, diag.List{derr}, sources)
+	case errors.As(err, &cerr):
+		cerr.Diagnostics.Print(stderr)
 		return nil, false
 	case err != nil:
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return nil, false
 	}
+	p.Warnings().Print(stderr)
 	return p, true
 }
 
@@ -385,28 +361,34 @@ func isBuiltin(name string) bool { return stdlib.Builtins[name] != nil }
 func isPrim(name string) bool { return compile.HasEmitter(name) || isBuiltin(name) }
 
 // execute runs a compiled program and returns the exit status.
-func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
-	opts := vm.Options{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv, Builtins: stdlib.Builtins,
-		CountCollected: fl.stats}
+func execute(p *felixlet.Program, argv []string, fl runFlags, stdin io.Reader, stdout, stderr io.Writer, timeout time.Duration) int {
 	var trace *traceWriter
 	if fl.trace {
 		trace = &traceWriter{w: stderr}
-		opts.Trace = trace
 	}
-	m, err := vm.New(p, opts)
+	machine, err := p.NewMachine(felixlet.Config{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv[1:],
+		VM: func(opts *vm.Options) {
+			opts.CountCollected = fl.stats
+			if trace != nil {
+				opts.Trace = trace
+			}
+		}})
 	if err != nil {
-		fmt.Fprintf(stderr, "felixlet: %v\n", err)
+		fmt.Fprintln(stderr, err)
 		return exitUsage
 	}
+	m := machine.VM()
 	if trace != nil {
 		trace.m = m
 	}
 	netchan.Configure(m, fl.net)
+	ctx, stop := context.WithCancelCause(context.Background())
+	defer stop(nil)
 	if timeout > 0 {
-		t := time.AfterFunc(timeout, m.Interrupt)
-		defer t.Stop()
+		var cancel context.CancelFunc
+		ctx, cancel = context.WithTimeout(ctx, timeout)
+		defer cancel()
 	}
-	var caught atomic.Value // the signal that stopped the program
 	if fl.signals {
 		sigs := make(chan os.Signal, 4)
 		signal.Notify(sigs, os.Interrupt, syscall.SIGTERM, syscall.SIGUSR1)
@@ -418,26 +400,25 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 					m.Do(func() { printLiveStats(stderr, m) })
 					continue
 				}
-				caught.Store(s)
-				m.Interrupt()
+				stop(stoppedBy(s.(syscall.Signal)))
 				return
 			}
 		}()
 	}
 	floor.Do(func() { floorBlock = make([]byte, heapFloorSize) })
-	err = m.Run()
+	err = machine.Run(ctx)
 	if fl.stats {
 		defer printStats(stderr, m)
 	}
-	var rerr *vm.Error
+	var rerr *felixlet.RuntimeError
+	var sig stoppedBy
 	switch {
 	case err == nil:
 		return exitOK
-	case errors.Is(err, vm.ErrInterrupted) && caught.Load() != nil:
-		s := caught.Load().(os.Signal).(syscall.Signal)
-		fmt.Fprintf(stderr, "felixlet: %s stopped by %s\n", argv[0], signalNames[s])
-		return 128 + int(s)
-	case errors.Is(err, vm.ErrInterrupted) && timeout > 0:
+	case errors.As(err, &sig):
+		fmt.Fprintf(stderr, "felixlet: %s stopped by %s\n", argv[0], signalNames[syscall.Signal(sig)])
+		return 128 + int(sig)
+	case errors.Is(err, context.DeadlineExceeded):
 		fmt.Fprintf(stderr, "felixlet: %s timed out after %v\n", argv[0], timeout)
 		return exitTimeout
 	case errors.As(err, &rerr):
@@ -451,6 +432,11 @@ func execute(p *code.Program, argv []string, fl runFlags, stdin io.Reader, stdou
 		return exitRuntime
 	}
 }
+
+// stoppedBy is why a program stopped early: the signal that stopped it.
+type stoppedBy syscall.Signal
+
+func (s stoppedBy) Error() string { return "stopped by " + signalNames[syscall.Signal(s)] }
 
 // signalNames says which signal stopped a program (the status is 128 plus its number:
 // 130 for SIGINT, 143 for SIGTERM).

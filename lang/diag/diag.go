@@ -91,18 +91,24 @@ type Sources map[string][]byte
 // Print writes each diagnostic with the source line it points at and a caret under its column.
 func Print(w io.Writer, l List, src Sources) {
 	for _, e := range l {
-		msg := e.Msg
-		if e.Warning {
-			msg = "warning: " + msg
-		}
-		fmt.Fprintf(w, "%s: %s\n", e.Pos, msg)
-		line, ok := sourceLine(src[e.Pos.File], e.Pos.Line)
-		if !ok {
-			continue
-		}
-		line, col := window(line, e.Pos.Col)
-		fmt.Fprintf(w, "  %s\n  %s^\n", line, caretPad(line, col))
+		line, ok := SourceLine(src[e.Pos.File], e.Pos.Line)
+		PrintQuoting(w, e, line, ok)
 	}
+}
+
+// PrintQuoting writes one diagnostic and, if quote, the source line it points at (line)
+// with a caret under its column.
+func PrintQuoting(w io.Writer, e *Error, line string, quote bool) {
+	msg := e.Msg
+	if e.Warning {
+		msg = "warning: " + msg
+	}
+	fmt.Fprintf(w, "%s: %s\n", e.Pos, msg)
+	if !quote {
+		return
+	}
+	line, col := window(line, e.Pos.Col)
+	fmt.Fprintf(w, "  %s\n  %s^\n", line, caretPad(line, col))
 }
 
 // maxQuote is the most of a source line a report quotes.
@@ -126,8 +132,8 @@ func window(line string, col int) (string, int) {
 	return cut, col
 }
 
-// sourceLine returns line n (1-based) of text without its newline.
-func sourceLine(text []byte, n int) (string, bool) {
+// SourceLine returns line n (1-based) of text without its newline; false if there is none.
+func SourceLine(text []byte, n int) (string, bool) {
 	if text == nil || n < 1 {
 		return "", false
 	}

@@ -69,11 +69,13 @@ func (q *Queue[T]) PopNewest() *Waiter[T] {
 // holds reports whether w waits in q.
 func (q *Queue[T]) holds(w *Waiter[T]) bool { return w.prev != nil || q.oldest == w }
 
-// Remove takes w out of q if it waits there.
-func (q *Queue[T]) Remove(w *Waiter[T]) {
-	if q.holds(w) {
-		q.remove(w)
+// Remove takes w out of q if it waits there, and reports whether it did.
+func (q *Queue[T]) Remove(w *Waiter[T]) bool {
+	if !q.holds(w) {
+		return false
 	}
+	q.remove(w)
+	return true
 }
 
 func (q *Queue[T]) remove(w *Waiter[T]) {
@@ -198,13 +200,13 @@ func (c *Chan[T, V]) Next(writer bool) *Waiter[T] {
 	return w
 }
 
-// Withdraw takes w out of the queue of a side if it waits there: a select arm that lost.
-func (c *Chan[T, V]) Withdraw(w *Waiter[T], writer bool) {
+// Withdraw takes w out of the queue of a side if it waits there (a select arm that lost,
+// an operation from outside called off), and reports whether it did.
+func (c *Chan[T, V]) Withdraw(w *Waiter[T], writer bool) bool {
 	if writer {
-		c.writers.Remove(w)
-	} else {
-		c.readers.Remove(w)
+		return c.writers.Remove(w)
 	}
+	return c.readers.Remove(w)
 }
 
 // Waiting reports whether anybody waits on a side.

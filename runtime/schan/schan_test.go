@@ -98,11 +98,17 @@ func TestAWithdrawnWaiterLeavesItsQueueIntact(t *testing.T) {
 	for _, w := range ws {
 		c.Wait(w, false)
 	}
-	c.Withdraw(ws[1], false) // from the middle
-	c.Withdraw(ws[3], false) // the newest
-	c.Withdraw(ws[0], false) // the oldest
-	c.Withdraw(ws[0], false) // twice does nothing
-	c.Withdraw(ws[2], true)  // from the side it does not wait on: nothing
+	for _, i := range []int{1, 3, 0} { // from the middle, the newest, the oldest
+		if !c.Withdraw(ws[i], false) {
+			t.Fatalf("withdrawing %s, which waits, reports it did not wait", ws[i].T)
+		}
+	}
+	if c.Withdraw(ws[0], false) { // twice does nothing
+		t.Fatal("a waiter withdrawn twice was reported waiting the second time")
+	}
+	if c.Withdraw(ws[2], true) { // from the side it does not wait on: nothing
+		t.Fatal("a reader was withdrawn from the writers")
+	}
 	for _, i := range []int{0, 1, 3} {
 		if c.readers.holds(ws[i]) || ws[i].prev != nil || ws[i].next != nil {
 			t.Fatalf("withdrawn waiter %s is still linked", ws[i].T)
