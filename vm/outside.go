@@ -50,12 +50,15 @@ func (m *Machine) Release() {
 //
 // Use it only on the machine's goroutine: in a builtin, or in work handed over with Do.
 type Outside struct {
-	m       *Machine
-	ch      *Chan
-	writes  []*outsideOp // writes not yet started, oldest first
-	writing *outsideOp   // the write started and not completed, or nil
-	reads   []*outsideOp // reads not yet started, oldest first
-	reading *outsideOp   // the read started and not completed, or nil
+	m        *Machine
+	ch       *Chan
+	writes   []*outsideOp // writes not yet started, oldest first
+	writing  *outsideOp   // the write started and not completed, or nil
+	writeAck *Ack         // the ack of the write under way: made once, used by each write in turn
+	taken    bool         // how the write under way ended, once writeAck has completed
+	ended    func()       // reports that the write under way ended (made once, for later)
+	reads    []*outsideOp // reads not yet started, oldest first
+	reading  *outsideOp   // the read started and not completed, or nil
 }
 
 // outsideOp is a write or a read from outside the machine.
@@ -97,7 +100,17 @@ func (o *Outside) startWrites() {
 		}
 		o.writing = op
 		m := o.m
-		op.ack = &Ack{done: func(taken bool) { m.Do(func() { o.wrote(op, taken) }) }}
+		// One write is under way at a time, so one ack serves them all, each once the one
+		// before has completed or been withdrawn: a value arriving costs no allocation here.
+		if o.writeAck == nil {
+			o.writeAck = &Ack{done: func(taken bool) {
+				o.taken = taken
+				m.later(o.ended)
+			}}
+			o.ended = func() { o.wrote(o.writing, o.taken) }
+		}
+		op.ack = o.writeAck
+		op.ack.state, op.ack.sent = ackPending, nil
 		if _, delivered := m.offer(nil, o.ch, item{s: op.s, r: op.r, ack: op.ack}); delivered {
 			return
 		}
@@ -144,6 +157,7 @@ func (o *Outside) startRead(op *outsideOp) (withdraw func() bool) {
 
 // Settle completes an ack that a read made with ReadSends left pending: taken says
 // whether a reader took the value. Fibres awaiting it go to the back of the active list.
+// Settle each ack once: an Outside uses its writes' ack again once it has completed.
 func (m *Machine) Settle(a *Ack, taken bool) {
 	if a.state != ackPending {
 		return
@@ -181,7 +195,7 @@ func (o *Outside) startReads() {
 		a.done = func(ok bool) {
 			s, r, sent := a.s, a.r, a.sent
 			a.r, a.sent = nil, nil
-			m.Do(func() { o.read(op, s, r, sent, ok) })
+			m.later(func() { o.read(op, s, r, sent, ok) })
 		}
 		op.ack = a
 		a.w.T = wait{ack: a, arm: -1}
