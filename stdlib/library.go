@@ -20,3 +20,7 @@ func Library(path string) (name string, src []byte, ok bool) {
 	}
 	return "", nil, false
 }
+
+// IsLibrary reports whether a file name, as positions carry it, is the library's: the
+// prelude's, or that of a file Library provides.
+func IsLibrary(name string) bool { return name == PreludeName || strings.HasPrefix(name, "<std/") }

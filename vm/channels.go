@@ -1,7 +1,6 @@
 package vm
 
 import (
-	"fmt"
 	"math"
 	"time"
 
@@ -185,7 +184,11 @@ func (m *Machine) nonChannel(f *Fibre, in *code.Instr) (*Fibre, error) {
 		case n > maxSlots:
 			return nil, m.failAt(f, "a buffered channel has at most %d slots, not %d", maxSlots, n)
 		}
-		R[in.A] = schan.New[wait, item](int(S[in.B]))
+		ch := schan.New[wait, item](int(S[in.B]))
+		R[in.A] = ch
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvMakeChan, Fibre: f.id, Chan: m.chanID(ch), Cap: ch.Cap()})
+		}
 		return f, nil
 	case code.OpCompleted:
 		a, err := m.ackOf(f, R[in.B])
@@ -263,10 +266,12 @@ func (m *Machine) read(f *Fibre, in *code.Instr) (*Fibre, error) {
 		}
 		// Nothing will ever come: the fibre waits on nothing, and nothing holds it.
 		m.stats.Waiting[ToRead]++
-		m.traceEvent("%s starves reading a closed channel", describe(f))
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvStarve, Fibre: f.id, Chan: m.chanID(ch)})
+		}
 		return nil, nil
 	}
-	ch.Wait(m.own(f, ToRead), false)
+	ch.Wait(m.own(f, ToRead, ch), false)
 	return nil, nil
 }
 
@@ -283,16 +288,17 @@ func (m *Machine) write(f *Fibre, in *code.Instr) (*Fibre, error) {
 	if next, done := m.offer(f, ch, valueIn(f, in)); done {
 		return next, nil
 	}
-	ch.Wait(m.own(f, ToWrite), true)
+	ch.Wait(m.own(f, ToWrite, ch), true)
 	return nil, nil
 }
 
-// own readies f's own waiter for a wait of the given kind, and counts the wait.
-func (m *Machine) own(f *Fibre, kind WaitKind) *waiter {
+// own readies f's own waiter for a wait of the given kind on ch (nil for an ack), and
+// counts the wait.
+func (m *Machine) own(f *Fibre, kind WaitKind, ch *Chan) *waiter {
 	f.wait.T.kind = kind
 	m.stats.Waiting[kind]++
-	if m.trace != nil {
-		m.traceEvent("%s waits %s", describe(f), kind)
+	if m.obs != nil {
+		m.emit(f, Event{Kind: EvWait, Fibre: f.id, Wait: kind, Chan: m.chanID(ch)})
 	}
 	return &f.wait
 }
@@ -320,18 +326,18 @@ func (m *Machine) take(f *Fibre, ch *Chan) (item, bool) {
 		if v, ok = ch.Take(); !ok {
 			return v, false
 		}
-		if m.trace != nil {
-			m.traceEvent("%s reads from a buffer (%d of %d left)", describe(f), ch.Len(), ch.Cap())
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvTake, Fibre: idOf(f), Chan: m.chanID(ch), Len: ch.Len(), Cap: ch.Cap()})
 		}
 		if w := ch.Next(true); w != nil {
 			ch.Put(offered(w))
-			if m.trace != nil {
-				m.traceEvent("%s makes room for %s", describe(f), describeWaiter(w))
+			if m.obs != nil {
+				m.emit(f, m.waiterEvent(EvMakeRoom, f, w, ch))
 			}
 			m.release(w, false)
 		} else if c := ch.Emptied(); c != nil {
-			if m.trace != nil {
-				m.traceEvent("%s empties a closed channel: %s's close completes", describe(f), describe(c.T.f))
+			if m.obs != nil {
+				m.emit(f, Event{Kind: EvCloseDone, Fibre: idOf(f), Other: c.T.f.id, Chan: m.chanID(ch)})
 			}
 			m.release(c, false)
 		}
@@ -341,8 +347,8 @@ func (m *Machine) take(f *Fibre, ch *Chan) (item, bool) {
 			return v, false
 		}
 		v = offered(w)
-		if m.trace != nil {
-			m.traceEvent("%s reads from %s", describe(f), describeWaiter(w))
+		if m.obs != nil {
+			m.emit(f, m.waiterEvent(EvReadFrom, f, w, ch))
 		}
 		m.release(w, f != nil)
 	}
@@ -362,8 +368,8 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 		if !ch.Put(v) {
 			return f, false
 		}
-		if m.trace != nil {
-			m.traceEvent("%s writes to a buffer (%d of %d full)", describe(f), ch.Len(), ch.Cap())
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvPut, Fibre: idOf(f), Chan: m.chanID(ch), Len: ch.Len(), Cap: ch.Cap()})
 		}
 		return f, true
 	}
@@ -372,15 +378,15 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 		deliver(g, instrOf(r), v)
 	}
 	m.stats.Transfers++
-	if m.trace != nil {
-		m.traceEvent("%s writes to %s", describe(f), describeWaiter(r))
+	if m.obs != nil {
+		m.emit(f, m.waiterEvent(EvWriteTo, f, r, ch))
 	}
 	if v.ack != nil && (g != nil || !r.T.ack.keep) {
 		m.complete(v.ack, ackTaken, false) // a fresh ack: nobody awaits it yet
 	}
 	switch {
 	case g == nil:
-		m.handOut(r, v)
+		m.handOut(r, ch, v)
 		return f, true
 	case f == nil || ch.Buffered() || g.sched != m.sched:
 		m.release(r, f != nil && !ch.Buffered())
@@ -526,8 +532,8 @@ func (m *Machine) send(f *Fibre, in *code.Instr, ch *Chan) *Fibre {
 	a.s, a.r = v.s, v.r
 	a.w.T = wait{ack: a, arm: -1}
 	ch.Wait(&a.w, true)
-	if m.trace != nil {
-		m.traceEvent("%s sends without waiting", describe(f))
+	if m.obs != nil {
+		m.emit(f, Event{Kind: EvSendWaits, Fibre: f.id, Chan: m.chanID(ch)})
 	}
 	return f
 }
@@ -551,7 +557,7 @@ func (m *Machine) await(f *Fibre, in *code.Instr) (*Fibre, error) {
 		f.s[int(f.sbase)+int(in.A)] = b2u(a.state == ackTaken)
 		return f, nil
 	}
-	a.awaiters.Push(m.own(f, OnAck))
+	a.awaiters.Push(m.own(f, OnAck, nil))
 	return nil, nil
 }
 
@@ -588,20 +594,20 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 	if !ch.Close() {
 		return f
 	}
-	if m.trace != nil {
-		m.traceEvent("%s closes a channel", describe(f))
+	if m.obs != nil {
+		m.emit(f, Event{Kind: EvClose, Fibre: idOf(f), Chan: m.chanID(ch)})
 	}
 	for w := ch.Oldest(true); w != nil; w = ch.Oldest(true) {
 		g := w.T.f
 		if g == nil {
-			if m.trace != nil {
-				m.traceEvent("%s refuses a send waiting without a fibre", describe(f))
+			if m.obs != nil {
+				m.emit(f, Event{Kind: EvRefuse, Fibre: idOf(f), Chan: m.chanID(ch)})
 			}
 			m.complete(w.T.ack, ackRefused, false)
 			continue
 		}
-		if m.trace != nil {
-			m.traceEvent("%s wakes %s: its write fails", describe(f), describeWaiter(w))
+		if m.obs != nil {
+			m.emit(f, m.waiterEvent(EvWriteFails, f, w, ch))
 		}
 		m.stats.Waiting[w.T.kind]--
 		if w.T.arm >= 0 {
@@ -616,8 +622,8 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 	}
 	for w := ch.Oldest(false); w != nil; w = ch.Oldest(false) {
 		if w.T.f == nil {
-			if m.trace != nil {
-				m.traceEvent("%s wakes %s: it gets nothing", describe(f), describeWaiter(w))
+			if m.obs != nil {
+				m.emit(f, m.waiterEvent(EvReadNothing, f, w, ch))
 			}
 			w.T.ack.done(false)
 			continue
@@ -625,20 +631,20 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 		in := instrOf(w)
 		if in.Op != code.OpReadOpt && in.Op != code.OpArmReadOpt {
 			// A plain read starves; a select waits on its other arms.
-			if m.trace != nil {
-				m.traceEvent("%s starves reading a closed channel", describeWaiter(w))
+			if m.obs != nil {
+				m.emit(f, m.waiterEvent(EvStarveWaiter, f, w, ch))
 			}
 			continue
 		}
-		if m.trace != nil {
-			m.traceEvent("%s wakes %s: read_opt gives None", describe(f), describeWaiter(w))
+		if m.obs != nil {
+			m.emit(f, m.waiterEvent(EvReadNone, f, w, ch))
 		}
 		g := w.T.f
 		g.r[int(g.rbase)+int(in.A)] = nil // None
 		m.release(w, false)
 	}
 	if ch.Len() > 0 && f != nil {
-		ch.WaitEmpty(m.own(f, ToClose))
+		ch.WaitEmpty(m.own(f, ToClose, ch))
 		return nil
 	}
 	return f
@@ -671,7 +677,7 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 		if a.Op == code.OpArmAfter {
 			d := math.Float64frombits(S[a.A])
 			if !(d > 0) {
-				return m.chose(f, a, k), nil
+				return m.chose(f, a, k, start), nil
 			}
 			if now.IsZero() {
 				now = time.Now()
@@ -692,7 +698,7 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 			case ch.Waiting(false) || ch.Room():
 				f.pc = a.K // before a rendezvous runs the reader
 				next, _ := m.offer(f, ch, valueIn(f, a))
-				m.chose(f, a, k)
+				m.chose(f, a, k, start)
 				return next, nil
 			}
 			continue
@@ -700,17 +706,17 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 		if ch.Len() > 0 || ch.Waiting(true) {
 			v, _ := m.receive(f, ch)
 			deliver(f, a, v)
-			return m.chose(f, a, k), nil
+			return m.chose(f, a, k, start), nil
 		}
 		if a.Op == code.OpArmReadOpt && ch.Closed() {
 			R[a.A] = nil
-			return m.chose(f, a, k), nil
+			return m.chose(f, a, k, start), nil
 		}
 	}
 	if in.B != 0 {
 		f.pc = start + in.K
-		if m.trace != nil {
-			m.traceEvent("%s selects else", describe(f))
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvSelectElse, Fibre: f.id})
 		}
 		return f, nil
 	}
@@ -750,24 +756,22 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 		sel.timer, sel.after = st.timers.Add(soonest, f), after
 	}
 	m.stats.Waiting[InSelect]++
-	if m.trace != nil {
-		on := fmt.Sprintf("%d channels", channels)
-		if channels == 1 {
-			on = "1 channel"
-		}
-		if after >= 0 {
-			on += " and a timer"
-		}
-		m.traceEvent("%s waits in a select on %s", describe(f), on)
+	if m.obs != nil {
+		m.emit(f, Event{Kind: EvSelectWait, Fibre: f.id, Chans: m.chanIDs(sel.arms), Timer: after >= 0})
 	}
 	return nil, nil
 }
 
-// chose notes that a select chose arm k, at once: f goes on with its statements.
-func (m *Machine) chose(f *Fibre, a *code.Instr, k int) *Fibre {
+// chose notes that a select chose arm k, at once: f goes on with its statements. The
+// select's arms start at pc start.
+func (m *Machine) chose(f *Fibre, a *code.Instr, k int, start int32) *Fibre {
 	f.pc = a.K
-	if m.trace != nil {
-		m.traceEvent("%s selects arm %d", describe(f), k+1)
+	if m.obs != nil {
+		e := Event{Kind: EvSelectArm, Fibre: f.id, Arm: k + 1, pc: start}
+		if a.Op != code.OpArmAfter {
+			e.Chan = m.chanID(f.r[int(f.rbase)+int(a.B)].(*Chan))
+		}
+		m.emit(f, e)
 	}
 	return f
 }
@@ -783,20 +787,22 @@ func (m *Machine) timeUp(f *Fibre) {
 	sel.timer = nil // it has left the heap
 	m.stats.Waiting[InSelect]--
 	m.win(f, sel.after)
-	if m.trace != nil {
-		m.traceEvent("%s selects arm %d: its time is up", describe(f), sel.after+1)
+	if m.obs != nil {
+		m.emit(f, Event{Kind: EvTimeUp, Fibre: f.id, Arm: int(sel.after) + 1, pc: sel.pc + 1})
 	}
 }
 
-// describeWaiter names what waits, for traces.
-func describeWaiter(w *waiter) string {
-	switch {
-	case w.T.f == nil && w.T.ack.state == ackReading:
-		return "a read from outside the machine"
-	case w.T.f == nil:
-		return "a send waiting without a fibre"
-	case w.T.arm >= 0:
-		return fmt.Sprintf("%s (select arm %d)", describe(w.T.f), w.T.arm+1)
+// waiterEvent is an event of the running fibre f (nil: the outside world) about w, which
+// waits on ch: its fibre and its select's arm, or no fibre (for a send waiting without one,
+// or a read from outside the machine).
+func (m *Machine) waiterEvent(kind EventKind, f *Fibre, w *waiter, ch *Chan) Event {
+	e := Event{Kind: kind, Fibre: idOf(f), Chan: m.chanID(ch)}
+	switch g := w.T.f; {
+	case g != nil:
+		e.Other = g.id
+		e.Arm = int(w.T.arm) + 1
+	case w.T.ack.state == ackReading:
+		e.OutsideRead = true
 	}
-	return describe(w.T.f)
+	return e
 }

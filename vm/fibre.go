@@ -78,6 +78,7 @@ type collectCounter struct {
 	ended   map[uint32]bool // fibres that ended and have not been collected yet
 	total   uint64          // fibres collected
 	waiting uint64          // fibres collected that had not ended
+	obs     Observer        // told of each fibre collected, or nil
 }
 
 // collectedFibre is what a fibre's cleanup gets: it must not refer to the fibre.
@@ -89,12 +90,15 @@ type collectedFibre struct {
 func fibreCollected(f collectedFibre) {
 	c := f.c
 	c.mu.Lock()
-	defer c.mu.Unlock()
 	c.total++
 	if c.ended[f.id] {
 		delete(c.ended, f.id)
 	} else {
 		c.waiting++
+	}
+	c.mu.Unlock()
+	if c.obs != nil {
+		c.obs.Collected(f.id)
 	}
 }
 

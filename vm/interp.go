@@ -414,7 +414,11 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "function %s ended without returning a value", fn.Name)
 
 	case code.OpMkChan:
-		R[in.A] = &Chan{}
+		ch := &Chan{}
+		R[in.A] = ch
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvMakeChan, Fibre: f.id, Chan: m.chanID(ch)})
+		}
 	case code.OpHalt:
 		e := m.fail(f, fn, pc, "halt: %s", str(R[in.A]))
 		e.Halt = true
@@ -507,8 +511,8 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 		f.fn, f.pc = fn, int32(pc)
 		m.sched.pushFront(f)
 		g := m.newFibre(c, m.sched)
-		if m.trace != nil {
-			m.traceEvent("%s spawns %s", describe(f), describe(g))
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvSpawn, Fibre: f.id, Other: g.id, Proc: procFrame(c)})
 		}
 		return g, nil
 	case code.OpSchedule:
@@ -518,8 +522,8 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 		}
 		g := m.newFibre(c, m.sched)
 		m.sched.pushBack(g)
-		if m.trace != nil {
-			m.traceEvent("%s schedules %s", describe(f), describe(g))
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvSchedule, Fibre: f.id, Other: g.id, Proc: procFrame(c)})
 		}
 	case code.OpRun:
 		c, ok := R[in.A].(*Closure)
@@ -529,15 +533,15 @@ func (m *Machine) schedule(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fi
 		f.fn, f.pc = fn, int32(pc)
 		m.sched = &Sched{parent: m.sched, caller: f}
 		g := m.newFibre(c, m.sched)
-		if m.trace != nil {
-			m.traceEvent("%s runs %s on a nested scheduler", describe(f), describe(g))
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvRunNested, Fibre: f.id, Other: g.id, Proc: procFrame(c)})
 		}
 		return g, nil
 	case code.OpYield:
 		f.fn, f.pc = fn, int32(pc)
 		m.sched.pushBack(f)
-		if m.trace != nil {
-			m.traceEvent("%s yields", describe(f))
+		if m.obs != nil {
+			m.emit(f, Event{Kind: EvYield, Fibre: f.id})
 		}
 		return nil, nil
 	}
@@ -574,8 +578,8 @@ func (m *Machine) idle() (*Fibre, error) {
 		}
 		s.done = true
 		m.sched = s.parent
-		if m.trace != nil {
-			m.traceEvent("nested scheduler done; %s resumes", describe(s.caller))
+		if m.obs != nil {
+			m.emit(s.caller, Event{Kind: EvResume, Fibre: s.caller.id})
 		}
 		return s.caller, nil
 	}
@@ -605,8 +609,8 @@ func (m *Machine) ended(f *Fibre) {
 	if m.collect != nil {
 		m.collect.end(f.id)
 	}
-	if m.trace != nil {
-		m.traceEvent("end %s", describe(f))
+	if m.obs != nil {
+		m.emit(nil, Event{Kind: EvEnd, Fibre: f.id})
 	}
 }
 

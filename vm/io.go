@@ -216,6 +216,9 @@ func (m *Machine) park(f *Fibre, w *Wait) error {
 	}
 	st.waiting++
 	f.sched.waiting++
+	if m.obs != nil {
+		m.emit(f, Event{Kind: EvPark, Fibre: f.id, Timer: w.timer, Write: w.write, FD: w.fd})
+	}
 	switch {
 	case w.timer:
 		st.timers.Add(w.until, f)

@@ -40,7 +40,8 @@ type Options struct {
 	Args           []string           // the program's argv: its file name, then its arguments
 	Builtins       map[string]Builtin // the Go library, by name
 	MaxStack       int                // the most registers of each kind one fibre's stack may have
-	Trace          io.Writer          // if set, every scheduling event is written here
+	Trace          io.Writer          // if set, every scheduling event is written here, as text
+	Observer       Observer           // if set, it sees every scheduling event and every fibre collected
 	// CountCollected counts the fibres Go's collector reclaims (Stats.Collected), at the
 	// cost of a cleanup registered per fibre.
 	CountCollected bool
@@ -80,7 +81,8 @@ type Machine struct {
 	errw      io.Writer                  // standard error
 	args      []string                   // the program's argv
 	maxStack  int                        // the most registers of each kind a fibre may have
-	trace     io.Writer                  // where scheduling events go, or nil
+	obs       Observer                   // who sees the scheduling events, or nil
+	lastChan  uint32                     // the last number chanID gave a channel
 	sched     *Sched                     // the scheduler running now
 	nextID    uint32                     // the id of the last fibre made
 	stats     Stats                      // counts for --stats
@@ -104,7 +106,7 @@ type Machine struct {
 // New verifies a program (code.Verify), links it with its builtins and makes a machine
 // ready to run it.
 func New(p *code.Program, opts Options) (*Machine, error) {
-	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, trace: opts.Trace, errw: opts.Stderr,
+	m := &Machine{funcs: p.Funcs, args: opts.Args, maxStack: opts.MaxStack, obs: observerOf(opts), errw: opts.Stderr,
 		stdin: opts.Stdin, dir: opts.Dir, lib: map[any]any{}}
 	if m.stdin == nil {
 		m.stdin = strings.NewReader("")
@@ -112,8 +114,8 @@ func New(p *code.Program, opts Options) (*Machine, error) {
 	if m.maxStack <= 0 {
 		m.maxStack = DefaultMaxStack
 	}
-	if opts.CountCollected {
-		m.collect = &collectCounter{ended: map[uint32]bool{}}
+	if opts.CountCollected || m.obs != nil {
+		m.collect = &collectCounter{ended: map[uint32]bool{}, obs: m.obs}
 	}
 	if opts.Stdout == nil {
 		opts.Stdout = io.Discard
@@ -254,6 +256,9 @@ type Error struct {
 	Halt  bool    // raised by halt: exit status 3 rather than 1
 }
 
+// maxFrames bounds the distinct frames of an error's backtrace.
+const maxFrames = 100
+
 // Frame is one frame of a backtrace.
 type Frame struct {
 	Func      string
@@ -293,23 +298,24 @@ func (m *Machine) fail(f *Fibre, fn *code.Func, pc int, format string, args ...a
 	for g := f; g.gen != nil && g.gen.caller != nil; g = g.gen.caller {
 		e.Fibre = g.gen.caller.id // a generator fails on behalf of the fibre that called it
 	}
-	e.Trace = backtrace(m.funcs, f, fn, pc-1, int(f.sbase))
+	e.Trace = backtrace(m.funcs, f, fn, pc-1, int(f.sbase), maxFrames)
 	return e
 }
 
 // backtrace rebuilds the frames of f from the running one (fn at pc) down, through the
-// frame headers in the scalar stack. A run of identical frames (runaway recursion) is kept
-// once; past maxFrames distinct frames, only the outermost are added.
-func backtrace(funcs []*code.Func, f *Fibre, fn *code.Func, pc, sbase int) []Frame {
-	const maxFrames = 100
+// frame headers in the scalar stack, up to limit distinct frames. A run of identical
+// frames (runaway recursion) is kept once.
+func backtrace(funcs []*code.Func, f *Fibre, fn *code.Func, pc, sbase, limit int) []Frame {
 	var out []Frame
 	for {
 		line, col := fn.Pos(pc)
 		fr := Frame{Func: displayName(fn), File: fn.File, Line: line, Col: col}
 		if n := len(out); n > 0 && sameFrame(out[n-1], fr) {
 			out[n-1].Repeats++
-		} else if n < maxFrames {
+		} else if n < limit {
 			out = append(out, fr)
+		} else if limit < maxFrames {
+			return out // a short one, for an event: the rest is not wanted
 		}
 		if sbase < 2 {
 			return out
@@ -351,19 +357,12 @@ func (m *Machine) internalError(r any) *Error {
 	e := &Error{Msg: fmt.Sprintf("internal error: %v", r)}
 	if f := m.cur; f != nil && f.fn != nil {
 		e.Fibre = f.id
-		e.Trace = backtrace(m.funcs, f, f.fn, int(f.pc)-1, int(f.sbase))
+		e.Trace = backtrace(m.funcs, f, f.fn, int(f.pc)-1, int(f.sbase), maxFrames)
 	}
 	if os.Getenv("FELIXLET_DEBUG") != "" {
 		panic(r)
 	}
 	return e
-}
-
-// traceEvent writes one scheduling event when tracing is on.
-func (m *Machine) traceEvent(format string, args ...any) {
-	if m.trace != nil {
-		fmt.Fprintf(m.trace, format+"\n", args...)
-	}
 }
 
 // printString writes s (and a newline) to stdout or stderr.
@@ -388,12 +387,4 @@ func (m *Machine) printString(s string, newline, toErr bool) {
 func isTerminal(f *os.File) bool {
 	st, err := f.Stat()
 	return err == nil && st.Mode()&os.ModeCharDevice != 0
-}
-
-// describe names a fibre for traces.
-func describe(f *Fibre) string {
-	if f == nil {
-		return "the outside world" // an operation from outside the machine
-	}
-	return fmt.Sprintf("fibre %d", f.id)
 }

@@ -118,8 +118,8 @@ func (o *Outside) startWrites() {
 		a.s, a.r = op.s, op.r
 		a.w.T = wait{ack: a, arm: -1}
 		o.ch.Wait(&a.w, true)
-		if m.trace != nil {
-			m.traceEvent("a write from outside the machine waits")
+		if m.obs != nil {
+			m.emit(nil, Event{Kind: EvOutsideWaits, Wait: ToWrite, Chan: m.chanID(o.ch)})
 		}
 	}
 }
@@ -200,8 +200,8 @@ func (o *Outside) startReads() {
 		op.ack = a
 		a.w.T = wait{ack: a, arm: -1}
 		o.ch.Wait(&a.w, false)
-		if m.trace != nil {
-			m.traceEvent("a read from outside the machine waits")
+		if m.obs != nil {
+			m.emit(nil, Event{Kind: EvOutsideWaits, Wait: ToRead, Chan: m.chanID(o.ch)})
 		}
 	}
 }
@@ -249,16 +249,16 @@ func (o *Outside) withdraw(op *outsideOp, writer bool) bool {
 // readers starve. Values still buffered stay for readers to take; nothing waits for them.
 func (o *Outside) Close() { o.m.close(nil, o.ch) }
 
-// handOut gives v to a read from outside the machine that waited on a channel (w): it
+// handOut gives v to a read from outside the machine that waited on ch (w): it
 // completes.
-func (m *Machine) handOut(w *waiter, v item) {
+func (m *Machine) handOut(w *waiter, ch *Chan, v item) {
 	a := w.T.ack
 	a.s, a.r, a.state = v.s, v.r, ackTaken
 	if a.keep {
 		a.sent = v.ack
 	}
-	if m.trace != nil {
-		m.traceEvent("a read from outside the machine takes a value")
+	if m.obs != nil {
+		m.emit(nil, Event{Kind: EvOutsideTakes, Chan: m.chanID(ch)})
 	}
 	a.done(true)
 }

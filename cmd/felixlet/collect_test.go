@@ -4,10 +4,12 @@ import (
 	"bytes"
 	"runtime"
 	"runtime/metrics"
+	"strings"
 	"sync/atomic"
 	"testing"
 	"time"
 
+	"github.com/felixlet/felixlet/internal/timeline"
 	"github.com/felixlet/felixlet/stdlib"
 	"github.com/felixlet/felixlet/vm"
 	"github.com/felixlet/felixlet/vm/code"
@@ -28,9 +30,15 @@ func compileForTest(t *testing.T, src string) *code.Program {
 // what it printed.
 func runCounting(t *testing.T, p *code.Program) (*vm.Machine, string) {
 	t.Helper()
+	return runObserved(t, p, nil)
+}
+
+// runObserved is runCounting with an observer of the run, if obs is not nil.
+func runObserved(t *testing.T, p *code.Program, obs vm.Observer) (*vm.Machine, string) {
+	t.Helper()
 	var out, errs bytes.Buffer
 	m, err := vm.New(p, vm.Options{Stdout: &out, Stderr: &errs, Args: []string{"test.flx"},
-		Builtins: stdlib.Builtins, CountCollected: true})
+		Builtins: stdlib.Builtins, CountCollected: true, Observer: obs})
 	if err != nil {
 		t.Fatal(err)
 	}
@@ -89,6 +97,31 @@ func (h *heapSampler) Stop() uint64 {
 // mainline drops the channel, and the collector reclaims them while the program runs.
 // Kept alive, a million parked fibres would take about 300 MB.
 func TestStarvedFibresAreCollectedWhileTheProgramRuns(t *testing.T) {
+	starveAMillion(t, nil)
+}
+
+// Drawing the schedule holds no fibre: the same program, recorded for a timeline, still
+// runs in bounded memory, and the picture shows fibres of its first steps collected while
+// the program ran.
+func TestStarvedFibresAreCollectedWhileATimelineIsRecorded(t *testing.T) {
+	rec := timeline.NewRecorder("test.flx", 300, nil)
+	starveAMillion(t, rec)
+	run := rec.Run()
+	during := 0
+	for _, f := range run.Fibres {
+		if f.Fate.Kind == timeline.WasCollected && strings.Contains(f.Fate.Label, "(noticed at step ") {
+			during++
+		}
+	}
+	if during == 0 {
+		t.Errorf("no fibre of the picture's %d was seen collected while the program ran", len(run.Fibres))
+	}
+}
+
+// starveAMillion runs the program that starves a million fibres, watched by obs if it is
+// not nil, and checks that its heap stays small and that every fibre is collected.
+func starveAMillion(t *testing.T, obs vm.Observer) {
+	t.Helper()
 	p := compileForTest(t, `
 proc wait (inp: %<int) () { var x = read inp; println x; }
 var n = 0;
@@ -101,7 +134,7 @@ println n;
 `)
 	runtime.GC()
 	h := sampleHeap()
-	m, out := runCounting(t, p)
+	m, out := runObserved(t, p, obs)
 	peak := h.Stop()
 	if out != "1000000\n" {
 		t.Fatalf("printed %q", out)

@@ -14,6 +14,7 @@ import (
 	"github.com/felixlet/felixlet/lang/check"
 	"github.com/felixlet/felixlet/lang/compile"
 	"github.com/felixlet/felixlet/lang/diag"
+	"github.com/felixlet/felixlet/lang/graph"
 	"github.com/felixlet/felixlet/lang/ir"
 	"github.com/felixlet/felixlet/lang/parse"
 	"github.com/felixlet/felixlet/lang/prelude"
@@ -37,6 +38,7 @@ next line. An expression prints its value and type, and is kept as it.
   :fibres        how many fibres are active and waiting
   :disasm name   the bytecode of a function
   :load file     run a file's statements and keep its definitions
+  :graph         the circuits and |-> pipelines typed so far, as Graphviz DOT
   :reset         forget everything
   :quit          leave (so does Ctrl-D)
 `
@@ -354,6 +356,8 @@ func (s *replSession) command(text string) {
 		s.disasm(arg)
 	case ":load", ":l":
 		s.load(arg)
+	case ":graph":
+		graph.WriteDOT(s.out, "session", programNetworks(s.checker.Program))
 	default:
 		fmt.Fprintf(s.errw, "unknown command %s (:help lists them)\n", name)
 		s.failed = true

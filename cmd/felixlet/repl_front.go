@@ -97,7 +97,7 @@ func historyFile() string {
 type replCompleter struct{ s *replSession }
 
 // replCommands are the `:` commands, for completion.
-var replCommands = []string{":help", ":type", ":fibres", ":disasm", ":load", ":reset", ":quit"}
+var replCommands = []string{":help", ":type", ":fibres", ":disasm", ":load", ":graph", ":reset", ":quit"}
 
 func (c replCompleter) Do(line []rune, pos int) (suffixes [][]rune, length int) {
 	head := strings.TrimLeft(string(line[:pos]), " \t")

@@ -45,6 +45,7 @@ const usage = `usage:
   felixlet check prog.flx ...              parse and type-check only; report every error
   felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
   felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's too), with source lines
+  felixlet graph [--svg] prog.flx          the program's circuits and |-> pipelines as Graphviz DOT (--svg: drawn by Graphviz's dot)
   felixlet net-serve [-listen HOST:PORT] [-cluster HOST:PORT -routes URL,...]
                                            a NATS server for the net channels of other felixlet processes
   felixlet version                         print the version (also --version)
@@ -57,6 +58,15 @@ Flags of run and the bare form, before the program's name:
   --stats   at exit, print on stderr the fibres spawned, ended, left waiting and
             collected, the channel transfers, the peak of live fibres and the run time
   --trace   print each scheduling event on stderr
+  --timeline FILE
+            write a picture of the schedule to FILE: one HTML page, with an SVG
+            timeline of every fibre (when it ran, what it waited on, each value
+            passed between fibres, how it ended), to open in a browser
+  --trace-json FILE
+            write the schedule to FILE in Chrome's trace-event format, for
+            Perfetto (ui.perfetto.dev) or chrome://tracing
+  --timeline-events N
+            draw at most the first N scheduling events in either (default 2000)
   --cpuprofile FILE
             write a CPU profile of the whole command (compiling and running) to FILE,
             for go tool pprof
@@ -114,6 +124,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return status
 	case "disasm":
 		return disasmCommand(args[1:], stdin, stdout, stderr)
+	case "graph":
+		return graphCommand(args[1:], stdin, stdout, stderr)
 	case "test":
 		return testCommand(args[1:], stdout, stderr)
 	case "net-serve":
@@ -146,6 +158,8 @@ type runFlags struct {
 	signals bool   // stop cleanly (printed output flushed) on SIGINT and SIGTERM
 	dir     string // the directory relative file names resolve against ("": the working directory)
 	net     string // the NATS server(s) of net channels ("": one in the process)
+	// pictures are the pictures of the schedule to draw: --timeline, --trace-json.
+	pictures pictureFlags
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
@@ -161,6 +175,15 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return true
 	}
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		rest, ok, err := fl.pictures.parse(args)
+		if err != nil {
+			fmt.Fprintf(stderr, "felixlet: %v\n%s", err, usage)
+			return exitUsage
+		}
+		if ok {
+			args = rest
+			continue
+		}
 		switch args[0] {
 		case "--net", "-net":
 			if !valued(&fl.net, "a URL, such as nats://127.0.0.1:4222") {
@@ -225,16 +248,9 @@ func noProgram(command string, stderr io.Writer) int {
 // disasmCommand handles `felixlet disasm [--all] prog.flx`: the program's functions, or with
 // --all the library's instances too, each instruction with the source line it comes from.
 func disasmCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	all := len(args) > 0 && (args[0] == "--all" || args[0] == "-all")
-	if all {
-		args = args[1:]
-	}
-	if len(args) != 1 {
-		return noProgram("disasm", stderr)
-	}
-	ps, ok := readProgram(args[0], stdin, stderr)
-	if !ok {
-		return exitUsage
+	all, ps, status := flagAndProgram("disasm", "all", args, stdin, stderr)
+	if status >= 0 {
+		return status
 	}
 	p, ok := build(ps, stderr)
 	if !ok {
@@ -242,6 +258,28 @@ func disasmCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int
 	}
 	fmt.Fprint(stdout, code.DisasmSource(p.Code(), func(f *code.Func) bool { return all || f.File != stdlib.PreludeName }, sourceOf(ps)))
 	return exitOK
+}
+
+// flagAndProgram reads the arguments of a command that takes one optional flag and a
+// program (`felixlet disasm [--all] prog.flx`): whether the flag was given, and the
+// program. status is the exit status when the command must stop at once, else -1.
+func flagAndProgram(command, flag string, args []string, stdin io.Reader, stderr io.Writer) (set bool, ps programSource, status int) {
+	set = len(args) > 0 && (args[0] == "--"+flag || args[0] == "-"+flag)
+	if set {
+		args = args[1:]
+	}
+	if len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
+		fmt.Fprintf(stderr, "felixlet %s: unknown flag %s\n%s", command, args[0], usage)
+		return set, ps, exitUsage
+	}
+	if len(args) != 1 {
+		return set, ps, noProgram(command, stderr)
+	}
+	ps, ok := readProgram(args[0], stdin, stderr)
+	if !ok {
+		return set, ps, exitUsage
+	}
+	return set, ps, -1
 }
 
 // programSource is a program's text with the name its messages use and the directory its
@@ -366,13 +404,24 @@ func execute(p *felixlet.Program, argv []string, fl runFlags, stdin io.Reader, s
 	if fl.trace {
 		trace = &traceWriter{w: stderr}
 	}
+	pics, err := startPictures(fl.pictures, argv[0])
+	if err != nil {
+		fmt.Fprintf(stderr, "felixlet: %v\n", unwrap(err))
+		return exitUsage
+	}
 	machine, err := p.NewMachine(felixlet.Config{Stdin: stdin, Dir: fl.dir, Stdout: stdout, Stderr: stderr, Args: argv[1:],
 		VM: func(opts *vm.Options) {
 			opts.CountCollected = fl.stats
 			if trace != nil {
 				opts.Trace = trace
 			}
+			if pics != nil {
+				opts.Observer = pics.rec
+			}
 		}})
+	if pics != nil {
+		defer pics.close()
+	}
 	if err != nil {
 		fmt.Fprintln(stderr, err)
 		return exitUsage
@@ -409,6 +458,14 @@ func execute(p *felixlet.Program, argv []string, fl runFlags, stdin io.Reader, s
 	err = machine.Run(ctx)
 	if fl.stats {
 		defer printStats(stderr, m)
+	}
+	if pics != nil {
+		if perr := pics.finish(err); perr != nil {
+			fmt.Fprintf(stderr, "felixlet: cannot write the picture: %v\n", perr)
+			if err == nil {
+				return exitRuntime
+			}
+		}
 	}
 	var rerr *felixlet.RuntimeError
 	var sig stoppedBy

@@ -82,6 +82,8 @@ type Checker struct {
 	freshGens map[ir.Expr]string
 	// sizeLits marks the integer literals written with a size suffix (5uz).
 	sizeLits map[ir.Expr]bool
+	// networks are the circuits and pipelines checked, for pictures.
+	networks networks
 }
 
 func newChecker(cfg Config) *Checker {
@@ -168,8 +170,9 @@ type entity interface{ declPos() ast.Pos }
 // varEnt is a variable, val or parameter.
 type varEnt struct {
 	v        *ir.Var
-	declared bool // the checker has passed its declaration
-	typed    bool // v.Type is known
+	declared bool     // the checker has passed its declaration
+	typed    bool     // v.Type is known
+	chip     ast.Expr // for a device (a variable holding a chip), the chip as written, for pictures
 }
 
 // funcEnt is a named function, procedure, generator, library primitive or library constant.

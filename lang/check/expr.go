@@ -1,7 +1,6 @@
 package check
 
 import (
-	"strconv"
 	"strings"
 
 	"github.com/felixlet/felixlet/lang/ast"
@@ -148,7 +147,13 @@ func (c *Checker) expr(e ast.Expr) ir.Expr {
 				n.Path[0], exprText(e.R), n.Path[0], exprText(e.R), n.Path[0], n.Path[0], exprText(e.R))
 			return invalid(e.P)
 		}
-		arg := c.pair(e.P, c.valueExpr(e.L), c.valueExpr(e.R))
+		l, r := c.valueExpr(e.L), c.valueExpr(e.R)
+		arg := c.pair(e.P, l, r)
+		if e.Op == "|->" {
+			x := c.applyOperator(e.P, e.Func, e.Op, arg)
+			c.pipeNetwork(e, l, r, x)
+			return x
+		}
 		if e.Op == "!=" {
 			// As in Felix's Eq class, a != b is not (a == b) when the program defines eq.
 			errs := len(c.errs)
@@ -214,13 +219,9 @@ func (c *Checker) namesNoValue(name string) bool {
 
 // exprText is a short text of a simple expression, for messages: a literal or a name.
 func exprText(e ast.Expr) string {
-	switch e := e.(type) {
-	case *ast.IntLit:
-		return strconv.FormatInt(e.Value, 10)
-	case *ast.FloatLit:
-		return strconv.FormatFloat(e.Value, 'g', -1, 64)
-	case *ast.Name:
-		return displayName(e)
+	switch e.(type) {
+	case *ast.IntLit, *ast.FloatLit, *ast.Name:
+		return ast.Text(e)
 	}
 	return "x"
 }

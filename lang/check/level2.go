@@ -639,7 +639,9 @@ type pin struct {
 // (or the wired channel), then each device spawned, in reverse order of first mention, with
 // the records of its pins' channels.
 func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
-	var devices []*varEnt // in order of first mention
+	errs := len(c.errs)
+	var devices []*varEnt   // in order of first mention
+	var mentioned []ast.Pos // where each device was first mentioned
 	connectors := map[*varEnt][]*types.Record{}
 	pins := map[string]int{} // "d.p" -> index into all
 	var all []*pin
@@ -681,6 +683,7 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 			}
 			connectors[ve] = recs
 			devices = append(devices, ve)
+			mentioned = append(mentioned, r.P)
 		}
 		for ci, rec := range recs {
 			if fi := rec.FieldIndex(r.Pin); fi >= 0 {
@@ -784,6 +787,9 @@ func (c *Checker) circuit(s *ast.Circuit) []ir.Stmt {
 		}
 		out = append(out, &ir.Decl{P: s.P, Var: ch, Init: init})
 	}
+	if !c.errs[errs:].HasErrors() {
+		c.circuitNetwork(s, devices, mentioned, connectors, all, find)
+	}
 	// Spawn each device with its records, the last mentioned first.
 	for k := len(devices) - 1; k >= 0; k-- {
 		d := devices[k]
@@ -831,7 +837,7 @@ func (c *Checker) device(r *ast.PinRef) (*varEnt, ir.Stmt) {
 		}
 		v := c.newTemp(r.P, chip.Type())
 		v.Name = r.Device
-		return &varEnt{v: v, declared: true, typed: true}, &ir.Decl{P: r.P, Var: v, Init: chip}
+		return &varEnt{v: v, declared: true, typed: true, chip: n}, &ir.Decl{P: r.P, Var: v, Init: chip}
 	}
 	ve, ok := ents[0].(*varEnt)
 	if !ok {

@@ -53,7 +53,7 @@ func (s *Session) Add(commit bool, inputs ...*ast.File) diag.List {
 	c := s.c
 	c.errs = nil
 	funcs, body, vars := len(c.funcs), len(s.main.Body), len(s.main.Vars)
-	wrappers := len(c.primWrapperKeys)
+	wrappers, nets := len(c.primWrapperKeys), len(c.networks.all)
 	back := func() {
 		// Forget the inputs: what they added to the mainline, their functions, and the
 		// primitive wrappers made for them.
@@ -62,6 +62,7 @@ func (s *Session) Add(commit bool, inputs ...*ast.File) diag.List {
 		}
 		c.primWrapperKeys = c.primWrapperKeys[:wrappers]
 		c.funcs, s.main.Body, s.main.Vars = c.funcs[:funcs], s.main.Body[:body], s.main.Vars[:vars]
+		c.networks.all = c.networks.all[:nets]
 	}
 	var scopes []*scope
 	sc := s.scope
@@ -85,7 +86,7 @@ func (s *Session) Add(commit bool, inputs ...*ast.File) diag.List {
 	s.Start = body
 	given := s.given
 	// The functions no committed Program has held yet: the library's, with the first input.
-	s.Program = &ir.Program{Main: s.main, Funcs: c.funcs[given:], Str: c.userStrs(s.scope)}
+	s.Program = &ir.Program{Main: s.main, Funcs: c.funcs[given:], Str: c.userStrs(s.scope), Networks: c.networks.all}
 	if given > 0 {
 		s.Program.Funcs = append([]*ir.Func{s.main}, s.Program.Funcs...)
 	}

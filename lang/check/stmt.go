@@ -186,7 +186,9 @@ func (c *Checker) varDecl(d *ast.VarDecl) []ir.Stmt {
 			return []ir.Stmt{&ir.Decl{P: d.P, Var: ve.v}}
 		}
 		c.bindType(d.Binders[0], ve, init.Type())
-		if d.Device && deviceConnectors(init.Type()) == nil && !types.ContainsInvalid(init.Type()) {
+		if deviceConnectors(init.Type()) != nil {
+			ve.chip = d.Init
+		} else if d.Device && !types.ContainsInvalid(init.Type()) {
 			c.errorf(d.Init.Position(), "device %s must be a chip (with its arguments but its connectors), not a value of type %s", ve.v.Name, init.Type())
 		}
 		return []ir.Stmt{&ir.Decl{P: d.P, Var: ve.v, Init: init}}

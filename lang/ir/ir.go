@@ -21,7 +21,44 @@ type Program struct {
 	// Str holds, by type, the str the program defines for a struct or a declared variant,
 	// which printing such a value uses, even in generic code.
 	Str map[string]*Func
+	// Networks are the circuits and |-> pipelines of everything checked so far, the
+	// library's included, as written: felixlet graph draws them.
+	Networks []*Network
 }
+
+// Network is a circuit statement or a |-> pipeline as written: the chips it joins and the
+// channels between their pins. The code runs what the checker lowered it to; this is kept
+// only to be drawn.
+type Network struct {
+	P        ast.Pos
+	Pipeline bool      // a |-> pipeline, not a circuit
+	Devices  []*Device // a circuit's in order of first mention; a pipeline's from its source on
+	Wires    []*Wire   // one per channel
+}
+
+// Device is a chip in a network.
+type Device struct {
+	P    ast.Pos  // its first mention
+	Name string   // its name in a circuit; "" for a stage of a pipeline
+	Chip ast.Expr // the chip and its arguments, as written; nil when unknown (a parameter, say)
+	Pins []Pin    // its pins, connector by connector, in declaration order
+}
+
+// Pin is one pin of a device.
+type Pin struct {
+	Name string
+	Type types.Type // the channel end it is: %<T to read, %>T to write
+}
+
+// Wire is one channel of a network and the pins it joins.
+type Wire struct {
+	Elem     types.Type // what it carries
+	Ends     []End      // the pins it joins
+	External ast.Expr   // the channel a circuit's `wire x to d.p` attaches; nil for one the network makes
+}
+
+// End is a pin of a network: Pin of Devices[Device].
+type End struct{ Device, Pin int }
 
 // FuncKind says what kind of function a Func is.
 type FuncKind int

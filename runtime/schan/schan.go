@@ -100,6 +100,9 @@ type Chan[T, V any] struct {
 	readers, writers Queue[T]
 	buf              *ring[T, V] // the buffer of a buffered channel; nil for a synchronous one
 	closed           bool        // close was called: no value enters any more
+	// Number is free for the channel's user: felixlet's machine numbers the channels it
+	// meets with it, for its scheduling events (0 until then).
+	Number uint32
 }
 
 // ring is a buffer of values, oldest first, and the fibre that closed its channel and waits
