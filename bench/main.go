@@ -3,7 +3,7 @@
 // Go with goroutines and channels (peers/goroutines), and Lua 5.4 and LuaJIT with
 // coroutines (peers/lua, run only if lua5.4 or luajit is installed).
 //
-//	go run ./bench [-runs 7] [-only fib,loop,channels,echo]
+//	go run ./bench [-runs 7] [-only fib,loop,channels,echo,net]
 //
 // The harness is meant to be fair on a noisy machine:
 //   - runs are interleaved: every round runs each system once on the workload (A B C A B
@@ -21,7 +21,8 @@
 //   - memory figures come from the peak resident set size, minus the empty program's.
 //
 // Compare the ratios of one run, not figures across runs. The echo workload (echo.go)
-// drives two servers with TCP clients instead.
+// drives two servers with TCP clients instead, and the net workloads (net.go) run pairs of
+// processes that talk through a NATS server.
 package main
 
 import (
@@ -147,6 +148,9 @@ func main() {
 	if *only == "" || slices.Contains(strings.Split(*only, ","), "echo") {
 		fmt.Println()
 		benchEcho(*runs, felixlet, peer, root)
+	}
+	if *only == "" || slices.Contains(strings.Split(*only, ","), "net") {
+		benchNet(*runs, felixlet, root, dir)
 	}
 }
 

@@ -78,8 +78,10 @@ type Ack struct {
 	s        uint64            // the value, while it waits there: its scalar part
 	r        Value             // and its reference part
 	state    ackState          // pending, taken or refused
+	keep     bool              // a read from outside that leaves the ack of a send pending (ReadSends)
 	awaiters schan.Queue[wait] // the fibres awaiting it, oldest first
 	done     func(ok bool)     // for an operation from outside the machine: told how it ended
+	sent     *Ack              // for a read from outside that keeps acks: the ack of the send it took
 }
 
 type ackState uint8
@@ -298,13 +300,23 @@ func (m *Machine) own(f *Fibre, kind WaitKind, ch *Chan) *waiter {
 	return &f.wait
 }
 
-// receive is the reading half of every operation: it takes the value a read of ch gets
+// receive is the reading half of every operation: take, and a value sent with an ack
+// completes it.
+func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
+	v, ok := m.take(f, ch)
+	if ok && v.ack != nil {
+		m.complete(v.ack, ackTaken, !ch.Buffered())
+	}
+	return v, ok
+}
+
+// take takes the value a read of ch gets
 // now, if there is one. On a buffered channel that is the oldest buffered value, and a
 // writer waiting for room puts its value in and goes to the back; on a synchronous one it
 // is the value of the most recent waiting writer, which goes to the front (to the back
-// for a read from outside the machine, where f is nil). The reader, f, carries on. A value
-// sent with an ack completes it.
-func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
+// for a read from outside the machine, where f is nil). The reader, f, carries on. The
+// ack of a value sent with one is left to the caller.
+func (m *Machine) take(f *Fibre, ch *Chan) (item, bool) {
 	var v item
 	if ch.Buffered() {
 		var ok bool
@@ -338,9 +350,6 @@ func (m *Machine) receive(f *Fibre, ch *Chan) (item, bool) {
 		m.release(w, f != nil)
 	}
 	m.stats.Transfers++
-	if v.ack != nil {
-		m.complete(v.ack, ackTaken, !ch.Buffered())
-	}
 	return v, true
 }
 
@@ -369,7 +378,7 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 	if m.obs != nil {
 		m.emit(f, m.waiterEvent(EvWriteTo, f, r, ch))
 	}
-	if v.ack != nil {
+	if v.ack != nil && (g != nil || !r.T.ack.keep) {
 		m.complete(v.ack, ackTaken, false) // a fresh ack: nobody awaits it yet
 	}
 	switch {

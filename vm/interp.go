@@ -434,6 +434,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		R[in.A] = newClosure(m.funcs[in.K], env)
 
 	case code.OpCallBuiltin:
+		f.fn, f.pc = fn, int32(pc) // for ErrorHere
 		if err := m.builtins[in.K](m, S[in.B:], R[in.C:]); err != nil {
 			if err := m.builtinStopped(err, f, fn, pc); err != nil {
 				return nil, err

@@ -4,6 +4,7 @@ import (
 	"fmt"
 	"io"
 	"path/filepath"
+	"slices"
 	"time"
 
 	rio "github.com/felixlet/felixlet/runtime/io"
@@ -61,6 +62,8 @@ type ioState struct {
 	pending   map[uint32]any // the state of unfinished operations, by fibre id
 	waiting   int            // fibres parked on descriptors or timers
 	holds     int            // Holds not yet released: the program waits for the outside world
+	fed       []*Chan        // channels the outside world writes to (Feed): fibres reading them wait for it
+	failing   []failOnRead   // failures that end the run once a fibre waits to read their channel (FailOnRead)
 	unflushed []Output       // output not yet written out; the program does not end before it is
 	events    []rio.Event    // reused for each poll
 }
@@ -188,7 +191,21 @@ func (st *ioState) flush() {
 // busy reports whether the outside world may still release a fibre or take output, so
 // that the program (or, for fibres, a nested scheduler) must wait for it.
 func (st *ioState) busy() bool {
-	return st != nil && (st.waiting > 0 || st.holds > 0 || len(st.unflushed) > 0)
+	return st != nil && (st.waiting > 0 || len(st.unflushed) > 0 || st.held())
+}
+
+// held reports whether the outside world holds the program: a Hold not yet released, or
+// a fibre waiting to read a channel the outside world feeds.
+func (st *ioState) held() bool {
+	if st.holds > 0 {
+		return true
+	}
+	for _, ch := range st.fed {
+		if ch.Waiting(false) {
+			return true
+		}
+	}
+	return false
 }
 
 // park makes f wait as w says.
@@ -220,8 +237,13 @@ func (m *Machine) park(f *Fibre, w *Wait) error {
 // in the poller until something happens (or the next deadline, or Interrupt).
 func (m *Machine) poll(block bool) error {
 	st := m.io
+	if len(st.failing) > 0 {
+		if m.readFailures(); m.interrupt.Load() {
+			return ErrInterrupted
+		}
+	}
 	st.flush()
-	if block && m.sched.waiting == 0 && len(st.unflushed) == 0 && (m.sched.parent != nil || st.holds == 0) {
+	if block && m.sched.waiting == 0 && len(st.unflushed) == 0 && (m.sched.parent != nil || !st.held()) {
 		block = false // the flush finished what there was to wait for
 	}
 	timeout := time.Duration(0)
@@ -291,6 +313,80 @@ func (m *Machine) Do(f func()) {
 	if p := m.poller.Load(); p != nil {
 		p.Wake()
 	}
+}
+
+// later runs f on the machine's goroutine at its next chance, as Do does, from work
+// already on that goroutine: the scheduler looks at the inbox before it next sleeps, so
+// nothing needs waking.
+func (m *Machine) later(f func()) { m.inbox.Post(f) }
+
+// Feed says that the outside world writes to ch (a net channel's messages arrive there):
+// while a fibre waits to read it, the program waits for the outside world, as it does for
+// a fibre waiting on a socket. Call it on the machine's goroutine; Unfeed undoes it.
+func (m *Machine) Feed(ch *Chan) error {
+	st, err := m.ioState()
+	if err != nil {
+		return err
+	}
+	st.fed = append(st.fed, ch)
+	return nil
+}
+
+// Unfeed says that the outside world no longer writes to ch.
+func (m *Machine) Unfeed(ch *Chan) {
+	if st := m.io; st != nil {
+		if i := slices.Index(st.fed, ch); i >= 0 {
+			st.fed = slices.Delete(st.fed, i, i+1)
+		}
+	}
+}
+
+// Fail ends the run with err, as a failing fibre does: for work handed over with Do that
+// finds something the program cannot go on with. The first failure is the one reported.
+func (m *Machine) Fail(err error) {
+	if m.failed == nil {
+		m.failed = err
+	}
+	m.interrupt.Store(true)
+}
+
+// FailOnRead ends the run with err once a fibre waits to read ch: for a value the outside
+// world cannot hand over (a net channel's message that does not decode), so that the values
+// handed over before it are read first. Call it on the machine's goroutine, once the
+// outside world's earlier writes to ch have completed.
+func (m *Machine) FailOnRead(ch *Chan, err error) error {
+	st, e := m.ioState()
+	if e != nil {
+		return e
+	}
+	st.failing = append(st.failing, failOnRead{ch, err})
+	return nil
+}
+
+// failOnRead is a failure FailOnRead keeps: the channel and the error.
+type failOnRead struct {
+	ch  *Chan
+	err error
+}
+
+// readFailures fails the run with the first failure whose channel a fibre waits to read.
+func (m *Machine) readFailures() {
+	st := m.io
+	for i, f := range st.failing {
+		if f.ch.Waiting(false) {
+			st.failing = slices.Delete(st.failing, i, i+1)
+			m.Fail(f.err)
+			return
+		}
+	}
+}
+
+// ErrorHere makes the runtime error that the builtin running now would return, with its
+// position and its fibre's backtrace, for a builtin that makes something (a net channel)
+// to keep and raise later with Fail, on behalf of the call that made it.
+func (m *Machine) ErrorHere(format string, args ...any) *Error {
+	f := m.cur
+	return m.fail(f, f.fn, int(f.pc), format, args...)
 }
 
 // serve runs the work Do handed over.

@@ -103,6 +103,7 @@ type Machine struct {
 	root      *Sched                     // in a session, the scheduler every input runs on
 	strings   builders                   // the buffers strings grow in when a program appends to them
 	mem       *memoryLimit               // the memory limit, or nil for none
+	failed    error                      // what Fail ended the run with, reported instead of the interrupt
 }
 
 // New verifies a program (code.Verify), links it with its builtins and makes a machine
@@ -201,7 +202,15 @@ func (m *Machine) Run() (err error) {
 		m.Close()
 		err = m.outputFailed(err)
 	}()
-	return m.loop(main)
+	return m.failure(m.loop(main))
+}
+
+// failure is the error a run ended with: what Fail asked for, if it interrupted the run.
+func (m *Machine) failure(err error) error {
+	if err == ErrInterrupted && m.failed != nil {
+		err, m.failed = m.failed, nil
+	}
+	return err
 }
 
 // outputSink is standard output under the machine's buffer. It remembers the first write

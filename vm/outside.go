@@ -50,12 +50,15 @@ func (m *Machine) Release() {
 //
 // Use it only on the machine's goroutine: in a builtin, or in work handed over with Do.
 type Outside struct {
-	m       *Machine
-	ch      *Chan
-	writes  []*outsideOp // writes not yet started, oldest first
-	writing *outsideOp   // the write started and not completed, or nil
-	reads   []*outsideOp // reads not yet started, oldest first
-	reading *outsideOp   // the read started and not completed, or nil
+	m        *Machine
+	ch       *Chan
+	writes   []*outsideOp // writes not yet started, oldest first
+	writing  *outsideOp   // the write started and not completed, or nil
+	writeAck *Ack         // the ack of the write under way: made once, used by each write in turn
+	taken    bool         // how the write under way ended, once writeAck has completed
+	ended    func()       // reports that the write under way ended (made once, for later)
+	reads    []*outsideOp // reads not yet started, oldest first
+	reading  *outsideOp   // the read started and not completed, or nil
 }
 
 // outsideOp is a write or a read from outside the machine.
@@ -64,7 +67,9 @@ type outsideOp struct {
 	r    Value                            // and its reference part
 	done func(taken bool)                 // a write's: told how it ended
 	got  func(s uint64, r Value, ok bool) // a read's: given the value, or told of the close
-	ack  *Ack                             // once it has started: its wait on the channel
+	// a read made by ReadSends, instead of got: given the ack of a send too
+	sends func(s uint64, r Value, sent *Ack, ok bool)
+	ack   *Ack // once it has started: its wait on the channel
 }
 
 // Outside makes the outside world's end of ch.
@@ -95,7 +100,17 @@ func (o *Outside) startWrites() {
 		}
 		o.writing = op
 		m := o.m
-		op.ack = &Ack{done: func(taken bool) { m.Do(func() { o.wrote(op, taken) }) }}
+		// One write is under way at a time, so one ack serves them all, each once the one
+		// before has completed or been withdrawn: a value arriving costs no allocation here.
+		if o.writeAck == nil {
+			o.writeAck = &Ack{done: func(taken bool) {
+				o.taken = taken
+				m.later(o.ended)
+			}}
+			o.ended = func() { o.wrote(o.writing, o.taken) }
+		}
+		op.ack = o.writeAck
+		op.ack.state, op.ack.sent = ackPending, nil
 		if _, delivered := m.offer(nil, o.ch, item{s: op.s, r: op.r, ack: op.ack}); delivered {
 			return
 		}
@@ -122,10 +137,36 @@ func (o *Outside) wrote(op *outsideOp, taken bool) {
 // withdraws the read, which reports whether it did: it does unless the read has
 // completed, and then got never runs.
 func (o *Outside) Read(got func(s uint64, r Value, ok bool)) (withdraw func() bool) {
-	op := &outsideOp{got: got}
+	return o.startRead(&outsideOp{got: got})
+}
+
+// ReadSends reads as Read does, except that a value sent with an ack (send) does not
+// complete it: got receives the ack (nil for a value written without one), which stays
+// pending until Settle says how it ended. A net channel's reader uses it to pass the ack
+// on to a reader in another process.
+func (o *Outside) ReadSends(got func(s uint64, r Value, sent *Ack, ok bool)) (withdraw func() bool) {
+	return o.startRead(&outsideOp{sends: got})
+}
+
+// startRead queues a read, starts it if none is under way, and returns its withdraw.
+func (o *Outside) startRead(op *outsideOp) (withdraw func() bool) {
 	o.reads = append(o.reads, op)
 	o.startReads()
 	return func() bool { return o.withdraw(op, false) }
+}
+
+// Settle completes an ack that a read made with ReadSends left pending: taken says
+// whether a reader took the value. Fibres awaiting it go to the back of the active list.
+// Settle each ack once: an Outside uses its writes' ack again once it has completed.
+func (m *Machine) Settle(a *Ack, taken bool) {
+	if a.state != ackPending {
+		return
+	}
+	state := ackRefused
+	if taken {
+		state = ackTaken
+	}
+	m.complete(a, state, false)
 }
 
 // startReads starts the oldest read not yet started, unless one is under way; a read that
@@ -136,20 +177,25 @@ func (o *Outside) startReads() {
 		op := o.reads[0]
 		o.reads[0] = nil
 		o.reads = o.reads[1:]
-		if v, ok := m.receive(nil, o.ch); ok {
-			op.got(v.s, v.r, true)
+		keep := op.sends != nil
+		if v, ok := m.take(nil, o.ch); ok {
+			if v.ack != nil && !keep {
+				m.complete(v.ack, ackTaken, !o.ch.Buffered())
+				v.ack = nil
+			}
+			op.give(v.s, v.r, v.ack, true)
 			continue
 		}
 		if o.ch.Closed() {
-			op.got(0, nil, false)
+			op.give(0, nil, nil, false)
 			continue
 		}
 		o.reading = op
-		a := &Ack{state: ackReading}
+		a := &Ack{state: ackReading, keep: keep}
 		a.done = func(ok bool) {
-			s, r := a.s, a.r
-			a.r = nil
-			m.Do(func() { o.read(op, s, r, ok) })
+			s, r, sent := a.s, a.r, a.sent
+			a.r, a.sent = nil, nil
+			m.later(func() { o.read(op, s, r, sent, ok) })
 		}
 		op.ack = a
 		a.w.T = wait{ack: a, arm: -1}
@@ -161,10 +207,19 @@ func (o *Outside) startReads() {
 }
 
 // read hands a read its value, and starts the next.
-func (o *Outside) read(op *outsideOp, s uint64, r Value, ok bool) {
+func (o *Outside) read(op *outsideOp, s uint64, r Value, sent *Ack, ok bool) {
 	o.reading = nil
-	op.got(s, r, ok)
+	op.give(s, r, sent, ok)
 	o.startReads()
+}
+
+// give hands a read its value (and, to one made by ReadSends, the ack of the send it took).
+func (op *outsideOp) give(s uint64, r Value, sent *Ack, ok bool) {
+	if op.sends != nil {
+		op.sends(s, r, sent, ok)
+	} else {
+		op.got(s, r, ok)
+	}
 }
 
 // withdraw withdraws a write or a read that has not completed: one not yet started, or
@@ -199,6 +254,9 @@ func (o *Outside) Close() { o.m.close(nil, o.ch) }
 func (m *Machine) handOut(w *waiter, ch *Chan, v item) {
 	a := w.T.ack
 	a.s, a.r, a.state = v.s, v.r, ackTaken
+	if a.keep {
+		a.sent = v.ack
+	}
 	if m.obs != nil {
 		m.emit(nil, Event{Kind: EvOutsideTakes, Chan: m.chanID(ch)})
 	}

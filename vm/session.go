@@ -60,7 +60,7 @@ func (m *Machine) RunInput(main *code.Func, env *Env) (err error) {
 			m.abandon()
 		}
 	}()
-	return m.loop(f)
+	return m.failure(m.loop(f))
 }
 
 // abandon drops what an input that failed or was interrupted left running: the fibres on

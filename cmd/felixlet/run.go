@@ -21,6 +21,7 @@ import (
 	"github.com/felixlet/felixlet"
 	"github.com/felixlet/felixlet/lang/compile"
 	"github.com/felixlet/felixlet/stdlib"
+	"github.com/felixlet/felixlet/stdlib/netchan"
 	"github.com/felixlet/felixlet/vm"
 	"github.com/felixlet/felixlet/vm/code"
 )
@@ -47,6 +48,8 @@ const usage = `usage:
   felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
   felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's too), with source lines
   felixlet graph [--svg] prog.flx          the program's circuits and |-> pipelines as Graphviz DOT (--svg: drawn by Graphviz's dot)
+  felixlet net-serve [-listen HOST:PORT] [-cluster HOST:PORT -routes URL,...]
+                                           a NATS server for the net channels of other felixlet processes
   felixlet version                         print the version (also --version)
   felixlet help                            the flags, golden tests and exit statuses
 `
@@ -76,6 +79,9 @@ Flags of run and the bare form, before the program's name:
             let the program's values take at most SIZE bytes of memory (512M, 2G;
             default half the machine's memory; 0 for no limit): a program that
             needs more stops with a runtime error saying what holds the memory
+  --net nats://HOST:PORT
+            the NATS server (or servers, comma-separated) of the program's net channels;
+            default $FELIXLET_NET, else a server in the process that only it reaches
 
 Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
 NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
@@ -131,6 +137,8 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		return graphCommand(args[1:], stdin, stdout, stderr)
 	case "test":
 		return testCommand(args[1:], stdout, stderr)
+	case "net-serve":
+		return netServeCommand(args[1:], stdout, stderr)
 	case childCommand:
 		return childMain(args[1:], stdin, stdout, stderr)
 	case "version", "--version", "-version":
@@ -160,13 +168,23 @@ type runFlags struct {
 	dir     string // the directory relative file names resolve against ("": the working directory)
 	depth   int    // the deepest calls may nest (0: vm.DefaultMaxDepth)
 	memory  int64  // the most heap the program's values may take (0: defaultMaxMemory, negative: no limit)
+	net     string // the NATS server(s) of net channels ("": one in the process)
 	// pictures are the pictures of the schedule to draw: --timeline, --trace-json.
 	pictures pictureFlags
 }
 
 // runCommand handles `felixlet [run] [flags] prog.flx [args...]`.
 func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
-	var fl runFlags
+	fl := runFlags{net: os.Getenv(netchan.EnvURL)}
+	// valued takes the value of a flag that needs one (described by what, for the error).
+	valued := func(into *string, what string) bool {
+		if len(args) < 2 {
+			fmt.Fprintf(stderr, "felixlet: %s needs %s\n%s", args[0], what, usage)
+			return false
+		}
+		*into, args = args[1], args[1:]
+		return true
+	}
 	for len(args) > 0 && strings.HasPrefix(args[0], "-") && args[0] != "-" {
 		rest, ok, err := fl.pictures.parse(args)
 		if err != nil {
@@ -178,36 +196,43 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 			continue
 		}
 		switch args[0] {
+		case "--net", "-net":
+			if !valued(&fl.net, "a URL, such as nats://127.0.0.1:4222") {
+				return exitUsage
+			}
 		case "--stats", "-stats":
 			fl.stats = true
 		case "--trace", "-trace":
 			fl.trace = true
 		case "--cpuprofile", "-cpuprofile":
-			if len(args) < 2 {
-				fmt.Fprintf(stderr, "felixlet: %s needs a file name\n%s", args[0], usage)
+			if !valued(&fl.profile, "a file name") {
 				return exitUsage
 			}
-			fl.profile = args[1]
-			args = args[1:]
 		case "--max-depth", "-max-depth":
-			n, err := strconv.Atoi(flagValue(args))
+			var v string
+			if !valued(&v, "a number of calls, at least 1") {
+				return exitUsage
+			}
+			n, err := strconv.Atoi(v)
 			if err != nil || n < 1 {
-				fmt.Fprintf(stderr, "felixlet: %s needs a number of calls, at least 1\n%s", args[0], usage)
+				fmt.Fprintf(stderr, "felixlet: --max-depth needs a number of calls, at least 1, not %q\n%s", v, usage)
 				return exitUsage
 			}
 			fl.depth = n
-			args = args[1:]
 		case "--max-memory", "-max-memory":
-			n, err := parseSize(flagValue(args))
+			var v string
+			if !valued(&v, "a size, such as 512M") {
+				return exitUsage
+			}
+			n, err := parseSize(v)
 			if err != nil {
-				fmt.Fprintf(stderr, "felixlet: %s: %v\n%s", args[0], err, usage)
+				fmt.Fprintf(stderr, "felixlet: --max-memory: %v\n%s", err, usage)
 				return exitUsage
 			}
 			fl.memory = n
 			if n == 0 {
 				fl.memory = -1 // no limit
 			}
-			args = args[1:]
 		default:
 			fmt.Fprintf(stderr, "felixlet: unknown flag %s\n%s", args[0], usage)
 			return exitUsage
@@ -216,6 +241,12 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	}
 	if len(args) == 0 {
 		return noProgram("run", stderr)
+	}
+	if fl.net != "" {
+		if err := netchan.CheckURL(fl.net); err != nil {
+			fmt.Fprintf(stderr, "felixlet: --net (or %s): %v\n", netchan.EnvURL, err)
+			return exitRuntime
+		}
 	}
 	if fl.profile != "" {
 		stop, err := startProfile(fl.profile)
@@ -226,14 +257,6 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		defer stop()
 	}
 	return runFile(args[0], args[1:], fl, stdin, stdout, stderr)
-}
-
-// flagValue returns the value that follows the flag args[0], or "" when none does.
-func flagValue(args []string) string {
-	if len(args) < 2 {
-		return ""
-	}
-	return args[1]
 }
 
 // startProfile starts a CPU profile written to file; the function it returns ends it.
@@ -458,6 +481,7 @@ func execute(p *felixlet.Program, argv []string, fl runFlags, stdin io.Reader, s
 	if trace != nil {
 		trace.m = m
 	}
+	netchan.Configure(m, fl.net)
 	ctx, stop := context.WithCancelCause(context.Background())
 	defer stop(nil)
 	if timeout > 0 {

@@ -491,6 +491,9 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 		// waits or gives way to another fibre (it may poll one).
 		c.errorf(pos, "a fun cannot %s a channel: make it a gen (or a proc)", fe.decl.Prim)
 	}
+	if fe.isPrim() && netChannelPrims[fe.decl.Prim] {
+		c.netChannel(pos, fe.decl.Prim, ft.Cod)
+	}
 	if !fe.isPrim() && !c.noDirectGenerator(pos, fe.fn) {
 		return invalid(pos)
 	}

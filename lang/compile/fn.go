@@ -402,7 +402,11 @@ func (fc *fnCompiler) typeDesc(t types.Type) int {
 }
 
 // describe makes the runtime descriptor of a type.
-func describe(t types.Type) *code.Type {
+func describe(t types.Type) *code.Type { return describeIn(t, map[string]*code.Type{}) }
+
+// describeIn makes the descriptor of t; variants holds those of the declared variants
+// being described, so that a recursive variant's descriptor refers to itself.
+func describeIn(t types.Type, variants map[string]*code.Type) *code.Type {
 	d := &code.Type{Name: t.String()}
 	switch t := t.(type) {
 	case *types.Basic:
@@ -413,7 +417,7 @@ func describe(t types.Type) *code.Type {
 		if len(t.Elems) == 0 {
 			d.Kind = code.KUnit
 		}
-		d.Elems, d.Slots = describeElems(t.Elems)
+		d.Elems, d.Slots = describeElems(t.Elems, variants)
 	case *types.Record:
 		d.Kind = code.KRecord
 		var elems []types.Type
@@ -421,20 +425,29 @@ func describe(t types.Type) *code.Type {
 			elems = append(elems, f.Type)
 			d.Names = append(d.Names, f.Name)
 		}
-		d.Elems, d.Slots = describeElems(elems)
+		d.Elems, d.Slots = describeElems(elems, variants)
 	case *types.Func:
 		d.Kind = code.KFunc
 	case *types.Chan:
 		d.Kind = code.KChan
 	case *types.Variant:
-		d.Kind = code.KVariant
 		switch t.Def.Kind {
 		case types.ListVariant:
 			d.Kind = code.KList
-			d.Elems = []*code.Type{describe(t.Elem())}
+			d.Elems = []*code.Type{describeIn(t.Elem(), variants)}
 		case types.OptVariant:
 			d.Kind = code.KOpt
-			d.Elems = []*code.Type{describe(t.Elem())}
+			d.Elems = []*code.Type{describeIn(t.Elem(), variants)}
+		default:
+			if v := variants[d.Name]; v != nil {
+				return v
+			}
+			d.Kind = code.KVariant
+			variants[d.Name] = d
+			for i, c := range t.Def.Cases {
+				elems, slots := describeElems(t.PayloadElems(i), variants)
+				d.Cases = append(d.Cases, code.Case{Name: c.Name, Elems: elems, Slots: slots})
+			}
 		}
 	case *types.Ptr:
 		d.Kind = code.KPtr
@@ -443,18 +456,19 @@ func describe(t types.Type) *code.Type {
 		if t.Growable {
 			d.Kind = code.KDarray
 		}
-		d.Elems = []*code.Type{describe(t.Elem)}
+		d.Elems = []*code.Type{describeIn(t.Elem, variants)}
 	default:
 		d.Kind = code.KOpaque
 	}
 	return d
 }
 
-// describeElems describes the elements of a tuple or record, and gives each its slot.
-func describeElems(elems []types.Type) ([]*code.Type, []int) {
+// describeElems describes the elements of a tuple, a record or a variant's payload, and
+// gives each its slot.
+func describeElems(elems []types.Type, variants map[string]*code.Type) ([]*code.Type, []int) {
 	var ds []*code.Type
 	for _, e := range elems {
-		ds = append(ds, describe(e))
+		ds = append(ds, describeIn(e, variants))
 	}
 	_, slots := tupleShape(elems)
 	return ds, slots

@@ -100,11 +100,19 @@ func (fc *fnCompiler) prim(e *ir.CallPrim, dst reg) {
 		return
 	}
 	var descs []types.Type
-	if strings.HasPrefix(e.Prim, arrayPrimPrefix) {
+	switch {
+	case strings.HasPrefix(e.Prim, arrayPrimPrefix):
 		descs = []types.Type{fc.arrayOf(e)}
+	case netChannelPrims[e.Prim]:
+		// The builtin encodes or decodes the channel's values by their type.
+		descs = []types.Type{fc.typ(e.T).(*types.Chan).Elem}
 	}
 	fc.builtinCall(e.Prim, descs, e.Args, e.T, dst)
 }
+
+// netChannelPrims are the builtins that make a net channel. Each gets the descriptor of
+// the type of the values the channel carries.
+var netChannelPrims = map[string]bool{"net_out": true, "net_in": true, "net_tap": true}
 
 // arrayPrimPrefix begins the name of every builtin of varray and darray. Such a builtin
 // gets the descriptor of the array type it works on, which says where the elements live.

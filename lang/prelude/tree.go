@@ -315,1467 +315,1482 @@ var tree = &ast.File{Name: file, Stmts: []ast.Stmt{
 	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 112, Col: 47}, Path: []string{"ack"}}}},
 	&ast.FuncDecl{P: ast.Pos{File: file, Line: 113, Col: 1}, Name: "completed", Prim: "completed", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 113, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 113, Col: 17}, Path: []string{"ack"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 113, Col: 24}, Path: []string{"bool"}}}},
 	&ast.FuncDecl{P: ast.Pos{File: file, Line: 114, Col: 1}, Name: "await", Prim: "await", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 114, Col: 13}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 114, Col: 13}, Path: []string{"ack"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 114, Col: 20}, Path: []string{"bool"}}}},
-	&ast.Module{P: ast.Pos{File: file, Line: 117, Col: 1}, Name: "System", Body: []ast.Stmt{
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 118, Col: 3}, Name: "argv", Prim: "argv", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 118, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 118, Col: 14}, Path: []string{"int"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 118, Col: 21}, Path: []string{"string"}}}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 119, Col: 3}, Kind: 3, Name: "argc", Prim: "argc", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 119, Col: 16}, Path: []string{"int"}}},
-	}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 124, Col: 1}, Name: "len", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 121, Col: 1}, Name: "net_out", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 121, Col: 1}, Name: "T"},
+	}, Prim: "net_out", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 121, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 121, Col: 18}, Path: []string{"string"}}, Cod: &ast.ChanType{P: ast.Pos{File: file, Line: 121, Col: 28}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 121, Col: 30}, Path: []string{"T"}}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 122, Col: 1}, Name: "net_in", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 122, Col: 1}, Name: "T"},
+	}, Prim: "net_in", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 122, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 122, Col: 17}, Path: []string{"string"}}, Cod: &ast.ChanType{P: ast.Pos{File: file, Line: 122, Col: 27}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 122, Col: 29}, Path: []string{"T"}}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 123, Col: 1}, Name: "net_tap", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 123, Col: 1}, Name: "T"},
+	}, Prim: "net_tap", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 123, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 123, Col: 18}, Path: []string{"string"}}, Cod: &ast.ChanType{P: ast.Pos{File: file, Line: 123, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 123, Col: 30}, Path: []string{"T"}}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 124, Col: 1}, Name: "net_error", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 124, Col: 1}, Name: "T"},
+	}, Prim: "net_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 124, Col: 20}, Dom: &ast.ChanType{P: ast.Pos{File: file, Line: 124, Col: 20}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 124, Col: 22}, Path: []string{"T"}}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 124, Col: 27}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 125, Col: 1}, Name: "net_error", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 125, Col: 1}, Name: "T"},
+	}, Prim: "net_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 125, Col: 20}, Dom: &ast.ChanType{P: ast.Pos{File: file, Line: 125, Col: 20}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 125, Col: 22}, Path: []string{"T"}}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 125, Col: 27}, Path: []string{"string"}}}},
+	&ast.Module{P: ast.Pos{File: file, Line: 128, Col: 1}, Name: "System", Body: []ast.Stmt{
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 129, Col: 3}, Name: "argv", Prim: "argv", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 129, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 129, Col: 14}, Path: []string{"int"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 129, Col: 21}, Path: []string{"string"}}}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 130, Col: 3}, Kind: 3, Name: "argc", Prim: "argc", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 130, Col: 16}, Path: []string{"int"}}},
+	}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 135, Col: 1}, Name: "len", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 135, Col: 1}, Name: "T"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 124, Col: 13}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 124, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 124, Col: 22}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 135, Col: 13}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 135, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 135, Col: 22}, Path: []string{"T"}},
 		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 124, Col: 28}, Path: []string{"int"}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 125, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 125, Col: 7}, Name: "n", Mutable: true},
-		}, Init: &ast.IntLit{P: ast.Pos{File: file, Line: 125, Col: 11}}},
-		&ast.ForIn{P: ast.Pos{File: file, Line: 126, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 126, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 126, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
-			&ast.Incr{P: ast.Pos{File: file, Line: 126, Col: 18}, Delta: 1, Target: &ast.Name{P: ast.Pos{File: file, Line: 126, Col: 20}, Path: []string{"n"}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 135, Col: 28}, Path: []string{"int"}}, Body: []ast.Stmt{
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 136, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 136, Col: 7}, Name: "n", Mutable: true},
+		}, Init: &ast.IntLit{P: ast.Pos{File: file, Line: 136, Col: 11}}},
+		&ast.ForIn{P: ast.Pos{File: file, Line: 137, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 137, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 137, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
+			&ast.Incr{P: ast.Pos{File: file, Line: 137, Col: 18}, Delta: 1, Target: &ast.Name{P: ast.Pos{File: file, Line: 137, Col: 20}, Path: []string{"n"}}},
 		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 127, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 127, Col: 10}, Path: []string{"n"}}},
-	}, End: ast.Pos{File: file, Line: 128, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 129, Col: 1}, Name: "rev", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 129, Col: 1}, Name: "T"},
+		&ast.Return{P: ast.Pos{File: file, Line: 138, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 138, Col: 10}, Path: []string{"n"}}},
+	}, End: ast.Pos{File: file, Line: 139, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 140, Col: 1}, Name: "rev", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 140, Col: 1}, Name: "T"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 129, Col: 13}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 129, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 129, Col: 22}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 140, Col: 13}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 140, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 140, Col: 22}, Path: []string{"T"}},
 		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 129, Col: 28}, Path: []string{"list"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 129, Col: 33}, Path: []string{"T"}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 140, Col: 28}, Path: []string{"list"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 140, Col: 33}, Path: []string{"T"}},
 	}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 130, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 130, Col: 7}, Name: "r", Mutable: true},
-		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 130, Col: 11}, Path: []string{"Empty"}, TypeArgs: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 130, Col: 17}, Path: []string{"T"}},
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 141, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 141, Col: 7}, Name: "r", Mutable: true},
+		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 141, Col: 11}, Path: []string{"Empty"}, TypeArgs: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 141, Col: 17}, Path: []string{"T"}},
 		}}},
-		&ast.ForIn{P: ast.Pos{File: file, Line: 131, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 131, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 131, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
-			&ast.Assign{P: ast.Pos{File: file, Line: 131, Col: 18}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 131, Col: 18}, Path: []string{"r"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 131, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 131, Col: 22}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 131, Col: 28}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 131, Col: 28}, Path: []string{"x"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 131, Col: 31}, Path: []string{"r"}},
+		&ast.ForIn{P: ast.Pos{File: file, Line: 142, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 142, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 142, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
+			&ast.Assign{P: ast.Pos{File: file, Line: 142, Col: 18}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 142, Col: 18}, Path: []string{"r"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 142, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 142, Col: 22}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 142, Col: 28}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 142, Col: 28}, Path: []string{"x"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 142, Col: 31}, Path: []string{"r"}},
 			}}}},
 		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 132, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 132, Col: 10}, Path: []string{"r"}}},
-	}, End: ast.Pos{File: file, Line: 133, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 134, Col: 1}, Name: "map", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 134, Col: 1}, Name: "T"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 134, Col: 1}, Name: "U"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 134, Col: 16}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 134, Col: 19}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 134, Col: 19}, Path: []string{"T"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 134, Col: 24}, Path: []string{"U"}}}},
-	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 134, Col: 28}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 134, Col: 32}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 134, Col: 37}, Path: []string{"T"}},
-		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 134, Col: 43}, Path: []string{"list"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 134, Col: 48}, Path: []string{"U"}},
-	}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 135, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 135, Col: 7}, Name: "r", Mutable: true},
-		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 135, Col: 11}, Path: []string{"Empty"}, TypeArgs: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 135, Col: 17}, Path: []string{"U"}},
-		}}},
-		&ast.ForIn{P: ast.Pos{File: file, Line: 136, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 136, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 136, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
-			&ast.Assign{P: ast.Pos{File: file, Line: 136, Col: 18}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 136, Col: 18}, Path: []string{"r"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 136, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 136, Col: 22}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 136, Col: 28}, Elems: []ast.Expr{
-				&ast.Apply{P: ast.Pos{File: file, Line: 136, Col: 28}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 136, Col: 28}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 136, Col: 30}, Path: []string{"x"}}},
-				&ast.Name{P: ast.Pos{File: file, Line: 136, Col: 33}, Path: []string{"r"}},
-			}}}},
-		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 137, Col: 3}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 137, Col: 10}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 137, Col: 10}, Path: []string{"rev"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 137, Col: 14}, Path: []string{"r"}}}},
-	}, End: ast.Pos{File: file, Line: 138, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 139, Col: 1}, Name: "fold_left", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 139, Col: 1}, Name: "T"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 139, Col: 1}, Name: "U"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 139, Col: 22}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 139, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 25}, Path: []string{"U"}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 139, Col: 30}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 30}, Path: []string{"T"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 35}, Path: []string{"U"}}}}},
-	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 139, Col: 39}, Name: "init", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 45}, Path: []string{"U"}}},
-	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 139, Col: 49}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 53}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 58}, Path: []string{"T"}},
-		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 139, Col: 64}, Path: []string{"U"}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 140, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 140, Col: 7}, Name: "acc", Mutable: true},
-		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 140, Col: 13}, Path: []string{"init"}}},
-		&ast.ForIn{P: ast.Pos{File: file, Line: 141, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 141, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 141, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
-			&ast.Assign{P: ast.Pos{File: file, Line: 141, Col: 18}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 141, Col: 18}, Path: []string{"acc"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 141, Col: 24}, Fn: &ast.Apply{P: ast.Pos{File: file, Line: 141, Col: 24}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 141, Col: 24}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 141, Col: 26}, Path: []string{"acc"}}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 141, Col: 30}, Path: []string{"x"}}}},
-		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 142, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 142, Col: 10}, Path: []string{"acc"}}},
-	}, End: ast.Pos{File: file, Line: 143, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 144, Col: 1}, Name: "head", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 144, Col: 1}, Name: "T"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 144, Col: 14}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 144, Col: 18}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 144, Col: 23}, Path: []string{"T"}},
-		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 144, Col: 29}, Path: []string{"T"}}, ExprBody: &ast.Match{P: ast.Pos{File: file, Line: 144, Col: 34}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 144, Col: 40}, Path: []string{"xs"}}, Arms: []*ast.Arm{
-		&ast.Arm{P: ast.Pos{File: file, Line: 144, Col: 48}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 144, Col: 50}, Head: &ast.PName{P: ast.Pos{File: file, Line: 144, Col: 50}, Name: &ast.Name{P: ast.Pos{File: file, Line: 144, Col: 50}, Path: []string{"h"}}}, Tail: &ast.PWild{P: ast.Pos{File: file, Line: 144, Col: 54}}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 144, Col: 59}, Path: []string{"h"}}},
-	}}, End: ast.Pos{File: file, Line: 144, Col: 34}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 145, Col: 1}, Name: "tail", TypeParams: []*ast.TypeParam{
+		&ast.Return{P: ast.Pos{File: file, Line: 143, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 143, Col: 10}, Path: []string{"r"}}},
+	}, End: ast.Pos{File: file, Line: 144, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 145, Col: 1}, Name: "map", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 145, Col: 1}, Name: "T"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 145, Col: 1}, Name: "U"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 145, Col: 14}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 18}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 23}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 145, Col: 16}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 145, Col: 19}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 19}, Path: []string{"T"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 24}, Path: []string{"U"}}}},
+	}, []*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 145, Col: 28}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 32}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 37}, Path: []string{"T"}},
 		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 29}, Path: []string{"list"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 34}, Path: []string{"T"}},
-	}}, ExprBody: &ast.Match{P: ast.Pos{File: file, Line: 145, Col: 40}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 145, Col: 46}, Path: []string{"xs"}}, Arms: []*ast.Arm{
-		&ast.Arm{P: ast.Pos{File: file, Line: 145, Col: 54}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 145, Col: 56}, Head: &ast.PWild{P: ast.Pos{File: file, Line: 145, Col: 56}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 145, Col: 60}, Name: &ast.Name{P: ast.Pos{File: file, Line: 145, Col: 60}, Path: []string{"t"}}}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 145, Col: 65}, Path: []string{"t"}}},
-	}}, End: ast.Pos{File: file, Line: 145, Col: 40}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 146, Col: 1}, Name: "add", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 146, Col: 1}, Name: "T"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 146, Col: 13}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 16}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 21}, Path: []string{"T"}},
-		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 146, Col: 25}, Name: "b", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 28}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 33}, Path: []string{"T"}},
-		}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 39}, Path: []string{"list"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 44}, Path: []string{"T"}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 43}, Path: []string{"list"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 145, Col: 48}, Path: []string{"U"}},
 	}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 147, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 147, Col: 7}, Name: "r", Mutable: true},
-		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 147, Col: 11}, Path: []string{"b"}}},
-		&ast.ForIn{P: ast.Pos{File: file, Line: 148, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 148, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Apply{P: ast.Pos{File: file, Line: 148, Col: 12}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 148, Col: 12}, Path: []string{"rev"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 148, Col: 16}, Path: []string{"a"}}}, Body: []ast.Stmt{
-			&ast.Assign{P: ast.Pos{File: file, Line: 148, Col: 21}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 148, Col: 21}, Path: []string{"r"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 148, Col: 25}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 148, Col: 25}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 148, Col: 31}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 148, Col: 31}, Path: []string{"x"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 148, Col: 34}, Path: []string{"r"}},
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 146, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 146, Col: 7}, Name: "r", Mutable: true},
+		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 146, Col: 11}, Path: []string{"Empty"}, TypeArgs: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 146, Col: 17}, Path: []string{"U"}},
+		}}},
+		&ast.ForIn{P: ast.Pos{File: file, Line: 147, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 147, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 147, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
+			&ast.Assign{P: ast.Pos{File: file, Line: 147, Col: 18}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 147, Col: 18}, Path: []string{"r"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 147, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 147, Col: 22}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 147, Col: 28}, Elems: []ast.Expr{
+				&ast.Apply{P: ast.Pos{File: file, Line: 147, Col: 28}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 147, Col: 28}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 147, Col: 30}, Path: []string{"x"}}},
+				&ast.Name{P: ast.Pos{File: file, Line: 147, Col: 33}, Path: []string{"r"}},
 			}}}},
 		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 149, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 149, Col: 10}, Path: []string{"r"}}},
-	}, End: ast.Pos{File: file, Line: 150, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 155, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
+		&ast.Return{P: ast.Pos{File: file, Line: 148, Col: 3}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 148, Col: 10}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 148, Col: 10}, Path: []string{"rev"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 148, Col: 14}, Path: []string{"r"}}}},
+	}, End: ast.Pos{File: file, Line: 149, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 150, Col: 1}, Name: "fold_left", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 150, Col: 1}, Name: "T"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 150, Col: 1}, Name: "U"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 150, Col: 22}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 150, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 25}, Path: []string{"U"}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 150, Col: 30}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 30}, Path: []string{"T"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 35}, Path: []string{"U"}}}}},
+	}, []*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 150, Col: 39}, Name: "init", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 45}, Path: []string{"U"}}},
+	}, []*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 150, Col: 49}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 53}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 58}, Path: []string{"T"}},
+		}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 150, Col: 64}, Path: []string{"U"}}, Body: []ast.Stmt{
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 151, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 151, Col: 7}, Name: "acc", Mutable: true},
+		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 151, Col: 13}, Path: []string{"init"}}},
+		&ast.ForIn{P: ast.Pos{File: file, Line: 152, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 152, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 152, Col: 12}, Path: []string{"xs"}}, Body: []ast.Stmt{
+			&ast.Assign{P: ast.Pos{File: file, Line: 152, Col: 18}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 152, Col: 18}, Path: []string{"acc"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 152, Col: 24}, Fn: &ast.Apply{P: ast.Pos{File: file, Line: 152, Col: 24}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 152, Col: 24}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 152, Col: 26}, Path: []string{"acc"}}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 152, Col: 30}, Path: []string{"x"}}}},
+		}},
+		&ast.Return{P: ast.Pos{File: file, Line: 153, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 153, Col: 10}, Path: []string{"acc"}}},
+	}, End: ast.Pos{File: file, Line: 154, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 155, Col: 1}, Name: "head", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 155, Col: 1}, Name: "T"},
-	}, Prim: "array_make", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 155, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 155, Col: 17}, Path: []string{"int"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 155, Col: 24}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 155, Col: 31}, Path: []string{"T"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 156, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 156, Col: 1}, Name: "T"},
-	}, Prim: "array_fill", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 156, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 156, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 17}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 23}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 28}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 35}, Path: []string{"T"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 157, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 157, Col: 1}, Name: "T"},
-	}, Prim: "array_of_list", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 157, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 22}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 28}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 35}, Path: []string{"T"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 158, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 158, Col: 1}, Name: "T"},
-	}, Prim: "array_copy", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 158, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 158, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 158, Col: 24}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 158, Col: 30}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 158, Col: 37}, Path: []string{"T"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 159, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 159, Col: 1}, Name: "T"},
-	}, Prim: "array_copy_max", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 159, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 159, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 159, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 159, Col: 24}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 159, Col: 29}, Path: []string{"int"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 159, Col: 36}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 159, Col: 43}, Path: []string{"T"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 160, Col: 1}, Name: "varray", Prim: "array_of_string", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 160, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 160, Col: 14}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 160, Col: 24}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 160, Col: 31}, Path: []string{"char"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 161, Col: 1}, Name: "varray_nonul", Prim: "array_of_string_nonul", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 161, Col: 20}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 161, Col: 20}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 161, Col: 30}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 161, Col: 37}, Path: []string{"char"}},
-	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 162, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 162, Col: 1}, Name: "T"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 162, Col: 16}, Name: "bound", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 162, Col: 23}, Path: []string{"int"}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 162, Col: 28}, Name: "used", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 162, Col: 34}, Path: []string{"int"}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 162, Col: 39}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 162, Col: 42}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 162, Col: 42}, Path: []string{"int"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 162, Col: 49}, Path: []string{"T"}}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 162, Col: 54}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 162, Col: 61}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 155, Col: 14}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 155, Col: 18}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 155, Col: 23}, Path: []string{"T"}},
+		}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 155, Col: 29}, Path: []string{"T"}}, ExprBody: &ast.Match{P: ast.Pos{File: file, Line: 155, Col: 34}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 155, Col: 40}, Path: []string{"xs"}}, Arms: []*ast.Arm{
+		&ast.Arm{P: ast.Pos{File: file, Line: 155, Col: 48}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 155, Col: 50}, Head: &ast.PName{P: ast.Pos{File: file, Line: 155, Col: 50}, Name: &ast.Name{P: ast.Pos{File: file, Line: 155, Col: 50}, Path: []string{"h"}}}, Tail: &ast.PWild{P: ast.Pos{File: file, Line: 155, Col: 54}}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 155, Col: 59}, Path: []string{"h"}}},
+	}}, End: ast.Pos{File: file, Line: 155, Col: 34}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 156, Col: 1}, Name: "tail", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 156, Col: 1}, Name: "T"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 156, Col: 14}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 18}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 23}, Path: []string{"T"}},
+		}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 29}, Path: []string{"list"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 156, Col: 34}, Path: []string{"T"}},
+	}}, ExprBody: &ast.Match{P: ast.Pos{File: file, Line: 156, Col: 40}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 156, Col: 46}, Path: []string{"xs"}}, Arms: []*ast.Arm{
+		&ast.Arm{P: ast.Pos{File: file, Line: 156, Col: 54}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 156, Col: 56}, Head: &ast.PWild{P: ast.Pos{File: file, Line: 156, Col: 56}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 156, Col: 60}, Name: &ast.Name{P: ast.Pos{File: file, Line: 156, Col: 60}, Path: []string{"t"}}}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 156, Col: 65}, Path: []string{"t"}}},
+	}}, End: ast.Pos{File: file, Line: 156, Col: 40}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 157, Col: 1}, Name: "add", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 157, Col: 1}, Name: "T"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 157, Col: 13}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 16}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 21}, Path: []string{"T"}},
+		}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 157, Col: 25}, Name: "b", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 28}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 33}, Path: []string{"T"}},
+		}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 39}, Path: []string{"list"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 157, Col: 44}, Path: []string{"T"}},
 	}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 163, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 163, Col: 7}, Name: "v", Mutable: true},
-		}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 163, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 163, Col: 11}, Path: []string{"varray"}, TypeArgs: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 163, Col: 18}, Path: []string{"T"}},
-		}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 163, Col: 21}, Path: []string{"bound"}}}},
-		&ast.ForRange{P: ast.Pos{File: file, Line: 164, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 164, Col: 11}, Name: "i", Mutable: true}, Declare: true, Explicit: true, Kind: 2, From: &ast.IntLit{P: ast.Pos{File: file, Line: 164, Col: 16}}, To: &ast.Binary{P: ast.Pos{File: file, Line: 164, Col: 28}, Op: "-", Func: "sub", L: &ast.Name{P: ast.Pos{File: file, Line: 164, Col: 23}, Path: []string{"used"}}, R: &ast.IntLit{P: ast.Pos{File: file, Line: 164, Col: 30}, Value: 1}}, Body: []ast.Stmt{
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 164, Col: 35}, X: &ast.Apply{P: ast.Pos{File: file, Line: 164, Col: 35}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 164, Col: 35}, Path: []string{"push_back"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 164, Col: 46}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 164, Col: 46}, Path: []string{"v"}},
-				&ast.Apply{P: ast.Pos{File: file, Line: 164, Col: 49}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 164, Col: 49}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 164, Col: 51}, Path: []string{"i"}}},
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 158, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 158, Col: 7}, Name: "r", Mutable: true},
+		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 158, Col: 11}, Path: []string{"b"}}},
+		&ast.ForIn{P: ast.Pos{File: file, Line: 159, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 159, Col: 7}, Name: "x", Mutable: true}, Iter: &ast.Apply{P: ast.Pos{File: file, Line: 159, Col: 12}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 159, Col: 12}, Path: []string{"rev"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 159, Col: 16}, Path: []string{"a"}}}, Body: []ast.Stmt{
+			&ast.Assign{P: ast.Pos{File: file, Line: 159, Col: 21}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 159, Col: 21}, Path: []string{"r"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 159, Col: 25}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 159, Col: 25}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 159, Col: 31}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 159, Col: 31}, Path: []string{"x"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 159, Col: 34}, Path: []string{"r"}},
 			}}}},
 		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 165, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 165, Col: 10}, Path: []string{"v"}}},
-	}, End: ast.Pos{File: file, Line: 166, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 167, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 167, Col: 1}, Name: "T"},
-	}, Prim: "array_make", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 167, Col: 17}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 167, Col: 17}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 167, Col: 22}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 167, Col: 29}, Path: []string{"T"}},
+		&ast.Return{P: ast.Pos{File: file, Line: 160, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 160, Col: 10}, Path: []string{"r"}}},
+	}, End: ast.Pos{File: file, Line: 161, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 166, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 166, Col: 1}, Name: "T"},
+	}, Prim: "array_make", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 166, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 166, Col: 17}, Path: []string{"int"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 166, Col: 24}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 166, Col: 31}, Path: []string{"T"}},
 	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 168, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 167, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 167, Col: 1}, Name: "T"},
+	}, Prim: "array_fill", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 167, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 167, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 167, Col: 17}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 167, Col: 23}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 167, Col: 28}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 167, Col: 35}, Path: []string{"T"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 168, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 168, Col: 1}, Name: "T"},
-	}, Prim: "array_fill", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 168, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 168, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 17}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 23}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 28}, Path: []string{"darray"}, Args: []ast.Type{
+	}, Prim: "array_of_list", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 168, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 22}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 28}, Path: []string{"varray"}, Args: []ast.Type{
 		&ast.NamedType{P: ast.Pos{File: file, Line: 168, Col: 35}, Path: []string{"T"}},
 	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 169, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 169, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 169, Col: 1}, Name: "T"},
-	}, Prim: "array_of_list", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 169, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 22}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 28}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 35}, Path: []string{"T"}},
+	}, Prim: "array_copy", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 169, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 24}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 30}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 169, Col: 37}, Path: []string{"T"}},
 	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 170, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 170, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 170, Col: 1}, Name: "T"},
-	}, Prim: "array_to_darray", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 170, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 24}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 30}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 37}, Path: []string{"T"}},
+	}, Prim: "array_copy_max", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 170, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 170, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 24}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 29}, Path: []string{"int"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 36}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 170, Col: 43}, Path: []string{"T"}},
 	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 171, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 171, Col: 1}, Name: "T"},
-	}, Prim: "array_copy", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 171, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 17}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 24}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 30}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 37}, Path: []string{"T"}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 171, Col: 1}, Name: "varray", Prim: "array_of_string", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 171, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 14}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 24}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 171, Col: 31}, Path: []string{"char"}},
 	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 173, Col: 1}, Name: "len", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 172, Col: 1}, Name: "varray_nonul", Prim: "array_of_string_nonul", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 172, Col: 20}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 172, Col: 20}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 172, Col: 30}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 172, Col: 37}, Path: []string{"char"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 173, Col: 1}, Name: "varray", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 173, Col: 1}, Name: "T"},
-	}, Prim: "array_len", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 173, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 14}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 21}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 27}, Path: []string{"int"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 174, Col: 1}, Name: "len", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 174, Col: 1}, Name: "T"},
-	}, Prim: "array_len", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 174, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 174, Col: 14}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 174, Col: 21}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 174, Col: 27}, Path: []string{"int"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 175, Col: 1}, Name: "maxlen", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 175, Col: 1}, Name: "T"},
-	}, Prim: "array_maxlen", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 175, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 175, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 175, Col: 24}, Path: []string{"T"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 175, Col: 30}, Path: []string{"int"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 176, Col: 1}, Kind: 1, Name: "push_back", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 176, Col: 1}, Name: "T"},
-	}, Prim: "array_push_back", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 176, Col: 21}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 176, Col: 21}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 176, Col: 28}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 176, Col: 33}, Path: []string{"T"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 177, Col: 1}, Kind: 1, Name: "push_back", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 177, Col: 1}, Name: "T"},
-	}, Prim: "array_push_back", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 177, Col: 21}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 177, Col: 21}, Path: []string{"darray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 177, Col: 28}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 177, Col: 33}, Path: []string{"T"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 179, Col: 1}, Kind: 1, Name: "push_back", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 179, Col: 1}, Name: "T"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 179, Col: 20}, Name: "v", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 23}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 30}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 173, Col: 16}, Name: "bound", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 23}, Path: []string{"int"}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 173, Col: 28}, Name: "used", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 34}, Path: []string{"int"}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 173, Col: 39}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 173, Col: 42}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 42}, Path: []string{"int"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 49}, Path: []string{"T"}}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 54}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 173, Col: 61}, Path: []string{"T"}},
+	}}, Body: []ast.Stmt{
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 174, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 174, Col: 7}, Name: "v", Mutable: true},
+		}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 174, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 174, Col: 11}, Path: []string{"varray"}, TypeArgs: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 174, Col: 18}, Path: []string{"T"}},
+		}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 174, Col: 21}, Path: []string{"bound"}}}},
+		&ast.ForRange{P: ast.Pos{File: file, Line: 175, Col: 3}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 175, Col: 11}, Name: "i", Mutable: true}, Declare: true, Explicit: true, Kind: 2, From: &ast.IntLit{P: ast.Pos{File: file, Line: 175, Col: 16}}, To: &ast.Binary{P: ast.Pos{File: file, Line: 175, Col: 28}, Op: "-", Func: "sub", L: &ast.Name{P: ast.Pos{File: file, Line: 175, Col: 23}, Path: []string{"used"}}, R: &ast.IntLit{P: ast.Pos{File: file, Line: 175, Col: 30}, Value: 1}}, Body: []ast.Stmt{
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 175, Col: 35}, X: &ast.Apply{P: ast.Pos{File: file, Line: 175, Col: 35}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 175, Col: 35}, Path: []string{"push_back"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 175, Col: 46}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 175, Col: 46}, Path: []string{"v"}},
+				&ast.Apply{P: ast.Pos{File: file, Line: 175, Col: 49}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 175, Col: 49}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 175, Col: 51}, Path: []string{"i"}}},
+			}}}},
+		}},
+		&ast.Return{P: ast.Pos{File: file, Line: 176, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 176, Col: 10}, Path: []string{"v"}}},
+	}, End: ast.Pos{File: file, Line: 177, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 178, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 178, Col: 1}, Name: "T"},
+	}, Prim: "array_make", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 178, Col: 17}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 178, Col: 17}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 178, Col: 22}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 178, Col: 29}, Path: []string{"T"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 179, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 179, Col: 1}, Name: "T"},
+	}, Prim: "array_fill", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 179, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 179, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 17}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 23}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 28}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 35}, Path: []string{"T"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 180, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 180, Col: 1}, Name: "T"},
+	}, Prim: "array_of_list", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 180, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 180, Col: 17}, Path: []string{"list"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 180, Col: 22}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 180, Col: 28}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 180, Col: 35}, Path: []string{"T"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 181, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 181, Col: 1}, Name: "T"},
+	}, Prim: "array_to_darray", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 181, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 181, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 181, Col: 24}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 181, Col: 30}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 181, Col: 37}, Path: []string{"T"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 182, Col: 1}, Name: "darray", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 182, Col: 1}, Name: "T"},
+	}, Prim: "array_copy", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 182, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 17}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 24}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 30}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 37}, Path: []string{"T"}},
+	}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 184, Col: 1}, Name: "len", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 184, Col: 1}, Name: "T"},
+	}, Prim: "array_len", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 184, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 184, Col: 14}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 184, Col: 21}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 184, Col: 27}, Path: []string{"int"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 185, Col: 1}, Name: "len", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 185, Col: 1}, Name: "T"},
+	}, Prim: "array_len", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 185, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 185, Col: 14}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 185, Col: 21}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 185, Col: 27}, Path: []string{"int"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 186, Col: 1}, Name: "maxlen", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 186, Col: 1}, Name: "T"},
+	}, Prim: "array_maxlen", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 186, Col: 17}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 186, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 186, Col: 24}, Path: []string{"T"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 186, Col: 30}, Path: []string{"int"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 187, Col: 1}, Kind: 1, Name: "push_back", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 187, Col: 1}, Name: "T"},
+	}, Prim: "array_push_back", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 187, Col: 21}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 21}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 28}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 33}, Path: []string{"T"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 188, Col: 1}, Kind: 1, Name: "push_back", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 188, Col: 1}, Name: "T"},
+	}, Prim: "array_push_back", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 188, Col: 21}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 21}, Path: []string{"darray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 28}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 33}, Path: []string{"T"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 190, Col: 1}, Kind: 1, Name: "push_back", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 190, Col: 1}, Name: "T"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 190, Col: 20}, Name: "v", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 23}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 30}, Path: []string{"T"}},
 		}}},
 	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 179, Col: 35}, Name: "x", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 179, Col: 38}, Path: []string{"T"}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 190, Col: 35}, Name: "x", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 38}, Path: []string{"T"}}},
 	}}, Body: []ast.Stmt{
-		&ast.ExprStmt{P: ast.Pos{File: file, Line: 179, Col: 43}, X: &ast.Apply{P: ast.Pos{File: file, Line: 179, Col: 43}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 179, Col: 43}, Path: []string{"push_back"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 179, Col: 54}, Elems: []ast.Expr{
-			&ast.Name{P: ast.Pos{File: file, Line: 179, Col: 54}, Path: []string{"v"}},
-			&ast.Name{P: ast.Pos{File: file, Line: 179, Col: 57}, Path: []string{"x"}},
+		&ast.ExprStmt{P: ast.Pos{File: file, Line: 190, Col: 43}, X: &ast.Apply{P: ast.Pos{File: file, Line: 190, Col: 43}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 190, Col: 43}, Path: []string{"push_back"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 190, Col: 54}, Elems: []ast.Expr{
+			&ast.Name{P: ast.Pos{File: file, Line: 190, Col: 54}, Path: []string{"v"}},
+			&ast.Name{P: ast.Pos{File: file, Line: 190, Col: 57}, Path: []string{"x"}},
 		}}}},
-	}, End: ast.Pos{File: file, Line: 179, Col: 61}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 180, Col: 1}, Kind: 1, Name: "pop_back", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 180, Col: 1}, Name: "T"},
-	}, Prim: "array_pop_back", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 180, Col: 20}, Path: []string{"varray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 180, Col: 27}, Path: []string{"T"}},
+	}, End: ast.Pos{File: file, Line: 190, Col: 61}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 191, Col: 1}, Kind: 1, Name: "pop_back", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 191, Col: 1}, Name: "T"},
+	}, Prim: "array_pop_back", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 191, Col: 20}, Path: []string{"varray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 191, Col: 27}, Path: []string{"T"}},
 	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 181, Col: 1}, Kind: 1, Name: "pop_back", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 181, Col: 1}, Name: "T"},
-	}, Prim: "array_pop_back", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 181, Col: 20}, Path: []string{"darray"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 181, Col: 27}, Path: []string{"T"}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 192, Col: 1}, Kind: 1, Name: "pop_back", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 192, Col: 1}, Name: "T"},
+	}, Prim: "array_pop_back", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 192, Col: 20}, Path: []string{"darray"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 192, Col: 27}, Path: []string{"T"}},
 	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 182, Col: 1}, Kind: 1, Name: "insert", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 182, Col: 1}, Name: "T"},
-	}, Prim: "array_insert", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 182, Col: 18}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 18}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 25}, Path: []string{"T"}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 193, Col: 1}, Kind: 1, Name: "insert", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 193, Col: 1}, Name: "T"},
+	}, Prim: "array_insert", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 193, Col: 18}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 193, Col: 18}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 193, Col: 25}, Path: []string{"T"}},
 		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 30}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 182, Col: 36}, Path: []string{"T"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 193, Col: 30}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 193, Col: 36}, Path: []string{"T"}},
 	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 183, Col: 1}, Kind: 1, Name: "insert", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 183, Col: 1}, Name: "T"},
-	}, Prim: "array_insert", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 183, Col: 18}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 183, Col: 18}, Path: []string{"darray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 183, Col: 25}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 183, Col: 30}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 183, Col: 36}, Path: []string{"T"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 185, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 185, Col: 1}, Name: "T"},
-	}, Prim: "array_erase", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 185, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 185, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 185, Col: 24}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 185, Col: 29}, Path: []string{"int"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 186, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 186, Col: 1}, Name: "T"},
-	}, Prim: "array_erase", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 186, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 186, Col: 17}, Path: []string{"darray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 186, Col: 24}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 186, Col: 29}, Path: []string{"int"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 187, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 187, Col: 1}, Name: "T"},
-	}, Prim: "array_erase_range", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 187, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 24}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 29}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 187, Col: 35}, Path: []string{"int"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 188, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 188, Col: 1}, Name: "T"},
-	}, Prim: "array_erase_range", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 188, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 17}, Path: []string{"darray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 24}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 29}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 188, Col: 35}, Path: []string{"int"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 189, Col: 1}, Kind: 1, Name: "set", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 189, Col: 1}, Name: "T"},
-	}, Prim: "array_set", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 189, Col: 15}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 189, Col: 15}, Path: []string{"varray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 189, Col: 22}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 189, Col: 27}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 189, Col: 33}, Path: []string{"T"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 190, Col: 1}, Kind: 1, Name: "set", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 190, Col: 1}, Name: "T"},
-	}, Prim: "array_set", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 190, Col: 15}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 15}, Path: []string{"darray"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 22}, Path: []string{"T"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 27}, Path: []string{"int"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 190, Col: 33}, Path: []string{"T"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 194, Col: 1}, Kind: 2, Name: "iterator", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 194, Col: 1}, Kind: 1, Name: "insert", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 194, Col: 1}, Name: "T"},
+	}, Prim: "array_insert", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 194, Col: 18}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 18}, Path: []string{"darray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 25}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 30}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 36}, Path: []string{"T"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 196, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 196, Col: 1}, Name: "T"},
+	}, Prim: "array_erase", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 196, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 196, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 196, Col: 24}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 196, Col: 29}, Path: []string{"int"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 197, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 197, Col: 1}, Name: "T"},
+	}, Prim: "array_erase", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 197, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 197, Col: 17}, Path: []string{"darray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 197, Col: 24}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 197, Col: 29}, Path: []string{"int"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 198, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 198, Col: 1}, Name: "T"},
+	}, Prim: "array_erase_range", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 198, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 198, Col: 17}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 198, Col: 24}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 198, Col: 29}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 198, Col: 35}, Path: []string{"int"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 199, Col: 1}, Kind: 1, Name: "erase", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 199, Col: 1}, Name: "T"},
+	}, Prim: "array_erase_range", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 199, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 199, Col: 17}, Path: []string{"darray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 199, Col: 24}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 199, Col: 29}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 199, Col: 35}, Path: []string{"int"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 200, Col: 1}, Kind: 1, Name: "set", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 200, Col: 1}, Name: "T"},
+	}, Prim: "array_set", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 200, Col: 15}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 200, Col: 15}, Path: []string{"varray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 200, Col: 22}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 200, Col: 27}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 200, Col: 33}, Path: []string{"T"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 201, Col: 1}, Kind: 1, Name: "set", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 201, Col: 1}, Name: "T"},
+	}, Prim: "array_set", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 201, Col: 15}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 201, Col: 15}, Path: []string{"darray"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 201, Col: 22}, Path: []string{"T"}},
+		}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 201, Col: 27}, Path: []string{"int"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 201, Col: 33}, Path: []string{"T"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 205, Col: 1}, Kind: 2, Name: "iterator", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 205, Col: 1}, Name: "T"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 194, Col: 18}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 22}, Path: []string{"list"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 27}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 205, Col: 18}, Name: "xs", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 205, Col: 22}, Path: []string{"list"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 205, Col: 27}, Path: []string{"T"}},
 		}}},
-	}, []*ast.Param{}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 36}, Path: []string{"opt"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 194, Col: 40}, Path: []string{"T"}},
+	}, []*ast.Param{}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 205, Col: 36}, Path: []string{"opt"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 205, Col: 40}, Path: []string{"T"}},
 	}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 195, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 195, Col: 7}, Name: "l", Mutable: true},
-		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 195, Col: 11}, Path: []string{"xs"}}},
-		&ast.While{P: ast.Pos{File: file, Line: 196, Col: 3}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 196, Col: 9}, Value: true}, Body: []ast.Stmt{
-			&ast.MatchStmt{P: ast.Pos{File: file, Line: 197, Col: 5}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 197, Col: 11}, Path: []string{"l"}}, Arms: []*ast.Arm{
-				&ast.Arm{P: ast.Pos{File: file, Line: 198, Col: 5}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 198, Col: 7}, Name: &ast.Name{P: ast.Pos{File: file, Line: 198, Col: 7}, Path: []string{"Empty"}}}, Body: []ast.Stmt{
-					&ast.Return{P: ast.Pos{File: file, Line: 198, Col: 16}, Value: &ast.Name{P: ast.Pos{File: file, Line: 198, Col: 23}, Path: []string{"None"}, TypeArgs: []ast.Type{
-						&ast.NamedType{P: ast.Pos{File: file, Line: 198, Col: 28}, Path: []string{"T"}},
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 206, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 206, Col: 7}, Name: "l", Mutable: true},
+		}, Init: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 11}, Path: []string{"xs"}}},
+		&ast.While{P: ast.Pos{File: file, Line: 207, Col: 3}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 207, Col: 9}, Value: true}, Body: []ast.Stmt{
+			&ast.MatchStmt{P: ast.Pos{File: file, Line: 208, Col: 5}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 208, Col: 11}, Path: []string{"l"}}, Arms: []*ast.Arm{
+				&ast.Arm{P: ast.Pos{File: file, Line: 209, Col: 5}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 209, Col: 7}, Name: &ast.Name{P: ast.Pos{File: file, Line: 209, Col: 7}, Path: []string{"Empty"}}}, Body: []ast.Stmt{
+					&ast.Return{P: ast.Pos{File: file, Line: 209, Col: 16}, Value: &ast.Name{P: ast.Pos{File: file, Line: 209, Col: 23}, Path: []string{"None"}, TypeArgs: []ast.Type{
+						&ast.NamedType{P: ast.Pos{File: file, Line: 209, Col: 28}, Path: []string{"T"}},
 					}}},
 				}},
-				&ast.Arm{P: ast.Pos{File: file, Line: 199, Col: 5}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 199, Col: 7}, Head: &ast.PName{P: ast.Pos{File: file, Line: 199, Col: 7}, Name: &ast.Name{P: ast.Pos{File: file, Line: 199, Col: 7}, Path: []string{"h"}}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 199, Col: 11}, Name: &ast.Name{P: ast.Pos{File: file, Line: 199, Col: 11}, Path: []string{"t"}}}}, Body: []ast.Stmt{
-					&ast.Assign{P: ast.Pos{File: file, Line: 199, Col: 16}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 199, Col: 16}, Path: []string{"l"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 199, Col: 20}, Path: []string{"t"}}},
-					&ast.Yield{P: ast.Pos{File: file, Line: 199, Col: 23}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 199, Col: 29}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 199, Col: 29}, Path: []string{"Some"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 199, Col: 34}, Path: []string{"h"}}}},
+				&ast.Arm{P: ast.Pos{File: file, Line: 210, Col: 5}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 210, Col: 7}, Head: &ast.PName{P: ast.Pos{File: file, Line: 210, Col: 7}, Name: &ast.Name{P: ast.Pos{File: file, Line: 210, Col: 7}, Path: []string{"h"}}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 210, Col: 11}, Name: &ast.Name{P: ast.Pos{File: file, Line: 210, Col: 11}, Path: []string{"t"}}}}, Body: []ast.Stmt{
+					&ast.Assign{P: ast.Pos{File: file, Line: 210, Col: 16}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 210, Col: 16}, Path: []string{"l"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 210, Col: 20}, Path: []string{"t"}}},
+					&ast.Yield{P: ast.Pos{File: file, Line: 210, Col: 23}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 210, Col: 29}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 210, Col: 29}, Path: []string{"Some"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 210, Col: 34}, Path: []string{"h"}}}},
 				}},
 			}},
 		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 202, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 202, Col: 10}, Path: []string{"None"}, TypeArgs: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 202, Col: 15}, Path: []string{"T"}},
+		&ast.Return{P: ast.Pos{File: file, Line: 213, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 213, Col: 10}, Path: []string{"None"}, TypeArgs: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 213, Col: 15}, Path: []string{"T"}},
 		}}},
-	}, End: ast.Pos{File: file, Line: 203, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 204, Col: 1}, Kind: 2, Name: "iterator", Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 204, Col: 15}, Name: "s", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 204, Col: 18}, Path: []string{"string"}}},
-	}, []*ast.Param{}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 204, Col: 31}, Path: []string{"opt"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 204, Col: 35}, Path: []string{"char"}},
+	}, End: ast.Pos{File: file, Line: 214, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 215, Col: 1}, Kind: 2, Name: "iterator", Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 215, Col: 15}, Name: "s", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 215, Col: 18}, Path: []string{"string"}}},
+	}, []*ast.Param{}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 215, Col: 31}, Path: []string{"opt"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 215, Col: 35}, Path: []string{"char"}},
 	}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 205, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 205, Col: 7}, Name: "i", Mutable: true},
-		}, Init: &ast.IntLit{P: ast.Pos{File: file, Line: 205, Col: 11}}},
-		&ast.While{P: ast.Pos{File: file, Line: 206, Col: 3}, Cond: &ast.Binary{P: ast.Pos{File: file, Line: 206, Col: 11}, Op: "<", Func: "lt", L: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 9}, Path: []string{"i"}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 206, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 13}, Path: []string{"s"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 15}, Path: []string{"len"}}}}, Body: []ast.Stmt{
-			&ast.Yield{P: ast.Pos{File: file, Line: 206, Col: 22}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 206, Col: 28}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 28}, Path: []string{"Some"}}, Arg: &ast.Index{P: ast.Pos{File: file, Line: 206, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 33}, Path: []string{"s"}}, I: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 36}, Path: []string{"i"}}}}},
-			&ast.Incr{P: ast.Pos{File: file, Line: 206, Col: 40}, Delta: 1, Target: &ast.Name{P: ast.Pos{File: file, Line: 206, Col: 42}, Path: []string{"i"}}},
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 216, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 216, Col: 7}, Name: "i", Mutable: true},
+		}, Init: &ast.IntLit{P: ast.Pos{File: file, Line: 216, Col: 11}}},
+		&ast.While{P: ast.Pos{File: file, Line: 217, Col: 3}, Cond: &ast.Binary{P: ast.Pos{File: file, Line: 217, Col: 11}, Op: "<", Func: "lt", L: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 9}, Path: []string{"i"}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 217, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 13}, Path: []string{"s"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 15}, Path: []string{"len"}}}}, Body: []ast.Stmt{
+			&ast.Yield{P: ast.Pos{File: file, Line: 217, Col: 22}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 217, Col: 28}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 28}, Path: []string{"Some"}}, Arg: &ast.Index{P: ast.Pos{File: file, Line: 217, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 33}, Path: []string{"s"}}, I: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 36}, Path: []string{"i"}}}}},
+			&ast.Incr{P: ast.Pos{File: file, Line: 217, Col: 40}, Delta: 1, Target: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 42}, Path: []string{"i"}}},
 		}},
-		&ast.Return{P: ast.Pos{File: file, Line: 207, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 207, Col: 10}, Path: []string{"None"}, TypeArgs: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 207, Col: 15}, Path: []string{"char"}},
+		&ast.Return{P: ast.Pos{File: file, Line: 218, Col: 3}, Value: &ast.Name{P: ast.Pos{File: file, Line: 218, Col: 10}, Path: []string{"None"}, TypeArgs: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 218, Col: 15}, Path: []string{"char"}},
 		}}},
-	}, End: ast.Pos{File: file, Line: 208, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 212, Col: 1}, Name: "mk_duplex_schannel_pair", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 212, Col: 1}, Name: "R"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 212, Col: 1}, Name: "W"},
-	}, Prim: "mk_duplex_schannel_pair", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 212, Col: 37}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 212, Col: 37}}, Cod: &ast.TupleType{P: ast.Pos{File: file, Line: 212, Col: 42}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 212, Col: 42}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 212, Col: 58}, Path: []string{"W"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 212, Col: 61}, Path: []string{"R"}},
+	}, End: ast.Pos{File: file, Line: 219, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 223, Col: 1}, Name: "mk_duplex_schannel_pair", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 223, Col: 1}, Name: "R"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 223, Col: 1}, Name: "W"},
+	}, Prim: "mk_duplex_schannel_pair", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 223, Col: 37}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 223, Col: 37}}, Cod: &ast.TupleType{P: ast.Pos{File: file, Line: 223, Col: 42}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 223, Col: 42}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 223, Col: 58}, Path: []string{"W"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 223, Col: 61}, Path: []string{"R"}},
 		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 212, Col: 66}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 212, Col: 82}, Path: []string{"R"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 212, Col: 85}, Path: []string{"W"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 223, Col: 66}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 223, Col: 82}, Path: []string{"R"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 223, Col: 85}, Path: []string{"W"}},
 		}},
 	}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 213, Col: 1}, Name: "read", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 213, Col: 1}, Name: "R"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 213, Col: 1}, Name: "W"},
-	}, Prim: "read", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 213, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 213, Col: 18}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 213, Col: 34}, Path: []string{"R"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 213, Col: 37}, Path: []string{"W"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 213, Col: 43}, Path: []string{"R"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 214, Col: 1}, Kind: 1, Name: "write", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 214, Col: 1}, Name: "R"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 214, Col: 1}, Name: "W"},
-	}, Prim: "write", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 214, Col: 20}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 214, Col: 20}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 214, Col: 36}, Path: []string{"R"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 214, Col: 39}, Path: []string{"W"}},
-		}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 214, Col: 44}, Path: []string{"W"}},
-	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 217, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 217, Col: 1}, Name: "R"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 217, Col: 1}, Name: "W"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 217, Col: 20}, Name: "ch", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 217, Col: 24}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 217, Col: 40}, Path: []string{"R"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 217, Col: 43}, Path: []string{"W"}},
-		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 217, Col: 47}, Name: "w", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 217, Col: 50}, Path: []string{"W"}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 217, Col: 55}, Path: []string{"R"}}, Body: []ast.Stmt{
-		&ast.ExprStmt{P: ast.Pos{File: file, Line: 217, Col: 61}, X: &ast.Apply{P: ast.Pos{File: file, Line: 217, Col: 61}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 61}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 217, Col: 68}, Elems: []ast.Expr{
-			&ast.Name{P: ast.Pos{File: file, Line: 217, Col: 68}, Path: []string{"ch"}},
-			&ast.Name{P: ast.Pos{File: file, Line: 217, Col: 72}, Path: []string{"w"}},
-		}}}},
-		&ast.Return{P: ast.Pos{File: file, Line: 217, Col: 76}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 217, Col: 83}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 83}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 217, Col: 88}, Path: []string{"ch"}}}},
-	}, End: ast.Pos{File: file, Line: 217, Col: 92}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 218, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 218, Col: 1}, Name: "W"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 218, Col: 1}, Name: "R"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 218, Col: 20}, Name: "chs", Type: &ast.TupleType{P: ast.Pos{File: file, Line: 218, Col: 25}, Elems: []ast.Type{
-			&ast.ChanType{P: ast.Pos{File: file, Line: 218, Col: 25}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 218, Col: 27}, Path: []string{"W"}}},
-			&ast.ChanType{P: ast.Pos{File: file, Line: 218, Col: 31}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 218, Col: 33}, Path: []string{"R"}}},
-		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 218, Col: 36}, Name: "w", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 218, Col: 39}, Path: []string{"W"}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 218, Col: 44}, Path: []string{"R"}}, Body: []ast.Stmt{
-		&ast.ExprStmt{P: ast.Pos{File: file, Line: 218, Col: 50}, X: &ast.Apply{P: ast.Pos{File: file, Line: 218, Col: 50}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 218, Col: 50}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 218, Col: 57}, Elems: []ast.Expr{
-			&ast.Proj{P: ast.Pos{File: file, Line: 218, Col: 60}, X: &ast.Name{P: ast.Pos{File: file, Line: 218, Col: 57}, Path: []string{"chs"}}},
-			&ast.Name{P: ast.Pos{File: file, Line: 218, Col: 64}, Path: []string{"w"}},
-		}}}},
-		&ast.Return{P: ast.Pos{File: file, Line: 218, Col: 68}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 218, Col: 75}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 218, Col: 75}, Path: []string{"read"}}, Arg: &ast.Proj{P: ast.Pos{File: file, Line: 218, Col: 83}, X: &ast.Name{P: ast.Pos{File: file, Line: 218, Col: 80}, Path: []string{"chs"}}, Index: 1}}},
-	}, End: ast.Pos{File: file, Line: 218, Col: 87}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 219, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 219, Col: 1}, Name: "R"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 219, Col: 1}, Name: "W"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 219, Col: 20}, Name: "ch", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 219, Col: 24}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 219, Col: 40}, Path: []string{"R"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 219, Col: 43}, Path: []string{"W"}},
-		}}},
-	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 219, Col: 48}, Name: "w", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 219, Col: 51}, Path: []string{"W"}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 219, Col: 56}, Path: []string{"R"}}, Body: []ast.Stmt{
-		&ast.ExprStmt{P: ast.Pos{File: file, Line: 219, Col: 62}, X: &ast.Apply{P: ast.Pos{File: file, Line: 219, Col: 62}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 219, Col: 62}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 219, Col: 69}, Elems: []ast.Expr{
-			&ast.Name{P: ast.Pos{File: file, Line: 219, Col: 69}, Path: []string{"ch"}},
-			&ast.Name{P: ast.Pos{File: file, Line: 219, Col: 73}, Path: []string{"w"}},
-		}}}},
-		&ast.Return{P: ast.Pos{File: file, Line: 219, Col: 77}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 219, Col: 84}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 219, Col: 84}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 219, Col: 89}, Path: []string{"ch"}}}},
-	}, End: ast.Pos{File: file, Line: 219, Col: 93}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 224, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 224, Col: 1}, Name: "read", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 224, Col: 1}, Name: "R"},
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 224, Col: 1}, Name: "W"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 224, Col: 20}, Name: "server", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 224, Col: 28}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 28}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 44}, Path: []string{"R"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 47}, Path: []string{"W"}},
-		}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 224, Col: 53}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 224, Col: 53}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 224, Col: 58}}}}},
-	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 224, Col: 62}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 65}, Path: []string{"R"}}},
-	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 70}, Path: []string{"W"}}, Body: []ast.Stmt{
-		&ast.VarDecl{P: ast.Pos{File: file, Line: 225, Col: 3}, Binders: []*ast.Binder{
-			&ast.Binder{P: ast.Pos{File: file, Line: 225, Col: 7}, Name: "s", Mutable: true},
-			&ast.Binder{P: ast.Pos{File: file, Line: 225, Col: 10}, Name: "c", Mutable: true},
-		}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 225, Col: 14}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 225, Col: 14}, Path: []string{"mk_duplex_schannel_pair"}, TypeArgs: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 225, Col: 38}, Path: []string{"W"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 225, Col: 41}, Path: []string{"R"}},
-		}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 225, Col: 44}}}},
-		&ast.ExprStmt{P: ast.Pos{File: file, Line: 226, Col: 3}, X: &ast.Apply{P: ast.Pos{File: file, Line: 226, Col: 3}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 226, Col: 3}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 226, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 226, Col: 18}, Path: []string{"server"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 226, Col: 25}, Path: []string{"s"}}}}},
-		&ast.ExprStmt{P: ast.Pos{File: file, Line: 227, Col: 3}, X: &ast.Apply{P: ast.Pos{File: file, Line: 227, Col: 3}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 227, Col: 3}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 227, Col: 10}, Elems: []ast.Expr{
-			&ast.Name{P: ast.Pos{File: file, Line: 227, Col: 10}, Path: []string{"c"}},
-			&ast.Name{P: ast.Pos{File: file, Line: 227, Col: 13}, Path: []string{"a"}},
-		}}}},
-		&ast.Return{P: ast.Pos{File: file, Line: 228, Col: 3}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 228, Col: 10}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 228, Col: 10}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 228, Col: 15}, Path: []string{"c"}}}},
-	}, End: ast.Pos{File: file, Line: 229, Col: 1}},
-	&ast.TypeDecl{P: ast.Pos{File: file, Line: 232, Col: 1}, Name: "iochip_t", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 232, Col: 1}, Name: "D"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 232, Col: 1}, Name: "C"},
-	}, Def: &ast.FuncType{P: ast.Pos{File: file, Line: 232, Col: 26}, Dom: &ast.RecordType{P: ast.Pos{File: file, Line: 232, Col: 26}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-		&ast.ChanType{P: ast.Pos{File: file, Line: 232, Col: 32}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 232, Col: 34}, Path: []string{"D"}}},
-		&ast.ChanType{P: ast.Pos{File: file, Line: 232, Col: 42}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 232, Col: 44}, Path: []string{"C"}}},
-	}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 232, Col: 50}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 232, Col: 50}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 232, Col: 55}}}}},
-	&ast.TypeDecl{P: ast.Pos{File: file, Line: 233, Col: 1}, Name: "ichip_t", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 233, Col: 1}, Name: "T"},
-	}, Def: &ast.FuncType{P: ast.Pos{File: file, Line: 233, Col: 22}, Dom: &ast.RecordType{P: ast.Pos{File: file, Line: 233, Col: 22}, Names: []string{"inp"}, Fields: []ast.Type{
-		&ast.ChanType{P: ast.Pos{File: file, Line: 233, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 233, Col: 30}, Path: []string{"T"}}},
-	}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 233, Col: 36}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 233, Col: 36}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 233, Col: 41}}}}},
-	&ast.TypeDecl{P: ast.Pos{File: file, Line: 234, Col: 1}, Name: "ochip_t", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 234, Col: 1}, Name: "T"},
-	}, Def: &ast.FuncType{P: ast.Pos{File: file, Line: 234, Col: 22}, Dom: &ast.RecordType{P: ast.Pos{File: file, Line: 234, Col: 22}, Names: []string{"out"}, Fields: []ast.Type{
-		&ast.ChanType{P: ast.Pos{File: file, Line: 234, Col: 28}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 234, Col: 30}, Path: []string{"T"}}},
-	}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 234, Col: 36}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 234, Col: 36}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 234, Col: 41}}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 239, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 239, Col: 1}, Name: "T"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 239, Col: 1}, Name: "U"},
-	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 239, Col: 18}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 239, Col: 22}, Path: []string{"ochip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 239, Col: 30}, Path: []string{"T"}},
-		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 239, Col: 34}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 239, Col: 38}, Path: []string{"iochip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 239, Col: 47}, Path: []string{"T"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 239, Col: 50}, Path: []string{"U"}},
-		}}},
-	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 240, Col: 3}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 240, Col: 3}, Names: []string{"out"}, Fields: []ast.Type{
-			&ast.ChanType{P: ast.Pos{File: file, Line: 241, Col: 14}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 241, Col: 16}, Path: []string{"U"}}},
-		}}},
-	}, []*ast.Param{}}, Body: []ast.Stmt{
-		&ast.Circuit{P: ast.Pos{File: file, Line: 243, Col: 3}, Clauses: []*ast.Clause{
-			&ast.Clause{P: ast.Pos{File: file, Line: 244, Col: 5}, Pins: []*ast.PinRef{
-				&ast.PinRef{P: ast.Pos{File: file, Line: 244, Col: 13}, Device: "w1", Pin: "out"},
-				&ast.PinRef{P: ast.Pos{File: file, Line: 244, Col: 21}, Device: "w2", Pin: "inp"},
-			}},
-			&ast.Clause{P: ast.Pos{File: file, Line: 245, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 245, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 245, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 245, Col: 13}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 245, Col: 20}, Device: "w2", Pin: "out"}},
+	}, Prim: "read", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 224, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 18}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 34}, Path: []string{"R"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 37}, Path: []string{"W"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 224, Col: 43}, Path: []string{"R"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 225, Col: 1}, Kind: 1, Name: "write", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 225, Col: 1}, Name: "R"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 225, Col: 1}, Name: "W"},
+	}, Prim: "write", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 225, Col: 20}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 225, Col: 20}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 225, Col: 36}, Path: []string{"R"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 225, Col: 39}, Path: []string{"W"}},
 		}},
-	}, End: ast.Pos{File: file, Line: 247, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 248, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 248, Col: 1}, Name: "T"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 248, Col: 1}, Name: "U"},
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 248, Col: 1}, Name: "V"},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 225, Col: 44}, Path: []string{"W"}},
+	}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 228, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 228, Col: 1}, Name: "R"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 228, Col: 1}, Name: "W"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 248, Col: 21}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 248, Col: 25}, Path: []string{"iochip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 248, Col: 34}, Path: []string{"T"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 248, Col: 37}, Path: []string{"U"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 228, Col: 20}, Name: "ch", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 228, Col: 24}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 228, Col: 40}, Path: []string{"R"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 228, Col: 43}, Path: []string{"W"}},
 		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 248, Col: 41}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 248, Col: 45}, Path: []string{"iochip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 248, Col: 54}, Path: []string{"U"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 248, Col: 57}, Path: []string{"V"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 228, Col: 47}, Name: "w", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 228, Col: 50}, Path: []string{"W"}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 228, Col: 55}, Path: []string{"R"}}, Body: []ast.Stmt{
+		&ast.ExprStmt{P: ast.Pos{File: file, Line: 228, Col: 61}, X: &ast.Apply{P: ast.Pos{File: file, Line: 228, Col: 61}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 228, Col: 61}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 228, Col: 68}, Elems: []ast.Expr{
+			&ast.Name{P: ast.Pos{File: file, Line: 228, Col: 68}, Path: []string{"ch"}},
+			&ast.Name{P: ast.Pos{File: file, Line: 228, Col: 72}, Path: []string{"w"}},
+		}}}},
+		&ast.Return{P: ast.Pos{File: file, Line: 228, Col: 76}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 228, Col: 83}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 228, Col: 83}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 228, Col: 88}, Path: []string{"ch"}}}},
+	}, End: ast.Pos{File: file, Line: 228, Col: 92}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 229, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 229, Col: 1}, Name: "W"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 229, Col: 1}, Name: "R"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 229, Col: 20}, Name: "chs", Type: &ast.TupleType{P: ast.Pos{File: file, Line: 229, Col: 25}, Elems: []ast.Type{
+			&ast.ChanType{P: ast.Pos{File: file, Line: 229, Col: 25}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 229, Col: 27}, Path: []string{"W"}}},
+			&ast.ChanType{P: ast.Pos{File: file, Line: 229, Col: 31}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 229, Col: 33}, Path: []string{"R"}}},
+		}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 229, Col: 36}, Name: "w", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 229, Col: 39}, Path: []string{"W"}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 229, Col: 44}, Path: []string{"R"}}, Body: []ast.Stmt{
+		&ast.ExprStmt{P: ast.Pos{File: file, Line: 229, Col: 50}, X: &ast.Apply{P: ast.Pos{File: file, Line: 229, Col: 50}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 229, Col: 50}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 229, Col: 57}, Elems: []ast.Expr{
+			&ast.Proj{P: ast.Pos{File: file, Line: 229, Col: 60}, X: &ast.Name{P: ast.Pos{File: file, Line: 229, Col: 57}, Path: []string{"chs"}}},
+			&ast.Name{P: ast.Pos{File: file, Line: 229, Col: 64}, Path: []string{"w"}},
+		}}}},
+		&ast.Return{P: ast.Pos{File: file, Line: 229, Col: 68}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 229, Col: 75}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 229, Col: 75}, Path: []string{"read"}}, Arg: &ast.Proj{P: ast.Pos{File: file, Line: 229, Col: 83}, X: &ast.Name{P: ast.Pos{File: file, Line: 229, Col: 80}, Path: []string{"chs"}}, Index: 1}}},
+	}, End: ast.Pos{File: file, Line: 229, Col: 87}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 230, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 230, Col: 1}, Name: "R"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 230, Col: 1}, Name: "W"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 230, Col: 20}, Name: "ch", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 230, Col: 24}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 230, Col: 40}, Path: []string{"R"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 230, Col: 43}, Path: []string{"W"}},
 		}}},
 	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 249, Col: 3}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 249, Col: 3}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-			&ast.ChanType{P: ast.Pos{File: file, Line: 250, Col: 14}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 250, Col: 16}, Path: []string{"T"}}},
-			&ast.ChanType{P: ast.Pos{File: file, Line: 251, Col: 14}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 251, Col: 16}, Path: []string{"V"}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 230, Col: 48}, Name: "w", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 230, Col: 51}, Path: []string{"W"}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 230, Col: 56}, Path: []string{"R"}}, Body: []ast.Stmt{
+		&ast.ExprStmt{P: ast.Pos{File: file, Line: 230, Col: 62}, X: &ast.Apply{P: ast.Pos{File: file, Line: 230, Col: 62}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 230, Col: 62}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 230, Col: 69}, Elems: []ast.Expr{
+			&ast.Name{P: ast.Pos{File: file, Line: 230, Col: 69}, Path: []string{"ch"}},
+			&ast.Name{P: ast.Pos{File: file, Line: 230, Col: 73}, Path: []string{"w"}},
+		}}}},
+		&ast.Return{P: ast.Pos{File: file, Line: 230, Col: 77}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 230, Col: 84}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 230, Col: 84}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 230, Col: 89}, Path: []string{"ch"}}}},
+	}, End: ast.Pos{File: file, Line: 230, Col: 93}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 235, Col: 1}, Kind: 2, Name: "subcall", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 235, Col: 1}, Name: "R"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 235, Col: 1}, Name: "W"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 235, Col: 20}, Name: "server", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 235, Col: 28}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 235, Col: 28}, Path: []string{"duplex_schannel"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 235, Col: 44}, Path: []string{"R"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 235, Col: 47}, Path: []string{"W"}},
+		}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 235, Col: 53}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 235, Col: 53}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 235, Col: 58}}}}},
+	}, []*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 235, Col: 62}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 235, Col: 65}, Path: []string{"R"}}},
+	}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 235, Col: 70}, Path: []string{"W"}}, Body: []ast.Stmt{
+		&ast.VarDecl{P: ast.Pos{File: file, Line: 236, Col: 3}, Binders: []*ast.Binder{
+			&ast.Binder{P: ast.Pos{File: file, Line: 236, Col: 7}, Name: "s", Mutable: true},
+			&ast.Binder{P: ast.Pos{File: file, Line: 236, Col: 10}, Name: "c", Mutable: true},
+		}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 236, Col: 14}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 236, Col: 14}, Path: []string{"mk_duplex_schannel_pair"}, TypeArgs: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 236, Col: 38}, Path: []string{"W"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 236, Col: 41}, Path: []string{"R"}},
+		}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 236, Col: 44}}}},
+		&ast.ExprStmt{P: ast.Pos{File: file, Line: 237, Col: 3}, X: &ast.Apply{P: ast.Pos{File: file, Line: 237, Col: 3}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 237, Col: 3}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 237, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 237, Col: 18}, Path: []string{"server"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 237, Col: 25}, Path: []string{"s"}}}}},
+		&ast.ExprStmt{P: ast.Pos{File: file, Line: 238, Col: 3}, X: &ast.Apply{P: ast.Pos{File: file, Line: 238, Col: 3}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 238, Col: 3}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 238, Col: 10}, Elems: []ast.Expr{
+			&ast.Name{P: ast.Pos{File: file, Line: 238, Col: 10}, Path: []string{"c"}},
+			&ast.Name{P: ast.Pos{File: file, Line: 238, Col: 13}, Path: []string{"a"}},
+		}}}},
+		&ast.Return{P: ast.Pos{File: file, Line: 239, Col: 3}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 239, Col: 10}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 239, Col: 10}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 239, Col: 15}, Path: []string{"c"}}}},
+	}, End: ast.Pos{File: file, Line: 240, Col: 1}},
+	&ast.TypeDecl{P: ast.Pos{File: file, Line: 243, Col: 1}, Name: "iochip_t", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 243, Col: 1}, Name: "D"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 243, Col: 1}, Name: "C"},
+	}, Def: &ast.FuncType{P: ast.Pos{File: file, Line: 243, Col: 26}, Dom: &ast.RecordType{P: ast.Pos{File: file, Line: 243, Col: 26}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+		&ast.ChanType{P: ast.Pos{File: file, Line: 243, Col: 32}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 243, Col: 34}, Path: []string{"D"}}},
+		&ast.ChanType{P: ast.Pos{File: file, Line: 243, Col: 42}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 243, Col: 44}, Path: []string{"C"}}},
+	}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 243, Col: 50}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 243, Col: 50}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 243, Col: 55}}}}},
+	&ast.TypeDecl{P: ast.Pos{File: file, Line: 244, Col: 1}, Name: "ichip_t", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 244, Col: 1}, Name: "T"},
+	}, Def: &ast.FuncType{P: ast.Pos{File: file, Line: 244, Col: 22}, Dom: &ast.RecordType{P: ast.Pos{File: file, Line: 244, Col: 22}, Names: []string{"inp"}, Fields: []ast.Type{
+		&ast.ChanType{P: ast.Pos{File: file, Line: 244, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 244, Col: 30}, Path: []string{"T"}}},
+	}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 244, Col: 36}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 244, Col: 36}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 244, Col: 41}}}}},
+	&ast.TypeDecl{P: ast.Pos{File: file, Line: 245, Col: 1}, Name: "ochip_t", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 245, Col: 1}, Name: "T"},
+	}, Def: &ast.FuncType{P: ast.Pos{File: file, Line: 245, Col: 22}, Dom: &ast.RecordType{P: ast.Pos{File: file, Line: 245, Col: 22}, Names: []string{"out"}, Fields: []ast.Type{
+		&ast.ChanType{P: ast.Pos{File: file, Line: 245, Col: 28}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 245, Col: 30}, Path: []string{"T"}}},
+	}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 245, Col: 36}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 245, Col: 36}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 245, Col: 41}}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 250, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 250, Col: 1}, Name: "T"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 250, Col: 1}, Name: "U"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 250, Col: 18}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 250, Col: 22}, Path: []string{"ochip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 250, Col: 30}, Path: []string{"T"}},
+		}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 250, Col: 34}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 250, Col: 38}, Path: []string{"iochip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 250, Col: 47}, Path: []string{"T"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 250, Col: 50}, Path: []string{"U"}},
+		}}},
+	}, []*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 251, Col: 3}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 251, Col: 3}, Names: []string{"out"}, Fields: []ast.Type{
+			&ast.ChanType{P: ast.Pos{File: file, Line: 252, Col: 14}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 252, Col: 16}, Path: []string{"U"}}},
 		}}},
 	}, []*ast.Param{}}, Body: []ast.Stmt{
-		&ast.Circuit{P: ast.Pos{File: file, Line: 253, Col: 3}, Clauses: []*ast.Clause{
-			&ast.Clause{P: ast.Pos{File: file, Line: 254, Col: 5}, Pins: []*ast.PinRef{
-				&ast.PinRef{P: ast.Pos{File: file, Line: 254, Col: 13}, Device: "w1", Pin: "out"},
-				&ast.PinRef{P: ast.Pos{File: file, Line: 254, Col: 21}, Device: "w2", Pin: "inp"},
+		&ast.Circuit{P: ast.Pos{File: file, Line: 254, Col: 3}, Clauses: []*ast.Clause{
+			&ast.Clause{P: ast.Pos{File: file, Line: 255, Col: 5}, Pins: []*ast.PinRef{
+				&ast.PinRef{P: ast.Pos{File: file, Line: 255, Col: 13}, Device: "w1", Pin: "out"},
+				&ast.PinRef{P: ast.Pos{File: file, Line: 255, Col: 21}, Device: "w2", Pin: "inp"},
 			}},
-			&ast.Clause{P: ast.Pos{File: file, Line: 255, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 255, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 255, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 255, Col: 13}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 255, Col: 20}, Device: "w1", Pin: "inp"}},
 			&ast.Clause{P: ast.Pos{File: file, Line: 256, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 256, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 256, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 256, Col: 13}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 256, Col: 20}, Device: "w2", Pin: "out"}},
 		}},
 	}, End: ast.Pos{File: file, Line: 258, Col: 1}},
 	&ast.FuncDecl{P: ast.Pos{File: file, Line: 259, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 259, Col: 1}, Name: "T"},
 		&ast.TypeParam{P: ast.Pos{File: file, Line: 259, Col: 1}, Name: "U"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 259, Col: 1}, Name: "V"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 259, Col: 18}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 22}, Path: []string{"iochip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 31}, Path: []string{"T"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 34}, Path: []string{"U"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 259, Col: 21}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 25}, Path: []string{"iochip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 34}, Path: []string{"T"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 37}, Path: []string{"U"}},
 		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 259, Col: 38}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 42}, Path: []string{"ichip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 50}, Path: []string{"U"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 259, Col: 41}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 45}, Path: []string{"iochip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 54}, Path: []string{"U"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 259, Col: 57}, Path: []string{"V"}},
 		}}},
 	}, []*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 260, Col: 3}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 260, Col: 3}, Names: []string{"inp"}, Fields: []ast.Type{
+		&ast.Param{P: ast.Pos{File: file, Line: 260, Col: 3}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 260, Col: 3}, Names: []string{"inp", "out"}, Fields: []ast.Type{
 			&ast.ChanType{P: ast.Pos{File: file, Line: 261, Col: 14}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 261, Col: 16}, Path: []string{"T"}}},
+			&ast.ChanType{P: ast.Pos{File: file, Line: 262, Col: 14}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 262, Col: 16}, Path: []string{"V"}}},
 		}}},
 	}, []*ast.Param{}}, Body: []ast.Stmt{
-		&ast.Circuit{P: ast.Pos{File: file, Line: 263, Col: 3}, Clauses: []*ast.Clause{
-			&ast.Clause{P: ast.Pos{File: file, Line: 264, Col: 5}, Pins: []*ast.PinRef{
-				&ast.PinRef{P: ast.Pos{File: file, Line: 264, Col: 13}, Device: "w1", Pin: "out"},
-				&ast.PinRef{P: ast.Pos{File: file, Line: 264, Col: 21}, Device: "w2", Pin: "inp"},
+		&ast.Circuit{P: ast.Pos{File: file, Line: 264, Col: 3}, Clauses: []*ast.Clause{
+			&ast.Clause{P: ast.Pos{File: file, Line: 265, Col: 5}, Pins: []*ast.PinRef{
+				&ast.PinRef{P: ast.Pos{File: file, Line: 265, Col: 13}, Device: "w1", Pin: "out"},
+				&ast.PinRef{P: ast.Pos{File: file, Line: 265, Col: 21}, Device: "w2", Pin: "inp"},
 			}},
-			&ast.Clause{P: ast.Pos{File: file, Line: 265, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 265, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 265, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 265, Col: 13}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 265, Col: 20}, Device: "w1", Pin: "inp"}},
+			&ast.Clause{P: ast.Pos{File: file, Line: 266, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 266, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 266, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 266, Col: 13}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 266, Col: 20}, Device: "w1", Pin: "inp"}},
+			&ast.Clause{P: ast.Pos{File: file, Line: 267, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 267, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 267, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 267, Col: 13}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 267, Col: 20}, Device: "w2", Pin: "out"}},
 		}},
-	}, End: ast.Pos{File: file, Line: 267, Col: 1}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 268, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
-		&ast.TypeParam{P: ast.Pos{File: file, Line: 268, Col: 1}, Name: "T"},
+	}, End: ast.Pos{File: file, Line: 269, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 270, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 270, Col: 1}, Name: "T"},
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 270, Col: 1}, Name: "U"},
 	}, Params: [][]*ast.Param{[]*ast.Param{
-		&ast.Param{P: ast.Pos{File: file, Line: 268, Col: 15}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 268, Col: 19}, Path: []string{"ochip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 268, Col: 27}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 270, Col: 18}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 270, Col: 22}, Path: []string{"iochip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 270, Col: 31}, Path: []string{"T"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 270, Col: 34}, Path: []string{"U"}},
 		}}},
-		&ast.Param{P: ast.Pos{File: file, Line: 268, Col: 31}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 268, Col: 35}, Path: []string{"ichip_t"}, Args: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 268, Col: 43}, Path: []string{"T"}},
+		&ast.Param{P: ast.Pos{File: file, Line: 270, Col: 38}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 270, Col: 42}, Path: []string{"ichip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 270, Col: 50}, Path: []string{"U"}},
+		}}},
+	}, []*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 271, Col: 3}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 271, Col: 3}, Names: []string{"inp"}, Fields: []ast.Type{
+			&ast.ChanType{P: ast.Pos{File: file, Line: 272, Col: 14}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 272, Col: 16}, Path: []string{"T"}}},
 		}}},
 	}, []*ast.Param{}}, Body: []ast.Stmt{
-		&ast.Circuit{P: ast.Pos{File: file, Line: 269, Col: 3}, Clauses: []*ast.Clause{
-			&ast.Clause{P: ast.Pos{File: file, Line: 270, Col: 5}, Pins: []*ast.PinRef{
-				&ast.PinRef{P: ast.Pos{File: file, Line: 270, Col: 13}, Device: "w1", Pin: "out"},
-				&ast.PinRef{P: ast.Pos{File: file, Line: 270, Col: 21}, Device: "w2", Pin: "inp"},
+		&ast.Circuit{P: ast.Pos{File: file, Line: 274, Col: 3}, Clauses: []*ast.Clause{
+			&ast.Clause{P: ast.Pos{File: file, Line: 275, Col: 5}, Pins: []*ast.PinRef{
+				&ast.PinRef{P: ast.Pos{File: file, Line: 275, Col: 13}, Device: "w1", Pin: "out"},
+				&ast.PinRef{P: ast.Pos{File: file, Line: 275, Col: 21}, Device: "w2", Pin: "inp"},
+			}},
+			&ast.Clause{P: ast.Pos{File: file, Line: 276, Col: 5}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 276, Col: 12}, X: &ast.Name{P: ast.Pos{File: file, Line: 276, Col: 10}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 276, Col: 13}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 276, Col: 20}, Device: "w1", Pin: "inp"}},
+		}},
+	}, End: ast.Pos{File: file, Line: 278, Col: 1}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 279, Col: 1}, Kind: 1, Name: "pipe", TypeParams: []*ast.TypeParam{
+		&ast.TypeParam{P: ast.Pos{File: file, Line: 279, Col: 1}, Name: "T"},
+	}, Params: [][]*ast.Param{[]*ast.Param{
+		&ast.Param{P: ast.Pos{File: file, Line: 279, Col: 15}, Name: "w1", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 279, Col: 19}, Path: []string{"ochip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 279, Col: 27}, Path: []string{"T"}},
+		}}},
+		&ast.Param{P: ast.Pos{File: file, Line: 279, Col: 31}, Name: "w2", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 279, Col: 35}, Path: []string{"ichip_t"}, Args: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 279, Col: 43}, Path: []string{"T"}},
+		}}},
+	}, []*ast.Param{}}, Body: []ast.Stmt{
+		&ast.Circuit{P: ast.Pos{File: file, Line: 280, Col: 3}, Clauses: []*ast.Clause{
+			&ast.Clause{P: ast.Pos{File: file, Line: 281, Col: 5}, Pins: []*ast.PinRef{
+				&ast.PinRef{P: ast.Pos{File: file, Line: 281, Col: 13}, Device: "w1", Pin: "out"},
+				&ast.PinRef{P: ast.Pos{File: file, Line: 281, Col: 21}, Device: "w2", Pin: "inp"},
 			}},
 		}},
-	}, End: ast.Pos{File: file, Line: 272, Col: 1}},
-	&ast.Module{P: ast.Pos{File: file, Line: 275, Col: 1}, Name: "BaseChips", Body: []ast.Stmt{
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 276, Col: 3}, Kind: 1, Name: "writeblock", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 276, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 276, Col: 22}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 276, Col: 22}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 276, Col: 44}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 276, Col: 46}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, End: ast.Pos{File: file, Line: 276, Col: 50}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 277, Col: 3}, Kind: 1, Name: "readblock", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 277, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 277, Col: 21}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 277, Col: 21}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 277, Col: 43}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 277, Col: 45}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, End: ast.Pos{File: file, Line: 277, Col: 49}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 278, Col: 3}, Kind: 1, Name: "sink", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 278, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 278, Col: 16}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 278, Col: 16}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 278, Col: 38}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 278, Col: 40}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 279, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 279, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 279, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 279, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 279, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 279, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 279, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 279, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 279, Col: 35}, Path: []string{"inp"}}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 280, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 281, Col: 3}, Kind: 1, Name: "source", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 281, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 281, Col: 19}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 281, Col: 22}, Path: []string{"T"}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 281, Col: 25}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 281, Col: 25}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 281, Col: 47}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 281, Col: 49}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 282, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 282, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 282, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 282, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 282, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 282, Col: 26}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 282, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 282, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 282, Col: 29}, Path: []string{"out"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 282, Col: 34}, Path: []string{"a"}},
-				}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 283, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 284, Col: 3}, Kind: 1, Name: "value", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 284, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 284, Col: 18}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 284, Col: 21}, Path: []string{"T"}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 284, Col: 24}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 284, Col: 24}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 284, Col: 46}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 284, Col: 48}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 285, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 285, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 285, Col: 5}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 285, Col: 12}, Elems: []ast.Expr{
-				&ast.Dot{P: ast.Pos{File: file, Line: 285, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 285, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 285, Col: 15}, Path: []string{"out"}}},
-				&ast.Name{P: ast.Pos{File: file, Line: 285, Col: 20}, Path: []string{"a"}},
-			}}}},
-		}, End: ast.Pos{File: file, Line: 286, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 287, Col: 3}, Kind: 1, Name: "generator", TypeParams: []*ast.TypeParam{
+	}, End: ast.Pos{File: file, Line: 283, Col: 1}},
+	&ast.Module{P: ast.Pos{File: file, Line: 286, Col: 1}, Name: "BaseChips", Body: []ast.Stmt{
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 287, Col: 3}, Kind: 1, Name: "writeblock", TypeParams: []*ast.TypeParam{
 			&ast.TypeParam{P: ast.Pos{File: file, Line: 287, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 287, Col: 22}, Name: "g", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 287, Col: 25}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 287, Col: 25}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 287, Col: 30}, Path: []string{"T"}}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 287, Col: 33}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 287, Col: 33}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 287, Col: 55}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 287, Col: 57}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 287, Col: 22}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 287, Col: 22}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 287, Col: 44}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 287, Col: 46}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, End: ast.Pos{File: file, Line: 287, Col: 50}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 288, Col: 3}, Kind: 1, Name: "readblock", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 288, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 288, Col: 21}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 288, Col: 21}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 288, Col: 43}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 288, Col: 45}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, End: ast.Pos{File: file, Line: 288, Col: 49}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 289, Col: 3}, Kind: 1, Name: "sink", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 289, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 289, Col: 16}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 289, Col: 16}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 289, Col: 38}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 289, Col: 40}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 288, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 288, Col: 5}, Value: true}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 288, Col: 20}, X: &ast.Apply{P: ast.Pos{File: file, Line: 288, Col: 20}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 288, Col: 20}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 288, Col: 27}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 288, Col: 29}, X: &ast.Name{P: ast.Pos{File: file, Line: 288, Col: 27}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 288, Col: 30}, Path: []string{"out"}}},
-					&ast.Apply{P: ast.Pos{File: file, Line: 288, Col: 35}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 288, Col: 35}, Path: []string{"g"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 288, Col: 37}}},
+			&ast.While{P: ast.Pos{File: file, Line: 290, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 290, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 290, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 290, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 290, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 290, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 290, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 290, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 290, Col: 35}, Path: []string{"inp"}}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 291, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 292, Col: 3}, Kind: 1, Name: "source", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 292, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 292, Col: 19}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 292, Col: 22}, Path: []string{"T"}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 292, Col: 25}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 292, Col: 25}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 292, Col: 47}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 292, Col: 49}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 293, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 293, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 293, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 293, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 293, Col: 26}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 293, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 29}, Path: []string{"out"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 293, Col: 34}, Path: []string{"a"}},
 				}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 289, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 290, Col: 3}, Kind: 1, Name: "iterate", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 290, Col: 3}, Name: "T"},
+		}, End: ast.Pos{File: file, Line: 294, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 295, Col: 3}, Kind: 1, Name: "value", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 295, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 290, Col: 20}, Name: "g", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 290, Col: 23}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 290, Col: 23}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 290, Col: 28}, Path: []string{"opt"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 290, Col: 32}, Path: []string{"T"}},
-			}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 295, Col: 18}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 295, Col: 21}, Path: []string{"T"}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 290, Col: 36}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 290, Col: 36}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 290, Col: 58}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 290, Col: 60}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 295, Col: 24}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 295, Col: 24}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 295, Col: 46}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 295, Col: 48}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 291, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 291, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.MatchStmt{P: ast.Pos{File: file, Line: 292, Col: 7}, Scrut: &ast.Apply{P: ast.Pos{File: file, Line: 292, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 292, Col: 13}, Path: []string{"g"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 292, Col: 15}}}, Arms: []*ast.Arm{
-					&ast.Arm{P: ast.Pos{File: file, Line: 293, Col: 7}, Pat: &ast.PCtor{P: ast.Pos{File: file, Line: 293, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 9}, Path: []string{"Some"}}, Arg: &ast.PName{P: ast.Pos{File: file, Line: 293, Col: 14}, Name: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 14}, Path: []string{"v"}}}}, Body: []ast.Stmt{
-						&ast.ExprStmt{P: ast.Pos{File: file, Line: 293, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 293, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 293, Col: 26}, Elems: []ast.Expr{
-							&ast.Dot{P: ast.Pos{File: file, Line: 293, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 293, Col: 29}, Path: []string{"out"}}},
-							&ast.Name{P: ast.Pos{File: file, Line: 293, Col: 34}, Path: []string{"v"}},
-						}}}},
-					}},
-					&ast.Arm{P: ast.Pos{File: file, Line: 294, Col: 7}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 294, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 294, Col: 9}, Path: []string{"None"}}}, Body: []ast.Stmt{
-						&ast.Return{P: ast.Pos{File: file, Line: 294, Col: 17}},
-					}},
-				}},
-			}},
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 296, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 296, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 296, Col: 5}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 296, Col: 12}, Elems: []ast.Expr{
+				&ast.Dot{P: ast.Pos{File: file, Line: 296, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 296, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 296, Col: 15}, Path: []string{"out"}}},
+				&ast.Name{P: ast.Pos{File: file, Line: 296, Col: 20}, Path: []string{"a"}},
+			}}}},
 		}, End: ast.Pos{File: file, Line: 297, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 298, Col: 3}, Kind: 1, Name: "source_from_list", TypeParams: []*ast.TypeParam{
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 298, Col: 3}, Kind: 1, Name: "generator", TypeParams: []*ast.TypeParam{
 			&ast.TypeParam{P: ast.Pos{File: file, Line: 298, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 298, Col: 29}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 298, Col: 32}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 298, Col: 37}, Path: []string{"T"}},
-			}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 298, Col: 22}, Name: "g", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 298, Col: 25}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 298, Col: 25}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 298, Col: 30}, Path: []string{"T"}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 298, Col: 41}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 298, Col: 41}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 298, Col: 63}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 298, Col: 65}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 298, Col: 33}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 298, Col: 33}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 298, Col: 55}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 298, Col: 57}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.ForIn{P: ast.Pos{File: file, Line: 299, Col: 5}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 299, Col: 9}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 14}, Path: []string{"a"}}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 299, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 299, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 299, Col: 26}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 299, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 29}, Path: []string{"out"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 299, Col: 34}, Path: []string{"x"}},
+			&ast.While{P: ast.Pos{File: file, Line: 299, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 299, Col: 5}, Value: true}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 299, Col: 20}, X: &ast.Apply{P: ast.Pos{File: file, Line: 299, Col: 20}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 20}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 299, Col: 27}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 299, Col: 29}, X: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 27}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 30}, Path: []string{"out"}}},
+					&ast.Apply{P: ast.Pos{File: file, Line: 299, Col: 35}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 299, Col: 35}, Path: []string{"g"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 299, Col: 37}}},
 				}}}},
 			}},
 		}, End: ast.Pos{File: file, Line: 300, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 301, Col: 3}, Kind: 1, Name: "bound_source_from_list", TypeParams: []*ast.TypeParam{
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 301, Col: 3}, Kind: 1, Name: "iterate", TypeParams: []*ast.TypeParam{
 			&ast.TypeParam{P: ast.Pos{File: file, Line: 301, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 301, Col: 35}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 38}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 43}, Path: []string{"T"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 301, Col: 20}, Name: "g", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 301, Col: 23}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 301, Col: 23}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 28}, Path: []string{"opt"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 32}, Path: []string{"T"}},
+			}}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 301, Col: 36}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 301, Col: 36}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 301, Col: 58}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 60}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 302, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 302, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.MatchStmt{P: ast.Pos{File: file, Line: 303, Col: 7}, Scrut: &ast.Apply{P: ast.Pos{File: file, Line: 303, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 303, Col: 13}, Path: []string{"g"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 303, Col: 15}}}, Arms: []*ast.Arm{
+					&ast.Arm{P: ast.Pos{File: file, Line: 304, Col: 7}, Pat: &ast.PCtor{P: ast.Pos{File: file, Line: 304, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 304, Col: 9}, Path: []string{"Some"}}, Arg: &ast.PName{P: ast.Pos{File: file, Line: 304, Col: 14}, Name: &ast.Name{P: ast.Pos{File: file, Line: 304, Col: 14}, Path: []string{"v"}}}}, Body: []ast.Stmt{
+						&ast.ExprStmt{P: ast.Pos{File: file, Line: 304, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 304, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 304, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 304, Col: 26}, Elems: []ast.Expr{
+							&ast.Dot{P: ast.Pos{File: file, Line: 304, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 304, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 304, Col: 29}, Path: []string{"out"}}},
+							&ast.Name{P: ast.Pos{File: file, Line: 304, Col: 34}, Path: []string{"v"}},
+						}}}},
+					}},
+					&ast.Arm{P: ast.Pos{File: file, Line: 305, Col: 7}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 305, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 305, Col: 9}, Path: []string{"None"}}}, Body: []ast.Stmt{
+						&ast.Return{P: ast.Pos{File: file, Line: 305, Col: 17}},
+					}},
+				}},
+			}},
+		}, End: ast.Pos{File: file, Line: 308, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 309, Col: 3}, Kind: 1, Name: "source_from_list", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 309, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 309, Col: 29}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 309, Col: 32}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 309, Col: 37}, Path: []string{"T"}},
 			}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 301, Col: 47}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 301, Col: 47}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 301, Col: 69}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 71}, Path: []string{"opt"}, Args: []ast.Type{
-					&ast.NamedType{P: ast.Pos{File: file, Line: 301, Col: 75}, Path: []string{"T"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 309, Col: 41}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 309, Col: 41}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 309, Col: 63}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 309, Col: 65}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.ForIn{P: ast.Pos{File: file, Line: 310, Col: 5}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 310, Col: 9}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 310, Col: 14}, Path: []string{"a"}}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 310, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 310, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 310, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 310, Col: 26}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 310, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 310, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 310, Col: 29}, Path: []string{"out"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 310, Col: 34}, Path: []string{"x"}},
+				}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 311, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 312, Col: 3}, Kind: 1, Name: "bound_source_from_list", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 312, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 312, Col: 35}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 312, Col: 38}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 312, Col: 43}, Path: []string{"T"}},
+			}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 312, Col: 47}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 312, Col: 47}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 312, Col: 69}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 312, Col: 71}, Path: []string{"opt"}, Args: []ast.Type{
+					&ast.NamedType{P: ast.Pos{File: file, Line: 312, Col: 75}, Path: []string{"T"}},
 				}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.ForIn{P: ast.Pos{File: file, Line: 302, Col: 5}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 302, Col: 9}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 302, Col: 14}, Path: []string{"a"}}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 302, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 302, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 302, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 302, Col: 26}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 302, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 302, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 302, Col: 29}, Path: []string{"out"}}},
-					&ast.Apply{P: ast.Pos{File: file, Line: 302, Col: 34}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 302, Col: 34}, Path: []string{"Some"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 302, Col: 39}, Path: []string{"x"}}},
+			&ast.ForIn{P: ast.Pos{File: file, Line: 313, Col: 5}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 313, Col: 9}, Name: "x", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 14}, Path: []string{"a"}}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 313, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 313, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 313, Col: 26}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 313, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 29}, Path: []string{"out"}}},
+					&ast.Apply{P: ast.Pos{File: file, Line: 313, Col: 34}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 34}, Path: []string{"Some"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 39}, Path: []string{"x"}}},
 				}}}},
 			}},
-			&ast.While{P: ast.Pos{File: file, Line: 303, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 303, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 303, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 303, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 303, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 303, Col: 26}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 303, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 303, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 303, Col: 29}, Path: []string{"out"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 303, Col: 34}, Path: []string{"None"}, TypeArgs: []ast.Type{
-						&ast.NamedType{P: ast.Pos{File: file, Line: 303, Col: 39}, Path: []string{"T"}},
+			&ast.While{P: ast.Pos{File: file, Line: 314, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 314, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 314, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 314, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 314, Col: 26}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 314, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 29}, Path: []string{"out"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 314, Col: 34}, Path: []string{"None"}, TypeArgs: []ast.Type{
+						&ast.NamedType{P: ast.Pos{File: file, Line: 314, Col: 39}, Path: []string{"T"}},
 					}},
 				}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 304, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 305, Col: 3}, Kind: 1, Name: "function", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 305, Col: 3}, Name: "D"},
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 305, Col: 3}, Name: "C"},
+		}, End: ast.Pos{File: file, Line: 315, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 316, Col: 3}, Kind: 1, Name: "function", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 316, Col: 3}, Name: "D"},
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 316, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 305, Col: 24}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 305, Col: 27}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 305, Col: 27}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 305, Col: 32}, Path: []string{"C"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 316, Col: 24}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 316, Col: 27}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 316, Col: 27}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 316, Col: 32}, Path: []string{"C"}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 305, Col: 35}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 305, Col: 35}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 305, Col: 57}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 305, Col: 59}, Path: []string{"D"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 305, Col: 70}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 305, Col: 72}, Path: []string{"C"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 316, Col: 35}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 316, Col: 35}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 316, Col: 57}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 316, Col: 59}, Path: []string{"D"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 316, Col: 70}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 316, Col: 72}, Path: []string{"C"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 306, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 306, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 306, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 306, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 306, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 306, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 306, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 306, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 40}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 306, Col: 47}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 306, Col: 49}, X: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 47}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 50}, Path: []string{"out"}}},
-					&ast.Apply{P: ast.Pos{File: file, Line: 306, Col: 55}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 55}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 306, Col: 57}, Path: []string{"x"}}},
+			&ast.While{P: ast.Pos{File: file, Line: 317, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 317, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 317, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 317, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 317, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 317, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 35}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 317, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 317, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 40}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 317, Col: 47}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 317, Col: 49}, X: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 47}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 50}, Path: []string{"out"}}},
+					&ast.Apply{P: ast.Pos{File: file, Line: 317, Col: 55}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 55}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 317, Col: 57}, Path: []string{"x"}}},
 				}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 307, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 308, Col: 3}, Kind: 1, Name: "procedure", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 308, Col: 3}, Name: "D"},
+		}, End: ast.Pos{File: file, Line: 318, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 319, Col: 3}, Kind: 1, Name: "procedure", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 319, Col: 3}, Name: "D"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 308, Col: 22}, Name: "p", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 308, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 308, Col: 25}, Path: []string{"D"}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 308, Col: 30}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 319, Col: 22}, Name: "p", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 319, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 319, Col: 25}, Path: []string{"D"}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 319, Col: 30}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 308, Col: 33}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 308, Col: 33}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 308, Col: 55}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 308, Col: 57}, Path: []string{"D"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 319, Col: 33}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 319, Col: 33}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 319, Col: 55}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 319, Col: 57}, Path: []string{"D"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 309, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 309, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 309, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 309, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 309, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 309, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 309, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 309, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 309, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 309, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 309, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 309, Col: 40}, Path: []string{"p"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 309, Col: 42}, Path: []string{"x"}}}},
+			&ast.While{P: ast.Pos{File: file, Line: 320, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 320, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 320, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 320, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 320, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 320, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 35}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 320, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 320, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 40}, Path: []string{"p"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 42}, Path: []string{"x"}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 310, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 311, Col: 3}, Kind: 1, Name: "filter", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 311, Col: 3}, Name: "D"},
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 311, Col: 3}, Name: "C"},
+		}, End: ast.Pos{File: file, Line: 321, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 322, Col: 3}, Kind: 1, Name: "filter", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 322, Col: 3}, Name: "D"},
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 322, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 311, Col: 22}, Name: "c", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 311, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 311, Col: 25}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 311, Col: 30}, Path: []string{"bool"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 322, Col: 22}, Name: "c", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 322, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 322, Col: 25}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 322, Col: 30}, Path: []string{"bool"}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 311, Col: 37}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 311, Col: 40}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 311, Col: 40}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 311, Col: 45}, Path: []string{"C"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 322, Col: 37}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 322, Col: 40}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 322, Col: 40}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 322, Col: 45}, Path: []string{"C"}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 311, Col: 48}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 311, Col: 48}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 311, Col: 70}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 311, Col: 72}, Path: []string{"D"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 311, Col: 83}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 311, Col: 85}, Path: []string{"C"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 322, Col: 48}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 322, Col: 48}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 322, Col: 70}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 322, Col: 72}, Path: []string{"D"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 322, Col: 83}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 322, Col: 85}, Path: []string{"C"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 312, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 312, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 313, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 313, Col: 11}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 313, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 313, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 313, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.If{P: ast.Pos{File: file, Line: 314, Col: 7}, Cond: &ast.Apply{P: ast.Pos{File: file, Line: 314, Col: 10}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 10}, Path: []string{"c"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 12}, Path: []string{"x"}}}, Then: []ast.Stmt{
-					&ast.ExprStmt{P: ast.Pos{File: file, Line: 314, Col: 17}, X: &ast.Apply{P: ast.Pos{File: file, Line: 314, Col: 17}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 17}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 314, Col: 24}, Elems: []ast.Expr{
-						&ast.Dot{P: ast.Pos{File: file, Line: 314, Col: 26}, X: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 24}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 27}, Path: []string{"out"}}},
-						&ast.Apply{P: ast.Pos{File: file, Line: 314, Col: 32}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 32}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 314, Col: 34}, Path: []string{"x"}}},
+			&ast.While{P: ast.Pos{File: file, Line: 323, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 323, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 324, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 324, Col: 11}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 324, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 324, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 324, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 324, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 324, Col: 23}, Path: []string{"inp"}}}}},
+				&ast.If{P: ast.Pos{File: file, Line: 325, Col: 7}, Cond: &ast.Apply{P: ast.Pos{File: file, Line: 325, Col: 10}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 10}, Path: []string{"c"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 12}, Path: []string{"x"}}}, Then: []ast.Stmt{
+					&ast.ExprStmt{P: ast.Pos{File: file, Line: 325, Col: 17}, X: &ast.Apply{P: ast.Pos{File: file, Line: 325, Col: 17}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 17}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 325, Col: 24}, Elems: []ast.Expr{
+						&ast.Dot{P: ast.Pos{File: file, Line: 325, Col: 26}, X: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 24}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 27}, Path: []string{"out"}}},
+						&ast.Apply{P: ast.Pos{File: file, Line: 325, Col: 32}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 32}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 325, Col: 34}, Path: []string{"x"}}},
 					}}}},
 				}},
 			}},
-		}, End: ast.Pos{File: file, Line: 316, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 317, Col: 3}, Kind: 1, Name: "filter", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 317, Col: 3}, Name: "D"},
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 317, Col: 3}, Name: "C"},
+		}, End: ast.Pos{File: file, Line: 327, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 328, Col: 3}, Kind: 1, Name: "filter", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 328, Col: 3}, Name: "D"},
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 328, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 317, Col: 22}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 317, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 317, Col: 25}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 317, Col: 30}, Path: []string{"opt"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 317, Col: 34}, Path: []string{"C"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 328, Col: 22}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 328, Col: 25}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 328, Col: 25}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 328, Col: 30}, Path: []string{"opt"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 328, Col: 34}, Path: []string{"C"}},
 			}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 317, Col: 38}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 317, Col: 38}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 317, Col: 60}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 317, Col: 62}, Path: []string{"D"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 317, Col: 73}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 317, Col: 75}, Path: []string{"C"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 328, Col: 38}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 328, Col: 38}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 328, Col: 60}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 328, Col: 62}, Path: []string{"D"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 328, Col: 73}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 328, Col: 75}, Path: []string{"C"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 318, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 318, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 319, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 319, Col: 11}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 319, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 319, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 319, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 319, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 319, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.MatchStmt{P: ast.Pos{File: file, Line: 320, Col: 7}, Scrut: &ast.Apply{P: ast.Pos{File: file, Line: 320, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 13}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 320, Col: 15}, Path: []string{"x"}}}, Arms: []*ast.Arm{
-					&ast.Arm{P: ast.Pos{File: file, Line: 321, Col: 7}, Pat: &ast.PCtor{P: ast.Pos{File: file, Line: 321, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 321, Col: 9}, Path: []string{"Some"}}, Arg: &ast.PName{P: ast.Pos{File: file, Line: 321, Col: 14}, Name: &ast.Name{P: ast.Pos{File: file, Line: 321, Col: 14}, Path: []string{"y"}}}}, Body: []ast.Stmt{
-						&ast.ExprStmt{P: ast.Pos{File: file, Line: 321, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 321, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 321, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 321, Col: 26}, Elems: []ast.Expr{
-							&ast.Dot{P: ast.Pos{File: file, Line: 321, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 321, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 321, Col: 29}, Path: []string{"out"}}},
-							&ast.Name{P: ast.Pos{File: file, Line: 321, Col: 34}, Path: []string{"y"}},
+			&ast.While{P: ast.Pos{File: file, Line: 329, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 329, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 330, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 330, Col: 11}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 330, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 330, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 330, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 330, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 330, Col: 23}, Path: []string{"inp"}}}}},
+				&ast.MatchStmt{P: ast.Pos{File: file, Line: 331, Col: 7}, Scrut: &ast.Apply{P: ast.Pos{File: file, Line: 331, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 331, Col: 13}, Path: []string{"f"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 331, Col: 15}, Path: []string{"x"}}}, Arms: []*ast.Arm{
+					&ast.Arm{P: ast.Pos{File: file, Line: 332, Col: 7}, Pat: &ast.PCtor{P: ast.Pos{File: file, Line: 332, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 9}, Path: []string{"Some"}}, Arg: &ast.PName{P: ast.Pos{File: file, Line: 332, Col: 14}, Name: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 14}, Path: []string{"y"}}}}, Body: []ast.Stmt{
+						&ast.ExprStmt{P: ast.Pos{File: file, Line: 332, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 332, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 332, Col: 26}, Elems: []ast.Expr{
+							&ast.Dot{P: ast.Pos{File: file, Line: 332, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 29}, Path: []string{"out"}}},
+							&ast.Name{P: ast.Pos{File: file, Line: 332, Col: 34}, Path: []string{"y"}},
 						}}}},
 					}},
-					&ast.Arm{P: ast.Pos{File: file, Line: 322, Col: 7}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 322, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 322, Col: 9}, Path: []string{"None"}}}},
+					&ast.Arm{P: ast.Pos{File: file, Line: 333, Col: 7}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 333, Col: 9}, Name: &ast.Name{P: ast.Pos{File: file, Line: 333, Col: 9}, Path: []string{"None"}}}},
 				}},
 			}},
-		}, End: ast.Pos{File: file, Line: 325, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 327, Col: 3}, Kind: 1, Name: "sink_to_list", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 327, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 327, Col: 25}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 327, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 327, Col: 29}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 327, Col: 34}, Path: []string{"T"}},
-			}}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 327, Col: 38}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 327, Col: 38}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 327, Col: 60}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 327, Col: 62}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 328, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 328, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 328, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 328, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 328, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 328, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 328, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 328, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 328, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.Assign{P: ast.Pos{File: file, Line: 328, Col: 40}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 328, Col: 40}, Path: []string{"p"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 328, Col: 45}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 328, Col: 45}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 328, Col: 51}, Elems: []ast.Expr{
-					&ast.Name{P: ast.Pos{File: file, Line: 328, Col: 51}, Path: []string{"x"}},
-					&ast.Deref{P: ast.Pos{File: file, Line: 328, Col: 54}, X: &ast.Name{P: ast.Pos{File: file, Line: 328, Col: 55}, Path: []string{"p"}}},
-				}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 329, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 330, Col: 3}, Kind: 1, Name: "sink_to_unique_list", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 330, Col: 3}, Name: "T", Classes: []string{"Eq"}},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 330, Col: 43}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 330, Col: 46}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 330, Col: 47}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 330, Col: 52}, Path: []string{"T"}},
-			}}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 330, Col: 56}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 330, Col: 56}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 330, Col: 78}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 330, Col: 80}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 331, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 331, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 332, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 332, Col: 11}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 332, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 332, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 332, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 333, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 333, Col: 11}, Name: "seen", Mutable: true},
-				}, Init: &ast.BoolLit{P: ast.Pos{File: file, Line: 333, Col: 18}}},
-				&ast.ForIn{P: ast.Pos{File: file, Line: 334, Col: 7}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 334, Col: 11}, Name: "y", Mutable: true}, Iter: &ast.Deref{P: ast.Pos{File: file, Line: 334, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 334, Col: 17}, Path: []string{"p"}}}, Body: []ast.Stmt{
-					&ast.If{P: ast.Pos{File: file, Line: 334, Col: 22}, Cond: &ast.Binary{P: ast.Pos{File: file, Line: 334, Col: 27}, Op: "==", Func: "eq", L: &ast.Name{P: ast.Pos{File: file, Line: 334, Col: 25}, Path: []string{"y"}}, R: &ast.Name{P: ast.Pos{File: file, Line: 334, Col: 30}, Path: []string{"x"}}}, Then: []ast.Stmt{
-						&ast.Assign{P: ast.Pos{File: file, Line: 334, Col: 40}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 334, Col: 40}, Path: []string{"seen"}}, Value: &ast.BoolLit{P: ast.Pos{File: file, Line: 334, Col: 47}, Value: true}},
-					}},
-				}},
-				&ast.If{P: ast.Pos{File: file, Line: 335, Col: 7}, Cond: &ast.Unary{P: ast.Pos{File: file, Line: 335, Col: 10}, Op: "not", Func: "lnot", X: &ast.Name{P: ast.Pos{File: file, Line: 335, Col: 14}, Path: []string{"seen"}}}, Then: []ast.Stmt{
-					&ast.Assign{P: ast.Pos{File: file, Line: 335, Col: 27}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 335, Col: 27}, Path: []string{"p"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 335, Col: 32}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 335, Col: 32}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 335, Col: 38}, Elems: []ast.Expr{
-						&ast.Name{P: ast.Pos{File: file, Line: 335, Col: 38}, Path: []string{"x"}},
-						&ast.Deref{P: ast.Pos{File: file, Line: 335, Col: 41}, X: &ast.Name{P: ast.Pos{File: file, Line: 335, Col: 42}, Path: []string{"p"}}},
-					}}}},
-				}},
-			}},
-		}, End: ast.Pos{File: file, Line: 337, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 338, Col: 3}, Kind: 1, Name: "buffer", TypeParams: []*ast.TypeParam{
+		}, End: ast.Pos{File: file, Line: 336, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 338, Col: 3}, Kind: 1, Name: "sink_to_list", TypeParams: []*ast.TypeParam{
 			&ast.TypeParam{P: ast.Pos{File: file, Line: 338, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 338, Col: 18}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 338, Col: 18}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 338, Col: 40}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 338, Col: 42}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 338, Col: 53}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 338, Col: 55}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 338, Col: 25}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 338, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 338, Col: 29}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 338, Col: 34}, Path: []string{"T"}},
+			}}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 338, Col: 38}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 338, Col: 38}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 338, Col: 60}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 338, Col: 62}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
 			&ast.While{P: ast.Pos{File: file, Line: 339, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 339, Col: 11}, Value: true}, Body: []ast.Stmt{
 				&ast.VarDecl{P: ast.Pos{File: file, Line: 339, Col: 19}, Binders: []*ast.Binder{
 					&ast.Binder{P: ast.Pos{File: file, Line: 339, Col: 23}, Name: "x", Mutable: true},
 				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 339, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 339, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 339, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 339, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 40}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 339, Col: 47}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 339, Col: 49}, X: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 47}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 50}, Path: []string{"out"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 339, Col: 55}, Path: []string{"x"}},
+				&ast.Assign{P: ast.Pos{File: file, Line: 339, Col: 40}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 40}, Path: []string{"p"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 339, Col: 45}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 45}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 339, Col: 51}, Elems: []ast.Expr{
+					&ast.Name{P: ast.Pos{File: file, Line: 339, Col: 51}, Path: []string{"x"}},
+					&ast.Deref{P: ast.Pos{File: file, Line: 339, Col: 54}, X: &ast.Name{P: ast.Pos{File: file, Line: 339, Col: 55}, Path: []string{"p"}}},
 				}}}},
 			}},
 		}, End: ast.Pos{File: file, Line: 340, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 341, Col: 3}, Kind: 1, Name: "epsilon", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 341, Col: 3}, Name: "T"},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 341, Col: 3}, Kind: 1, Name: "sink_to_unique_list", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 341, Col: 3}, Name: "T", Classes: []string{"Eq"}},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 341, Col: 19}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 341, Col: 19}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 341, Col: 41}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 341, Col: 43}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 341, Col: 54}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 341, Col: 56}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 341, Col: 43}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 341, Col: 46}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 341, Col: 47}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 341, Col: 52}, Path: []string{"T"}},
+			}}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 341, Col: 56}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 341, Col: 56}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 341, Col: 78}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 341, Col: 80}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
 			&ast.While{P: ast.Pos{File: file, Line: 342, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 342, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 342, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 342, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 342, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 342, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 342, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 342, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 342, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 342, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 342, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 342, Col: 40}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 342, Col: 47}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 342, Col: 49}, X: &ast.Name{P: ast.Pos{File: file, Line: 342, Col: 47}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 342, Col: 50}, Path: []string{"out"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 342, Col: 55}, Path: []string{"x"}},
-				}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 343, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 344, Col: 3}, Kind: 1, Name: "oneshot", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 344, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 344, Col: 19}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 344, Col: 19}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 344, Col: 41}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 344, Col: 43}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 344, Col: 54}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 344, Col: 56}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 345, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 345, Col: 9}, Name: "x", Mutable: true},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 345, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 345, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 21}, Path: []string{"inp"}}}}},
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 346, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 346, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 5}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 346, Col: 12}, Elems: []ast.Expr{
-				&ast.Dot{P: ast.Pos{File: file, Line: 346, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 15}, Path: []string{"out"}}},
-				&ast.Name{P: ast.Pos{File: file, Line: 346, Col: 20}, Path: []string{"x"}},
-			}}}},
-		}, End: ast.Pos{File: file, Line: 347, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 348, Col: 3}, Kind: 1, Name: "dup", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 348, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 348, Col: 15}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 348, Col: 15}, Names: []string{"inp", "out1", "out2"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 348, Col: 37}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 348, Col: 39}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 348, Col: 51}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 348, Col: 53}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 348, Col: 65}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 348, Col: 67}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 349, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 349, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 350, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 350, Col: 11}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 350, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 350, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 351, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 351, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 351, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 351, Col: 14}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 351, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 351, Col: 14}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 351, Col: 17}, Path: []string{"out1"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 351, Col: 23}, Path: []string{"x"}},
-				}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 352, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 352, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 352, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 352, Col: 14}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 352, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 352, Col: 14}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 352, Col: 17}, Path: []string{"out2"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 352, Col: 23}, Path: []string{"x"}},
-				}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 354, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 355, Col: 3}, Kind: 1, Name: "debug_buffer", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 355, Col: 3}, Name: "T", Classes: []string{"Str"}},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 355, Col: 37}, Name: "tag", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 355, Col: 42}, Path: []string{"string"}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 355, Col: 50}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 355, Col: 50}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 355, Col: 72}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 355, Col: 74}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 355, Col: 85}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 355, Col: 87}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 356, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 356, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 357, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 357, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 357, Col: 7}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 357, Col: 39}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 357, Col: 33}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 357, Col: 16}, Value: "Debug buffer ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 357, Col: 35}, Path: []string{"tag"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 357, Col: 41}, Value: "] READ"}}}},
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 358, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 358, Col: 11}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 358, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 358, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 358, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 358, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 358, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 359, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 359, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 359, Col: 7}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 359, Col: 51}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 359, Col: 39}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 359, Col: 33}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 359, Col: 16}, Value: "Debug buffer ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 359, Col: 35}, Path: []string{"tag"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 359, Col: 41}, Value: "] read "}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 359, Col: 54}, X: &ast.Name{P: ast.Pos{File: file, Line: 359, Col: 53}, Path: []string{"x"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 359, Col: 55}, Path: []string{"str"}}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 360, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 360, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 360, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 360, Col: 14}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 360, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 360, Col: 14}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 360, Col: 17}, Path: []string{"out"}}},
-					&ast.Name{P: ast.Pos{File: file, Line: 360, Col: 22}, Path: []string{"x"}},
-				}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 361, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 361, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 7}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 361, Col: 54}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 361, Col: 39}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 361, Col: 33}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 361, Col: 16}, Value: "Debug buffer ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 35}, Path: []string{"tag"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 361, Col: 41}, Value: "] written "}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 361, Col: 57}, X: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 56}, Path: []string{"x"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 58}, Path: []string{"str"}}}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 363, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 364, Col: 3}, Kind: 1, Name: "debug_sink", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 364, Col: 3}, Name: "T", Classes: []string{"Str"}},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 364, Col: 35}, Name: "s", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 364, Col: 38}, Path: []string{"string"}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 364, Col: 46}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 364, Col: 46}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 364, Col: 68}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 364, Col: 70}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 365, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 365, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 365, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 365, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 365, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 365, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 365, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 365, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 40}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 365, Col: 75}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 365, Col: 68}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 365, Col: 64}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 365, Col: 49}, Value: "Debug sink ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 66}, Path: []string{"s"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 365, Col: 70}, Value: "] "}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 365, Col: 78}, X: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 77}, Path: []string{"x"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 365, Col: 79}, Path: []string{"str"}}}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 366, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 367, Col: 3}, Kind: 1, Name: "store", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 367, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 367, Col: 18}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 367, Col: 21}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 367, Col: 22}, Path: []string{"T"}}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 367, Col: 25}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 367, Col: 25}, Names: []string{"inp"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 367, Col: 47}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 367, Col: 49}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 368, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 368, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 368, Col: 19}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 368, Col: 23}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 368, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 368, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 35}, Path: []string{"inp"}}}}},
-				&ast.Assign{P: ast.Pos{File: file, Line: 368, Col: 40}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 40}, Path: []string{"p"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 45}, Path: []string{"x"}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 369, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 371, Col: 3}, Kind: 1, Name: "fetch", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 371, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 371, Col: 18}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 371, Col: 21}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 371, Col: 22}, Path: []string{"T"}}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 371, Col: 25}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 371, Col: 25}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 371, Col: 47}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 371, Col: 49}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 372, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 372, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 372, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 372, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 372, Col: 26}, Elems: []ast.Expr{
-					&ast.Dot{P: ast.Pos{File: file, Line: 372, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 29}, Path: []string{"out"}}},
-					&ast.Deref{P: ast.Pos{File: file, Line: 372, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 35}, Path: []string{"p"}}},
-				}}}},
-			}},
-		}, End: ast.Pos{File: file, Line: 373, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 376, Col: 3}, Kind: 1, Name: "latch", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 376, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 376, Col: 17}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 376, Col: 17}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 376, Col: 39}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 376, Col: 41}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 376, Col: 52}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 376, Col: 54}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 377, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 377, Col: 9}, Name: "x", Mutable: true},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 377, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 377, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 377, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 377, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 377, Col: 21}, Path: []string{"inp"}}}}},
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 378, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 378, Col: 5}, Name: "s"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 378, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 378, Col: 16}, Path: []string{"store"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 378, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 378, Col: 23}, Path: []string{"x"}}}}, Device: true},
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 379, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 379, Col: 5}, Name: "f"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 379, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 16}, Path: []string{"fetch"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 379, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 23}, Path: []string{"x"}}}}, Device: true},
-			&ast.Circuit{P: ast.Pos{File: file, Line: 380, Col: 5}, Clauses: []*ast.Clause{
-				&ast.Clause{P: ast.Pos{File: file, Line: 381, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 381, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 381, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 381, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 381, Col: 22}, Device: "s", Pin: "inp"}},
-				&ast.Clause{P: ast.Pos{File: file, Line: 382, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 382, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 382, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 382, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 382, Col: 22}, Device: "f", Pin: "out"}},
-			}},
-		}, End: ast.Pos{File: file, Line: 384, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 386, Col: 3}, Kind: 1, Name: "serialise_chan_list", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 386, Col: 3}, Name: "T"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 386, Col: 32}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 386, Col: 35}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 386, Col: 40}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 386, Col: 42}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 386, Col: 46}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 386, Col: 46}, Names: []string{"out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 386, Col: 68}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 386, Col: 70}, Path: []string{"T"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 387, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 387, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.ForIn{P: ast.Pos{File: file, Line: 388, Col: 7}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 388, Col: 11}, Name: "ch", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 17}, Path: []string{"a"}}, Body: []ast.Stmt{
-					&ast.ExprStmt{P: ast.Pos{File: file, Line: 388, Col: 22}, X: &ast.Apply{P: ast.Pos{File: file, Line: 388, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 22}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 388, Col: 29}, Elems: []ast.Expr{
-						&ast.Dot{P: ast.Pos{File: file, Line: 388, Col: 31}, X: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 29}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 32}, Path: []string{"out"}}},
-						&ast.Apply{P: ast.Pos{File: file, Line: 388, Col: 37}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 37}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 42}, Path: []string{"ch"}}},
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 343, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 343, Col: 11}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 343, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 343, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 343, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 343, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 343, Col: 23}, Path: []string{"inp"}}}}},
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 344, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 344, Col: 11}, Name: "seen", Mutable: true},
+				}, Init: &ast.BoolLit{P: ast.Pos{File: file, Line: 344, Col: 18}}},
+				&ast.ForIn{P: ast.Pos{File: file, Line: 345, Col: 7}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 345, Col: 11}, Name: "y", Mutable: true}, Iter: &ast.Deref{P: ast.Pos{File: file, Line: 345, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 17}, Path: []string{"p"}}}, Body: []ast.Stmt{
+					&ast.If{P: ast.Pos{File: file, Line: 345, Col: 22}, Cond: &ast.Binary{P: ast.Pos{File: file, Line: 345, Col: 27}, Op: "==", Func: "eq", L: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 25}, Path: []string{"y"}}, R: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 30}, Path: []string{"x"}}}, Then: []ast.Stmt{
+						&ast.Assign{P: ast.Pos{File: file, Line: 345, Col: 40}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 345, Col: 40}, Path: []string{"seen"}}, Value: &ast.BoolLit{P: ast.Pos{File: file, Line: 345, Col: 47}, Value: true}},
+					}},
+				}},
+				&ast.If{P: ast.Pos{File: file, Line: 346, Col: 7}, Cond: &ast.Unary{P: ast.Pos{File: file, Line: 346, Col: 10}, Op: "not", Func: "lnot", X: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 14}, Path: []string{"seen"}}}, Then: []ast.Stmt{
+					&ast.Assign{P: ast.Pos{File: file, Line: 346, Col: 27}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 27}, Path: []string{"p"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 346, Col: 32}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 32}, Path: []string{"Cons"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 346, Col: 38}, Elems: []ast.Expr{
+						&ast.Name{P: ast.Pos{File: file, Line: 346, Col: 38}, Path: []string{"x"}},
+						&ast.Deref{P: ast.Pos{File: file, Line: 346, Col: 41}, X: &ast.Name{P: ast.Pos{File: file, Line: 346, Col: 42}, Path: []string{"p"}}},
 					}}}},
 				}},
 			}},
-		}, End: ast.Pos{File: file, Line: 390, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 393, Col: 3}, Kind: 1, Name: "pipeline_list", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 393, Col: 3}, Name: "T"},
+		}, End: ast.Pos{File: file, Line: 348, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 349, Col: 3}, Kind: 1, Name: "buffer", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 349, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 393, Col: 26}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 393, Col: 29}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 393, Col: 34}, Path: []string{"iochip_t"}, Args: []ast.Type{
-					&ast.NamedType{P: ast.Pos{File: file, Line: 393, Col: 43}, Path: []string{"T"}},
-					&ast.NamedType{P: ast.Pos{File: file, Line: 393, Col: 46}, Path: []string{"T"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 349, Col: 18}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 349, Col: 18}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 349, Col: 40}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 349, Col: 42}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 349, Col: 53}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 349, Col: 55}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 350, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 350, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 350, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 350, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 350, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 350, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 35}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 350, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 350, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 40}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 350, Col: 47}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 350, Col: 49}, X: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 47}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 350, Col: 50}, Path: []string{"out"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 350, Col: 55}, Path: []string{"x"}},
+				}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 351, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 352, Col: 3}, Kind: 1, Name: "epsilon", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 352, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 352, Col: 19}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 352, Col: 19}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 352, Col: 41}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 352, Col: 43}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 352, Col: 54}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 352, Col: 56}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 353, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 353, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 353, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 353, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 353, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 353, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 353, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 353, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 353, Col: 35}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 353, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 353, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 353, Col: 40}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 353, Col: 47}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 353, Col: 49}, X: &ast.Name{P: ast.Pos{File: file, Line: 353, Col: 47}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 353, Col: 50}, Path: []string{"out"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 353, Col: 55}, Path: []string{"x"}},
+				}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 354, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 355, Col: 3}, Kind: 1, Name: "oneshot", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 355, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 355, Col: 19}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 355, Col: 19}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 355, Col: 41}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 355, Col: 43}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 355, Col: 54}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 355, Col: 56}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 356, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 356, Col: 9}, Name: "x", Mutable: true},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 356, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 356, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 356, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 356, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 356, Col: 21}, Path: []string{"inp"}}}}},
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 357, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 357, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 357, Col: 5}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 357, Col: 12}, Elems: []ast.Expr{
+				&ast.Dot{P: ast.Pos{File: file, Line: 357, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 357, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 357, Col: 15}, Path: []string{"out"}}},
+				&ast.Name{P: ast.Pos{File: file, Line: 357, Col: 20}, Path: []string{"x"}},
+			}}}},
+		}, End: ast.Pos{File: file, Line: 358, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 359, Col: 3}, Kind: 1, Name: "dup", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 359, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 359, Col: 15}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 359, Col: 15}, Names: []string{"inp", "out1", "out2"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 359, Col: 37}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 359, Col: 39}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 359, Col: 51}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 359, Col: 53}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 359, Col: 65}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 359, Col: 67}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 360, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 360, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 361, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 361, Col: 11}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 361, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 361, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 361, Col: 23}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 362, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 362, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 362, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 362, Col: 14}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 362, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 362, Col: 14}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 362, Col: 17}, Path: []string{"out1"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 362, Col: 23}, Path: []string{"x"}},
+				}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 363, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 363, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 363, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 363, Col: 14}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 363, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 363, Col: 14}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 363, Col: 17}, Path: []string{"out2"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 363, Col: 23}, Path: []string{"x"}},
+				}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 365, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 366, Col: 3}, Kind: 1, Name: "debug_buffer", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 366, Col: 3}, Name: "T", Classes: []string{"Str"}},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 366, Col: 37}, Name: "tag", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 366, Col: 42}, Path: []string{"string"}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 366, Col: 50}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 366, Col: 50}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 366, Col: 72}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 366, Col: 74}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 366, Col: 85}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 366, Col: 87}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 367, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 367, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 368, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 368, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 7}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 368, Col: 39}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 368, Col: 33}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 368, Col: 16}, Value: "Debug buffer ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 368, Col: 35}, Path: []string{"tag"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 368, Col: 41}, Value: "] READ"}}}},
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 369, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 369, Col: 11}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 369, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 369, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 369, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 369, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 369, Col: 23}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 370, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 370, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 370, Col: 7}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 370, Col: 51}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 370, Col: 39}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 370, Col: 33}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 370, Col: 16}, Value: "Debug buffer ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 370, Col: 35}, Path: []string{"tag"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 370, Col: 41}, Value: "] read "}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 370, Col: 54}, X: &ast.Name{P: ast.Pos{File: file, Line: 370, Col: 53}, Path: []string{"x"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 370, Col: 55}, Path: []string{"str"}}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 371, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 371, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 371, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 371, Col: 14}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 371, Col: 16}, X: &ast.Name{P: ast.Pos{File: file, Line: 371, Col: 14}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 371, Col: 17}, Path: []string{"out"}}},
+					&ast.Name{P: ast.Pos{File: file, Line: 371, Col: 22}, Path: []string{"x"}},
+				}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 372, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 372, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 7}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 372, Col: 54}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 372, Col: 39}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 372, Col: 33}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 372, Col: 16}, Value: "Debug buffer ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 35}, Path: []string{"tag"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 372, Col: 41}, Value: "] written "}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 372, Col: 57}, X: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 56}, Path: []string{"x"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 372, Col: 58}, Path: []string{"str"}}}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 374, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 375, Col: 3}, Kind: 1, Name: "debug_sink", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 375, Col: 3}, Name: "T", Classes: []string{"Str"}},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 375, Col: 35}, Name: "s", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 375, Col: 38}, Path: []string{"string"}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 375, Col: 46}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 375, Col: 46}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 375, Col: 68}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 375, Col: 70}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 376, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 376, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 376, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 376, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 376, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 376, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 35}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 376, Col: 40}, X: &ast.Apply{P: ast.Pos{File: file, Line: 376, Col: 40}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 40}, Path: []string{"println"}}, Arg: &ast.Binary{P: ast.Pos{File: file, Line: 376, Col: 75}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 376, Col: 68}, Op: "+", Func: "add", L: &ast.Binary{P: ast.Pos{File: file, Line: 376, Col: 64}, Op: "+", Func: "add", L: &ast.StringLit{P: ast.Pos{File: file, Line: 376, Col: 49}, Value: "Debug sink ["}, R: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 66}, Path: []string{"s"}}}, R: &ast.StringLit{P: ast.Pos{File: file, Line: 376, Col: 70}, Value: "] "}}, R: &ast.Dot{P: ast.Pos{File: file, Line: 376, Col: 78}, X: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 77}, Path: []string{"x"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 376, Col: 79}, Path: []string{"str"}}}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 377, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 378, Col: 3}, Kind: 1, Name: "store", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 378, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 378, Col: 18}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 378, Col: 21}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 378, Col: 22}, Path: []string{"T"}}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 378, Col: 25}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 378, Col: 25}, Names: []string{"inp"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 378, Col: 47}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 378, Col: 49}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 379, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 379, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 379, Col: 19}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 379, Col: 23}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 379, Col: 27}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 27}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 379, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 32}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 35}, Path: []string{"inp"}}}}},
+				&ast.Assign{P: ast.Pos{File: file, Line: 379, Col: 40}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 40}, Path: []string{"p"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 379, Col: 45}, Path: []string{"x"}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 380, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 382, Col: 3}, Kind: 1, Name: "fetch", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 382, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 382, Col: 18}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 382, Col: 21}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 382, Col: 22}, Path: []string{"T"}}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 382, Col: 25}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 382, Col: 25}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 382, Col: 47}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 382, Col: 49}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 383, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 383, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 383, Col: 19}, X: &ast.Apply{P: ast.Pos{File: file, Line: 383, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 383, Col: 19}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 383, Col: 26}, Elems: []ast.Expr{
+					&ast.Dot{P: ast.Pos{File: file, Line: 383, Col: 28}, X: &ast.Name{P: ast.Pos{File: file, Line: 383, Col: 26}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 383, Col: 29}, Path: []string{"out"}}},
+					&ast.Deref{P: ast.Pos{File: file, Line: 383, Col: 34}, X: &ast.Name{P: ast.Pos{File: file, Line: 383, Col: 35}, Path: []string{"p"}}},
+				}}}},
+			}},
+		}, End: ast.Pos{File: file, Line: 384, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 387, Col: 3}, Kind: 1, Name: "latch", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 387, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 387, Col: 17}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 387, Col: 17}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 387, Col: 39}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 387, Col: 41}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 387, Col: 52}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 387, Col: 54}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 388, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 388, Col: 9}, Name: "x", Mutable: true},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 388, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 388, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 388, Col: 21}, Path: []string{"inp"}}}}},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 389, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 389, Col: 5}, Name: "s"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 389, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 389, Col: 16}, Path: []string{"store"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 389, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 389, Col: 23}, Path: []string{"x"}}}}, Device: true},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 390, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 390, Col: 5}, Name: "f"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 390, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 390, Col: 16}, Path: []string{"fetch"}}, Arg: &ast.AddrOf{P: ast.Pos{File: file, Line: 390, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 390, Col: 23}, Path: []string{"x"}}}}, Device: true},
+			&ast.Circuit{P: ast.Pos{File: file, Line: 391, Col: 5}, Clauses: []*ast.Clause{
+				&ast.Clause{P: ast.Pos{File: file, Line: 392, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 392, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 392, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 392, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 392, Col: 22}, Device: "s", Pin: "inp"}},
+				&ast.Clause{P: ast.Pos{File: file, Line: 393, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 393, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 393, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 393, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 393, Col: 22}, Device: "f", Pin: "out"}},
+			}},
+		}, End: ast.Pos{File: file, Line: 395, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 397, Col: 3}, Kind: 1, Name: "serialise_chan_list", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 397, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 397, Col: 32}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 397, Col: 35}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 397, Col: 40}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 397, Col: 42}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 397, Col: 46}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 397, Col: 46}, Names: []string{"out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 397, Col: 68}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 397, Col: 70}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.While{P: ast.Pos{File: file, Line: 398, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 398, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.ForIn{P: ast.Pos{File: file, Line: 399, Col: 7}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 399, Col: 11}, Name: "ch", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 399, Col: 17}, Path: []string{"a"}}, Body: []ast.Stmt{
+					&ast.ExprStmt{P: ast.Pos{File: file, Line: 399, Col: 22}, X: &ast.Apply{P: ast.Pos{File: file, Line: 399, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 399, Col: 22}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 399, Col: 29}, Elems: []ast.Expr{
+						&ast.Dot{P: ast.Pos{File: file, Line: 399, Col: 31}, X: &ast.Name{P: ast.Pos{File: file, Line: 399, Col: 29}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 399, Col: 32}, Path: []string{"out"}}},
+						&ast.Apply{P: ast.Pos{File: file, Line: 399, Col: 37}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 399, Col: 37}, Path: []string{"read"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 399, Col: 42}, Path: []string{"ch"}}},
+					}}}},
+				}},
+			}},
+		}, End: ast.Pos{File: file, Line: 401, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 404, Col: 3}, Kind: 1, Name: "pipeline_list", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 404, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 404, Col: 26}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 404, Col: 29}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 404, Col: 34}, Path: []string{"iochip_t"}, Args: []ast.Type{
+					&ast.NamedType{P: ast.Pos{File: file, Line: 404, Col: 43}, Path: []string{"T"}},
+					&ast.NamedType{P: ast.Pos{File: file, Line: 404, Col: 46}, Path: []string{"T"}},
 				}},
 			}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 393, Col: 51}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 393, Col: 51}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 393, Col: 73}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 393, Col: 75}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 393, Col: 86}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 393, Col: 88}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 404, Col: 51}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 404, Col: 51}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 404, Col: 73}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 404, Col: 75}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 404, Col: 86}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 404, Col: 88}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.MatchStmt{P: ast.Pos{File: file, Line: 394, Col: 5}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 394, Col: 11}, Path: []string{"a"}}, Arms: []*ast.Arm{
-				&ast.Arm{P: ast.Pos{File: file, Line: 395, Col: 5}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 395, Col: 7}, Name: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 7}, Path: []string{"Empty"}}}, Body: []ast.Stmt{
-					&ast.ExprStmt{P: ast.Pos{File: file, Line: 395, Col: 16}, X: &ast.Apply{P: ast.Pos{File: file, Line: 395, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 16}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 395, Col: 31}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 31}, Path: []string{"buffer"}, TypeArgs: []ast.Type{
-						&ast.NamedType{P: ast.Pos{File: file, Line: 395, Col: 38}, Path: []string{"T"}},
-					}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 395, Col: 41}, Names: []string{"inp", "out"}, Values: []ast.Expr{
-						&ast.Dot{P: ast.Pos{File: file, Line: 395, Col: 50}, X: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 48}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 51}, Path: []string{"inp"}}},
-						&ast.Dot{P: ast.Pos{File: file, Line: 395, Col: 64}, X: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 62}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 395, Col: 65}, Path: []string{"out"}}},
+			&ast.MatchStmt{P: ast.Pos{File: file, Line: 405, Col: 5}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 405, Col: 11}, Path: []string{"a"}}, Arms: []*ast.Arm{
+				&ast.Arm{P: ast.Pos{File: file, Line: 406, Col: 5}, Pat: &ast.PName{P: ast.Pos{File: file, Line: 406, Col: 7}, Name: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 7}, Path: []string{"Empty"}}}, Body: []ast.Stmt{
+					&ast.ExprStmt{P: ast.Pos{File: file, Line: 406, Col: 16}, X: &ast.Apply{P: ast.Pos{File: file, Line: 406, Col: 16}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 16}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 406, Col: 31}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 31}, Path: []string{"buffer"}, TypeArgs: []ast.Type{
+						&ast.NamedType{P: ast.Pos{File: file, Line: 406, Col: 38}, Path: []string{"T"}},
+					}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 406, Col: 41}, Names: []string{"inp", "out"}, Values: []ast.Expr{
+						&ast.Dot{P: ast.Pos{File: file, Line: 406, Col: 50}, X: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 48}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 51}, Path: []string{"inp"}}},
+						&ast.Dot{P: ast.Pos{File: file, Line: 406, Col: 64}, X: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 62}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 65}, Path: []string{"out"}}},
 					}}}}},
 				}},
-				&ast.Arm{P: ast.Pos{File: file, Line: 396, Col: 5}, Pat: &ast.PWild{P: ast.Pos{File: file, Line: 396, Col: 7}}, Body: []ast.Stmt{
-					&ast.VarDecl{P: ast.Pos{File: file, Line: 397, Col: 7}, Binders: []*ast.Binder{
-						&ast.Binder{P: ast.Pos{File: file, Line: 397, Col: 11}, Name: "inp", Mutable: true},
-					}, Init: &ast.Dot{P: ast.Pos{File: file, Line: 397, Col: 19}, X: &ast.Name{P: ast.Pos{File: file, Line: 397, Col: 17}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 397, Col: 20}, Path: []string{"inp"}}}},
-					&ast.VarDecl{P: ast.Pos{File: file, Line: 398, Col: 7}, Binders: []*ast.Binder{
-						&ast.Binder{P: ast.Pos{File: file, Line: 398, Col: 11}, Name: "stages", Mutable: true},
-					}, Init: &ast.Name{P: ast.Pos{File: file, Line: 398, Col: 20}, Path: []string{"a"}}},
-					&ast.While{P: ast.Pos{File: file, Line: 399, Col: 7}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 399, Col: 13}, Value: true}, Body: []ast.Stmt{
-						&ast.MatchStmt{P: ast.Pos{File: file, Line: 400, Col: 9}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 400, Col: 15}, Path: []string{"stages"}}, Arms: []*ast.Arm{
-							&ast.Arm{P: ast.Pos{File: file, Line: 401, Col: 9}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 401, Col: 11}, Head: &ast.PName{P: ast.Pos{File: file, Line: 401, Col: 11}, Name: &ast.Name{P: ast.Pos{File: file, Line: 401, Col: 11}, Path: []string{"h"}}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 401, Col: 15}, Name: &ast.Name{P: ast.Pos{File: file, Line: 401, Col: 15}, Path: []string{"Empty"}}}}, Body: []ast.Stmt{
-								&ast.ExprStmt{P: ast.Pos{File: file, Line: 402, Col: 11}, X: &ast.Apply{P: ast.Pos{File: file, Line: 402, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 402, Col: 11}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 402, Col: 26}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 402, Col: 26}, Path: []string{"h"}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 402, Col: 28}, Names: []string{"inp", "out"}, Values: []ast.Expr{
-									&ast.Name{P: ast.Pos{File: file, Line: 402, Col: 35}, Path: []string{"inp"}},
-									&ast.Dot{P: ast.Pos{File: file, Line: 402, Col: 48}, X: &ast.Name{P: ast.Pos{File: file, Line: 402, Col: 46}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 402, Col: 49}, Path: []string{"out"}}},
+				&ast.Arm{P: ast.Pos{File: file, Line: 407, Col: 5}, Pat: &ast.PWild{P: ast.Pos{File: file, Line: 407, Col: 7}}, Body: []ast.Stmt{
+					&ast.VarDecl{P: ast.Pos{File: file, Line: 408, Col: 7}, Binders: []*ast.Binder{
+						&ast.Binder{P: ast.Pos{File: file, Line: 408, Col: 11}, Name: "inp", Mutable: true},
+					}, Init: &ast.Dot{P: ast.Pos{File: file, Line: 408, Col: 19}, X: &ast.Name{P: ast.Pos{File: file, Line: 408, Col: 17}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 408, Col: 20}, Path: []string{"inp"}}}},
+					&ast.VarDecl{P: ast.Pos{File: file, Line: 409, Col: 7}, Binders: []*ast.Binder{
+						&ast.Binder{P: ast.Pos{File: file, Line: 409, Col: 11}, Name: "stages", Mutable: true},
+					}, Init: &ast.Name{P: ast.Pos{File: file, Line: 409, Col: 20}, Path: []string{"a"}}},
+					&ast.While{P: ast.Pos{File: file, Line: 410, Col: 7}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 410, Col: 13}, Value: true}, Body: []ast.Stmt{
+						&ast.MatchStmt{P: ast.Pos{File: file, Line: 411, Col: 9}, Scrut: &ast.Name{P: ast.Pos{File: file, Line: 411, Col: 15}, Path: []string{"stages"}}, Arms: []*ast.Arm{
+							&ast.Arm{P: ast.Pos{File: file, Line: 412, Col: 9}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 412, Col: 11}, Head: &ast.PName{P: ast.Pos{File: file, Line: 412, Col: 11}, Name: &ast.Name{P: ast.Pos{File: file, Line: 412, Col: 11}, Path: []string{"h"}}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 412, Col: 15}, Name: &ast.Name{P: ast.Pos{File: file, Line: 412, Col: 15}, Path: []string{"Empty"}}}}, Body: []ast.Stmt{
+								&ast.ExprStmt{P: ast.Pos{File: file, Line: 413, Col: 11}, X: &ast.Apply{P: ast.Pos{File: file, Line: 413, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 413, Col: 11}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 413, Col: 26}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 413, Col: 26}, Path: []string{"h"}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 413, Col: 28}, Names: []string{"inp", "out"}, Values: []ast.Expr{
+									&ast.Name{P: ast.Pos{File: file, Line: 413, Col: 35}, Path: []string{"inp"}},
+									&ast.Dot{P: ast.Pos{File: file, Line: 413, Col: 48}, X: &ast.Name{P: ast.Pos{File: file, Line: 413, Col: 46}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 413, Col: 49}, Path: []string{"out"}}},
 								}}}}},
-								&ast.Return{P: ast.Pos{File: file, Line: 403, Col: 11}},
+								&ast.Return{P: ast.Pos{File: file, Line: 414, Col: 11}},
 							}},
-							&ast.Arm{P: ast.Pos{File: file, Line: 404, Col: 9}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 404, Col: 11}, Head: &ast.PName{P: ast.Pos{File: file, Line: 404, Col: 11}, Name: &ast.Name{P: ast.Pos{File: file, Line: 404, Col: 11}, Path: []string{"h"}}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 404, Col: 15}, Name: &ast.Name{P: ast.Pos{File: file, Line: 404, Col: 15}, Path: []string{"t"}}}}, Body: []ast.Stmt{
-								&ast.VarDecl{P: ast.Pos{File: file, Line: 405, Col: 11}, Binders: []*ast.Binder{
-									&ast.Binder{P: ast.Pos{File: file, Line: 405, Col: 15}, Name: "i", Mutable: true},
-									&ast.Binder{P: ast.Pos{File: file, Line: 405, Col: 18}, Name: "o", Mutable: true},
-								}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 405, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 405, Col: 22}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
-									&ast.NamedType{P: ast.Pos{File: file, Line: 405, Col: 41}, Path: []string{"T"}},
-								}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 405, Col: 44}}}},
-								&ast.ExprStmt{P: ast.Pos{File: file, Line: 406, Col: 11}, X: &ast.Apply{P: ast.Pos{File: file, Line: 406, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 11}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 406, Col: 26}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 406, Col: 26}, Path: []string{"h"}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 406, Col: 28}, Names: []string{"inp", "out"}, Values: []ast.Expr{
-									&ast.Name{P: ast.Pos{File: file, Line: 406, Col: 35}, Path: []string{"inp"}},
-									&ast.Name{P: ast.Pos{File: file, Line: 406, Col: 46}, Path: []string{"o"}},
+							&ast.Arm{P: ast.Pos{File: file, Line: 415, Col: 9}, Pat: &ast.PCons{P: ast.Pos{File: file, Line: 415, Col: 11}, Head: &ast.PName{P: ast.Pos{File: file, Line: 415, Col: 11}, Name: &ast.Name{P: ast.Pos{File: file, Line: 415, Col: 11}, Path: []string{"h"}}}, Tail: &ast.PName{P: ast.Pos{File: file, Line: 415, Col: 15}, Name: &ast.Name{P: ast.Pos{File: file, Line: 415, Col: 15}, Path: []string{"t"}}}}, Body: []ast.Stmt{
+								&ast.VarDecl{P: ast.Pos{File: file, Line: 416, Col: 11}, Binders: []*ast.Binder{
+									&ast.Binder{P: ast.Pos{File: file, Line: 416, Col: 15}, Name: "i", Mutable: true},
+									&ast.Binder{P: ast.Pos{File: file, Line: 416, Col: 18}, Name: "o", Mutable: true},
+								}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 416, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 416, Col: 22}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
+									&ast.NamedType{P: ast.Pos{File: file, Line: 416, Col: 41}, Path: []string{"T"}},
+								}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 416, Col: 44}}}},
+								&ast.ExprStmt{P: ast.Pos{File: file, Line: 417, Col: 11}, X: &ast.Apply{P: ast.Pos{File: file, Line: 417, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 417, Col: 11}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 417, Col: 26}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 417, Col: 26}, Path: []string{"h"}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 417, Col: 28}, Names: []string{"inp", "out"}, Values: []ast.Expr{
+									&ast.Name{P: ast.Pos{File: file, Line: 417, Col: 35}, Path: []string{"inp"}},
+									&ast.Name{P: ast.Pos{File: file, Line: 417, Col: 46}, Path: []string{"o"}},
 								}}}}},
-								&ast.Assign{P: ast.Pos{File: file, Line: 407, Col: 11}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 407, Col: 11}, Path: []string{"inp"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 407, Col: 17}, Path: []string{"i"}}},
-								&ast.Assign{P: ast.Pos{File: file, Line: 408, Col: 11}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 408, Col: 11}, Path: []string{"stages"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 408, Col: 20}, Path: []string{"t"}}},
+								&ast.Assign{P: ast.Pos{File: file, Line: 418, Col: 11}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 418, Col: 11}, Path: []string{"inp"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 418, Col: 17}, Path: []string{"i"}}},
+								&ast.Assign{P: ast.Pos{File: file, Line: 419, Col: 11}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 419, Col: 11}, Path: []string{"stages"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 419, Col: 20}, Path: []string{"t"}}},
 							}},
 						}},
 					}},
 				}},
 			}},
-		}, End: ast.Pos{File: file, Line: 412, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 417, Col: 3}, Kind: 1, Name: "tryall_list", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 417, Col: 3}, Name: "D"},
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 417, Col: 3}, Name: "C"},
-		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 417, Col: 27}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 417, Col: 30}, Path: []string{"list"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 417, Col: 35}, Path: []string{"iochip_t"}, Args: []ast.Type{
-					&ast.NamedType{P: ast.Pos{File: file, Line: 417, Col: 44}, Path: []string{"D"}},
-					&ast.NamedType{P: ast.Pos{File: file, Line: 417, Col: 47}, Path: []string{"C"}},
-				}},
-			}}},
-		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 417, Col: 52}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 417, Col: 52}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 417, Col: 74}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 417, Col: 76}, Path: []string{"D"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 417, Col: 87}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 417, Col: 89}, Path: []string{"C"}}},
-			}}},
-		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 418, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 418, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 419, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 419, Col: 11}, Name: "x", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 419, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 419, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 419, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 419, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 419, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.ForIn{P: ast.Pos{File: file, Line: 420, Col: 7}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 420, Col: 11}, Name: "h", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 420, Col: 16}, Path: []string{"a"}}, Body: []ast.Stmt{
-					&ast.VarDecl{P: ast.Pos{File: file, Line: 421, Col: 9}, Binders: []*ast.Binder{
-						&ast.Binder{P: ast.Pos{File: file, Line: 421, Col: 13}, Name: "lin", Mutable: true},
-						&ast.Binder{P: ast.Pos{File: file, Line: 421, Col: 18}, Name: "lout", Mutable: true},
-					}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 421, Col: 25}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 421, Col: 25}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
-						&ast.NamedType{P: ast.Pos{File: file, Line: 421, Col: 44}, Path: []string{"D"}},
-					}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 421, Col: 47}}}},
-					&ast.ExprStmt{P: ast.Pos{File: file, Line: 422, Col: 9}, X: &ast.Apply{P: ast.Pos{File: file, Line: 422, Col: 9}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 422, Col: 9}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 422, Col: 24}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 422, Col: 24}, Path: []string{"h"}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 422, Col: 26}, Names: []string{"inp", "out"}, Values: []ast.Expr{
-						&ast.Name{P: ast.Pos{File: file, Line: 422, Col: 33}, Path: []string{"lin"}},
-						&ast.Dot{P: ast.Pos{File: file, Line: 422, Col: 46}, X: &ast.Name{P: ast.Pos{File: file, Line: 422, Col: 44}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 422, Col: 47}, Path: []string{"out"}}},
-					}}}}},
-					&ast.ExprStmt{P: ast.Pos{File: file, Line: 423, Col: 9}, X: &ast.Apply{P: ast.Pos{File: file, Line: 423, Col: 9}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 423, Col: 9}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 423, Col: 16}, Elems: []ast.Expr{
-						&ast.Name{P: ast.Pos{File: file, Line: 423, Col: 16}, Path: []string{"lout"}},
-						&ast.Name{P: ast.Pos{File: file, Line: 423, Col: 22}, Path: []string{"x"}},
-					}}}},
-				}},
-			}},
-		}, End: ast.Pos{File: file, Line: 426, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 428, Col: 3}, Kind: 1, Name: "deref_each_read", TypeParams: []*ast.TypeParam{
+		}, End: ast.Pos{File: file, Line: 423, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 428, Col: 3}, Kind: 1, Name: "tryall_list", TypeParams: []*ast.TypeParam{
 			&ast.TypeParam{P: ast.Pos{File: file, Line: 428, Col: 3}, Name: "D"},
 			&ast.TypeParam{P: ast.Pos{File: file, Line: 428, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 428, Col: 31}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 428, Col: 34}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 35}, Path: []string{"iochip_t"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 44}, Path: []string{"D"}},
-				&ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 47}, Path: []string{"C"}},
-			}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 428, Col: 27}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 30}, Path: []string{"list"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 35}, Path: []string{"iochip_t"}, Args: []ast.Type{
+					&ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 44}, Path: []string{"D"}},
+					&ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 47}, Path: []string{"C"}},
+				}},
+			}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 428, Col: 51}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 428, Col: 51}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 428, Col: 73}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 75}, Path: []string{"D"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 428, Col: 86}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 88}, Path: []string{"C"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 428, Col: 52}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 428, Col: 52}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 428, Col: 74}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 76}, Path: []string{"D"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 428, Col: 87}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 428, Col: 89}, Path: []string{"C"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
 			&ast.While{P: ast.Pos{File: file, Line: 429, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 429, Col: 11}, Value: true}, Body: []ast.Stmt{
 				&ast.VarDecl{P: ast.Pos{File: file, Line: 430, Col: 7}, Binders: []*ast.Binder{
 					&ast.Binder{P: ast.Pos{File: file, Line: 430, Col: 11}, Name: "x", Mutable: true},
 				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 430, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 430, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 430, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 430, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 430, Col: 23}, Path: []string{"inp"}}}}},
-				&ast.VarDecl{P: ast.Pos{File: file, Line: 431, Col: 7}, Binders: []*ast.Binder{
-					&ast.Binder{P: ast.Pos{File: file, Line: 431, Col: 11}, Name: "rinp", Mutable: true},
-					&ast.Binder{P: ast.Pos{File: file, Line: 431, Col: 17}, Name: "rout", Mutable: true},
-				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 431, Col: 24}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 431, Col: 24}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
-					&ast.NamedType{P: ast.Pos{File: file, Line: 431, Col: 43}, Path: []string{"D"}},
-				}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 431, Col: 46}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 432, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 432, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 432, Col: 7}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 432, Col: 23}, Fn: &ast.Deref{P: ast.Pos{File: file, Line: 432, Col: 23}, X: &ast.Name{P: ast.Pos{File: file, Line: 432, Col: 24}, Path: []string{"p"}}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 432, Col: 27}, Names: []string{"inp", "out"}, Values: []ast.Expr{
-					&ast.Name{P: ast.Pos{File: file, Line: 432, Col: 34}, Path: []string{"rinp"}},
-					&ast.Dot{P: ast.Pos{File: file, Line: 432, Col: 48}, X: &ast.Name{P: ast.Pos{File: file, Line: 432, Col: 46}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 432, Col: 49}, Path: []string{"out"}}},
-				}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 433, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 433, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 433, Col: 14}, Elems: []ast.Expr{
-					&ast.Name{P: ast.Pos{File: file, Line: 433, Col: 14}, Path: []string{"rout"}},
-					&ast.Name{P: ast.Pos{File: file, Line: 433, Col: 20}, Path: []string{"x"}},
-				}}}},
+				&ast.ForIn{P: ast.Pos{File: file, Line: 431, Col: 7}, Var: &ast.Binder{P: ast.Pos{File: file, Line: 431, Col: 11}, Name: "h", Mutable: true}, Iter: &ast.Name{P: ast.Pos{File: file, Line: 431, Col: 16}, Path: []string{"a"}}, Body: []ast.Stmt{
+					&ast.VarDecl{P: ast.Pos{File: file, Line: 432, Col: 9}, Binders: []*ast.Binder{
+						&ast.Binder{P: ast.Pos{File: file, Line: 432, Col: 13}, Name: "lin", Mutable: true},
+						&ast.Binder{P: ast.Pos{File: file, Line: 432, Col: 18}, Name: "lout", Mutable: true},
+					}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 432, Col: 25}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 432, Col: 25}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
+						&ast.NamedType{P: ast.Pos{File: file, Line: 432, Col: 44}, Path: []string{"D"}},
+					}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 432, Col: 47}}}},
+					&ast.ExprStmt{P: ast.Pos{File: file, Line: 433, Col: 9}, X: &ast.Apply{P: ast.Pos{File: file, Line: 433, Col: 9}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 9}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 433, Col: 24}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 24}, Path: []string{"h"}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 433, Col: 26}, Names: []string{"inp", "out"}, Values: []ast.Expr{
+						&ast.Name{P: ast.Pos{File: file, Line: 433, Col: 33}, Path: []string{"lin"}},
+						&ast.Dot{P: ast.Pos{File: file, Line: 433, Col: 46}, X: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 44}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 433, Col: 47}, Path: []string{"out"}}},
+					}}}}},
+					&ast.ExprStmt{P: ast.Pos{File: file, Line: 434, Col: 9}, X: &ast.Apply{P: ast.Pos{File: file, Line: 434, Col: 9}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 434, Col: 9}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 434, Col: 16}, Elems: []ast.Expr{
+						&ast.Name{P: ast.Pos{File: file, Line: 434, Col: 16}, Path: []string{"lout"}},
+						&ast.Name{P: ast.Pos{File: file, Line: 434, Col: 22}, Path: []string{"x"}},
+					}}}},
+				}},
 			}},
-		}, End: ast.Pos{File: file, Line: 435, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 438, Col: 3}, Kind: 1, Name: "deref_first_read", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 438, Col: 3}, Name: "D"},
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 438, Col: 3}, Name: "C"},
+		}, End: ast.Pos{File: file, Line: 437, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 439, Col: 3}, Kind: 1, Name: "deref_each_read", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 439, Col: 3}, Name: "D"},
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 439, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 438, Col: 32}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 438, Col: 35}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 438, Col: 36}, Path: []string{"iochip_t"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 438, Col: 45}, Path: []string{"D"}},
-				&ast.NamedType{P: ast.Pos{File: file, Line: 438, Col: 48}, Path: []string{"C"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 439, Col: 31}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 439, Col: 34}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 439, Col: 35}, Path: []string{"iochip_t"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 439, Col: 44}, Path: []string{"D"}},
+				&ast.NamedType{P: ast.Pos{File: file, Line: 439, Col: 47}, Path: []string{"C"}},
 			}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 438, Col: 52}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 438, Col: 52}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 438, Col: 74}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 438, Col: 76}, Path: []string{"D"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 438, Col: 87}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 438, Col: 89}, Path: []string{"C"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 439, Col: 51}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 439, Col: 51}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 439, Col: 73}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 439, Col: 75}, Path: []string{"D"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 439, Col: 86}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 439, Col: 88}, Path: []string{"C"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 439, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 439, Col: 9}, Name: "x", Mutable: true},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 439, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 439, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 439, Col: 21}, Path: []string{"inp"}}}}},
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 440, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 440, Col: 9}, Name: "rinp", Mutable: true},
-				&ast.Binder{P: ast.Pos{File: file, Line: 440, Col: 15}, Name: "rout", Mutable: true},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 440, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 440, Col: 22}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 440, Col: 41}, Path: []string{"D"}},
-			}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 440, Col: 44}}}},
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 441, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 441, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 5}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 441, Col: 21}, Fn: &ast.Deref{P: ast.Pos{File: file, Line: 441, Col: 21}, X: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 22}, Path: []string{"p"}}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 441, Col: 25}, Names: []string{"inp", "out"}, Values: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 441, Col: 32}, Path: []string{"rinp"}},
-				&ast.Dot{P: ast.Pos{File: file, Line: 441, Col: 46}, X: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 44}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 47}, Path: []string{"out"}}},
-			}}}}},
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 442, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 442, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 442, Col: 5}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 442, Col: 12}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 442, Col: 12}, Path: []string{"rout"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 442, Col: 18}, Path: []string{"x"}},
-			}}}},
-			&ast.While{P: ast.Pos{File: file, Line: 443, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 443, Col: 11}, Value: true}, Body: []ast.Stmt{
-				&ast.Assign{P: ast.Pos{File: file, Line: 444, Col: 7}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 444, Col: 7}, Path: []string{"x"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 444, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 444, Col: 11}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 444, Col: 18}, X: &ast.Name{P: ast.Pos{File: file, Line: 444, Col: 16}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 444, Col: 19}, Path: []string{"inp"}}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 445, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 445, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 445, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 445, Col: 14}, Elems: []ast.Expr{
-					&ast.Name{P: ast.Pos{File: file, Line: 445, Col: 14}, Path: []string{"rout"}},
-					&ast.Name{P: ast.Pos{File: file, Line: 445, Col: 20}, Path: []string{"x"}},
+			&ast.While{P: ast.Pos{File: file, Line: 440, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 440, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 441, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 441, Col: 11}, Name: "x", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 441, Col: 15}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 15}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 441, Col: 22}, X: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 20}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 441, Col: 23}, Path: []string{"inp"}}}}},
+				&ast.VarDecl{P: ast.Pos{File: file, Line: 442, Col: 7}, Binders: []*ast.Binder{
+					&ast.Binder{P: ast.Pos{File: file, Line: 442, Col: 11}, Name: "rinp", Mutable: true},
+					&ast.Binder{P: ast.Pos{File: file, Line: 442, Col: 17}, Name: "rout", Mutable: true},
+				}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 442, Col: 24}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 442, Col: 24}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
+					&ast.NamedType{P: ast.Pos{File: file, Line: 442, Col: 43}, Path: []string{"D"}},
+				}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 442, Col: 46}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 443, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 443, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 443, Col: 7}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 443, Col: 23}, Fn: &ast.Deref{P: ast.Pos{File: file, Line: 443, Col: 23}, X: &ast.Name{P: ast.Pos{File: file, Line: 443, Col: 24}, Path: []string{"p"}}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 443, Col: 27}, Names: []string{"inp", "out"}, Values: []ast.Expr{
+					&ast.Name{P: ast.Pos{File: file, Line: 443, Col: 34}, Path: []string{"rinp"}},
+					&ast.Dot{P: ast.Pos{File: file, Line: 443, Col: 48}, X: &ast.Name{P: ast.Pos{File: file, Line: 443, Col: 46}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 443, Col: 49}, Path: []string{"out"}}},
+				}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 444, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 444, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 444, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 444, Col: 14}, Elems: []ast.Expr{
+					&ast.Name{P: ast.Pos{File: file, Line: 444, Col: 14}, Path: []string{"rout"}},
+					&ast.Name{P: ast.Pos{File: file, Line: 444, Col: 20}, Path: []string{"x"}},
 				}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 447, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 449, Col: 3}, Kind: 1, Name: "optional", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 449, Col: 3}, Name: "T"},
+		}, End: ast.Pos{File: file, Line: 446, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 449, Col: 3}, Kind: 1, Name: "deref_first_read", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 449, Col: 3}, Name: "D"},
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 449, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 449, Col: 21}, Name: "p", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 24}, Path: []string{"iochip_t"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 33}, Path: []string{"T"}},
-				&ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 36}, Path: []string{"T"}},
-			}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 449, Col: 32}, Name: "p", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 449, Col: 35}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 36}, Path: []string{"iochip_t"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 45}, Path: []string{"D"}},
+				&ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 48}, Path: []string{"C"}},
+			}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 449, Col: 40}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 449, Col: 40}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 449, Col: 62}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 64}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 449, Col: 75}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 77}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 449, Col: 52}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 449, Col: 52}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 449, Col: 74}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 76}, Path: []string{"D"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 449, Col: 87}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 449, Col: 89}, Path: []string{"C"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 450, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 450, Col: 5}, Name: "both"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 450, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 450, Col: 19}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 450, Col: 31}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 450, Col: 33}, Path: []string{"p"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 450, Col: 36}, Path: []string{"epsilon"}, TypeArgs: []ast.Type{
-					&ast.NamedType{P: ast.Pos{File: file, Line: 450, Col: 44}, Path: []string{"T"}},
-				}},
-			}}}, Device: true},
-			&ast.Circuit{P: ast.Pos{File: file, Line: 451, Col: 5}, Clauses: []*ast.Clause{
-				&ast.Clause{P: ast.Pos{File: file, Line: 452, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 452, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 452, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 452, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 452, Col: 22}, Device: "both", Pin: "inp"}},
-				&ast.Clause{P: ast.Pos{File: file, Line: 453, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 453, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 453, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 453, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 453, Col: 22}, Device: "both", Pin: "out"}},
+				&ast.Binder{P: ast.Pos{File: file, Line: 450, Col: 9}, Name: "x", Mutable: true},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 450, Col: 13}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 450, Col: 13}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 450, Col: 20}, X: &ast.Name{P: ast.Pos{File: file, Line: 450, Col: 18}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 450, Col: 21}, Path: []string{"inp"}}}}},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 451, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 451, Col: 9}, Name: "rinp", Mutable: true},
+				&ast.Binder{P: ast.Pos{File: file, Line: 451, Col: 15}, Name: "rout", Mutable: true},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 451, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 451, Col: 22}, Path: []string{"mk_ioschannel_pair"}, TypeArgs: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 451, Col: 41}, Path: []string{"D"}},
+			}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 451, Col: 44}}}},
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 452, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 452, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 452, Col: 5}, Path: []string{"spawn_fthread"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 452, Col: 21}, Fn: &ast.Deref{P: ast.Pos{File: file, Line: 452, Col: 21}, X: &ast.Name{P: ast.Pos{File: file, Line: 452, Col: 22}, Path: []string{"p"}}}, Arg: &ast.RecordLit{P: ast.Pos{File: file, Line: 452, Col: 25}, Names: []string{"inp", "out"}, Values: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 452, Col: 32}, Path: []string{"rinp"}},
+				&ast.Dot{P: ast.Pos{File: file, Line: 452, Col: 46}, X: &ast.Name{P: ast.Pos{File: file, Line: 452, Col: 44}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 452, Col: 47}, Path: []string{"out"}}},
+			}}}}},
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 453, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 453, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 453, Col: 5}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 453, Col: 12}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 453, Col: 12}, Path: []string{"rout"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 453, Col: 18}, Path: []string{"x"}},
+			}}}},
+			&ast.While{P: ast.Pos{File: file, Line: 454, Col: 5}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 454, Col: 11}, Value: true}, Body: []ast.Stmt{
+				&ast.Assign{P: ast.Pos{File: file, Line: 455, Col: 7}, Op: "=", Target: &ast.Name{P: ast.Pos{File: file, Line: 455, Col: 7}, Path: []string{"x"}}, Value: &ast.Apply{P: ast.Pos{File: file, Line: 455, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 455, Col: 11}, Path: []string{"read"}}, Arg: &ast.Dot{P: ast.Pos{File: file, Line: 455, Col: 18}, X: &ast.Name{P: ast.Pos{File: file, Line: 455, Col: 16}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 455, Col: 19}, Path: []string{"inp"}}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 456, Col: 7}, X: &ast.Apply{P: ast.Pos{File: file, Line: 456, Col: 7}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 456, Col: 7}, Path: []string{"write"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 456, Col: 14}, Elems: []ast.Expr{
+					&ast.Name{P: ast.Pos{File: file, Line: 456, Col: 14}, Path: []string{"rout"}},
+					&ast.Name{P: ast.Pos{File: file, Line: 456, Col: 20}, Path: []string{"x"}},
+				}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 455, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 458, Col: 3}, Kind: 1, Name: "oneormore_matcher", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 458, Col: 3}, Name: "T"},
+		}, End: ast.Pos{File: file, Line: 458, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 460, Col: 3}, Kind: 1, Name: "optional", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 460, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 458, Col: 30}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 458, Col: 33}, Path: []string{"iochip_t"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 458, Col: 42}, Path: []string{"T"}},
-				&ast.NamedType{P: ast.Pos{File: file, Line: 458, Col: 45}, Path: []string{"T"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 460, Col: 21}, Name: "p", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 460, Col: 24}, Path: []string{"iochip_t"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 460, Col: 33}, Path: []string{"T"}},
+				&ast.NamedType{P: ast.Pos{File: file, Line: 460, Col: 36}, Path: []string{"T"}},
 			}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 458, Col: 49}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 458, Col: 49}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 458, Col: 71}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 458, Col: 73}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 458, Col: 84}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 458, Col: 86}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 460, Col: 40}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 460, Col: 40}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 460, Col: 62}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 460, Col: 64}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 460, Col: 75}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 460, Col: 77}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 459, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 459, Col: 5}, Name: "more"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 459, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 459, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 459, Col: 37}, Path: []string{"a"}}}, Device: true},
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 460, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 460, Col: 5}, Name: "seq"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 460, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 460, Col: 18}, Path: []string{"pipeline_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 460, Col: 32}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 460, Col: 34}, Path: []string{"a"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 460, Col: 37}, Path: []string{"more"}},
-			}}}, Device: true},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 461, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 461, Col: 5}, Name: "alt"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 461, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 461, Col: 18}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 461, Col: 30}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 461, Col: 32}, Path: []string{"a"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 461, Col: 35}, Path: []string{"seq"}},
+				&ast.Binder{P: ast.Pos{File: file, Line: 461, Col: 5}, Name: "both"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 461, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 461, Col: 19}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 461, Col: 31}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 461, Col: 33}, Path: []string{"p"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 461, Col: 36}, Path: []string{"epsilon"}, TypeArgs: []ast.Type{
+					&ast.NamedType{P: ast.Pos{File: file, Line: 461, Col: 44}, Path: []string{"T"}},
+				}},
 			}}}, Device: true},
 			&ast.Circuit{P: ast.Pos{File: file, Line: 462, Col: 5}, Clauses: []*ast.Clause{
-				&ast.Clause{P: ast.Pos{File: file, Line: 463, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 463, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 463, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 463, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 463, Col: 22}, Device: "alt", Pin: "inp"}},
-				&ast.Clause{P: ast.Pos{File: file, Line: 464, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 464, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 464, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 464, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 464, Col: 22}, Device: "alt", Pin: "out"}},
+				&ast.Clause{P: ast.Pos{File: file, Line: 463, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 463, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 463, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 463, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 463, Col: 22}, Device: "both", Pin: "inp"}},
+				&ast.Clause{P: ast.Pos{File: file, Line: 464, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 464, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 464, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 464, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 464, Col: 22}, Device: "both", Pin: "out"}},
 			}},
 		}, End: ast.Pos{File: file, Line: 466, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 468, Col: 3}, Kind: 1, Name: "zeroormore_matcher", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 468, Col: 3}, Name: "T"},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 469, Col: 3}, Kind: 1, Name: "oneormore_matcher", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 469, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 468, Col: 31}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 468, Col: 34}, Path: []string{"iochip_t"}, Args: []ast.Type{
-				&ast.NamedType{P: ast.Pos{File: file, Line: 468, Col: 43}, Path: []string{"T"}},
-				&ast.NamedType{P: ast.Pos{File: file, Line: 468, Col: 46}, Path: []string{"T"}},
+			&ast.Param{P: ast.Pos{File: file, Line: 469, Col: 30}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 469, Col: 33}, Path: []string{"iochip_t"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 469, Col: 42}, Path: []string{"T"}},
+				&ast.NamedType{P: ast.Pos{File: file, Line: 469, Col: 45}, Path: []string{"T"}},
 			}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 468, Col: 50}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 468, Col: 50}, Names: []string{"inp", "out"}, Fields: []ast.Type{
-				&ast.ChanType{P: ast.Pos{File: file, Line: 468, Col: 72}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 468, Col: 74}, Path: []string{"T"}}},
-				&ast.ChanType{P: ast.Pos{File: file, Line: 468, Col: 85}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 468, Col: 87}, Path: []string{"T"}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 469, Col: 49}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 469, Col: 49}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 469, Col: 71}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 469, Col: 73}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 469, Col: 84}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 469, Col: 86}, Path: []string{"T"}}},
 			}}},
 		}, []*ast.Param{}}, Body: []ast.Stmt{
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 469, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 469, Col: 5}, Name: "more"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 469, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 469, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 469, Col: 37}, Path: []string{"a"}}}, Device: true},
 			&ast.VarDecl{P: ast.Pos{File: file, Line: 470, Col: 5}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 470, Col: 5}, Name: "alt"},
-			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 470, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 470, Col: 18}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 470, Col: 30}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 470, Col: 32}, Path: []string{"epsilon"}, TypeArgs: []ast.Type{
-					&ast.NamedType{P: ast.Pos{File: file, Line: 470, Col: 40}, Path: []string{"T"}},
-				}},
-				&ast.Name{P: ast.Pos{File: file, Line: 470, Col: 44}, Path: []string{"more"}},
+				&ast.Binder{P: ast.Pos{File: file, Line: 470, Col: 5}, Name: "more"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 470, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 470, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 470, Col: 37}, Path: []string{"a"}}}, Device: true},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 471, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 471, Col: 5}, Name: "seq"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 471, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 471, Col: 18}, Path: []string{"pipeline_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 471, Col: 32}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 471, Col: 34}, Path: []string{"a"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 471, Col: 37}, Path: []string{"more"}},
 			}}}, Device: true},
-			&ast.Circuit{P: ast.Pos{File: file, Line: 471, Col: 5}, Clauses: []*ast.Clause{
-				&ast.Clause{P: ast.Pos{File: file, Line: 472, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 472, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 472, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 472, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 472, Col: 22}, Device: "alt", Pin: "inp"}},
-				&ast.Clause{P: ast.Pos{File: file, Line: 473, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 473, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 473, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 473, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 473, Col: 22}, Device: "alt", Pin: "out"}},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 472, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 472, Col: 5}, Name: "alt"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 472, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 472, Col: 18}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 472, Col: 30}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 472, Col: 32}, Path: []string{"a"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 472, Col: 35}, Path: []string{"seq"}},
+			}}}, Device: true},
+			&ast.Circuit{P: ast.Pos{File: file, Line: 473, Col: 5}, Clauses: []*ast.Clause{
+				&ast.Clause{P: ast.Pos{File: file, Line: 474, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 474, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 474, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 474, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 474, Col: 22}, Device: "alt", Pin: "inp"}},
+				&ast.Clause{P: ast.Pos{File: file, Line: 475, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 475, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 475, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 475, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 475, Col: 22}, Device: "alt", Pin: "out"}},
 			}},
-		}, End: ast.Pos{File: file, Line: 475, Col: 3}},
-	}},
-	&ast.Open{P: ast.Pos{File: file, Line: 477, Col: 1}, Path: []string{"BaseChips"}},
-	&ast.Module{P: ast.Pos{File: file, Line: 480, Col: 1}, Name: "Control", Body: []ast.Stmt{
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 482, Col: 3}, Name: "fix", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 482, Col: 3}, Name: "D"},
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 482, Col: 3}, Name: "C"},
+		}, End: ast.Pos{File: file, Line: 477, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 479, Col: 3}, Kind: 1, Name: "zeroormore_matcher", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 479, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 482, Col: 18}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 482, Col: 21}, Dom: &ast.FuncType{P: ast.Pos{File: file, Line: 482, Col: 22}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 482, Col: 22}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 482, Col: 27}, Path: []string{"C"}}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 482, Col: 33}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 482, Col: 33}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 482, Col: 38}, Path: []string{"C"}}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 479, Col: 31}, Name: "a", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 479, Col: 34}, Path: []string{"iochip_t"}, Args: []ast.Type{
+				&ast.NamedType{P: ast.Pos{File: file, Line: 479, Col: 43}, Path: []string{"T"}},
+				&ast.NamedType{P: ast.Pos{File: file, Line: 479, Col: 46}, Path: []string{"T"}},
+			}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 482, Col: 42}, Name: "x", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 482, Col: 45}, Path: []string{"D"}}},
-		}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 482, Col: 50}, Path: []string{"C"}}, ExprBody: &ast.Apply{P: ast.Pos{File: file, Line: 482, Col: 55}, Fn: &ast.Apply{P: ast.Pos{File: file, Line: 482, Col: 55}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 482, Col: 55}, Path: []string{"f"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 482, Col: 58}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 482, Col: 58}, Path: []string{"fix"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 482, Col: 62}, Path: []string{"f"}}}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 482, Col: 65}, Path: []string{"x"}}}, End: ast.Pos{File: file, Line: 482, Col: 55}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 483, Col: 3}, Kind: 1, Name: "swap", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 483, Col: 3}, Name: "T"},
+			&ast.Param{P: ast.Pos{File: file, Line: 479, Col: 50}, Name: "io", Type: &ast.RecordType{P: ast.Pos{File: file, Line: 479, Col: 50}, Names: []string{"inp", "out"}, Fields: []ast.Type{
+				&ast.ChanType{P: ast.Pos{File: file, Line: 479, Col: 72}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 479, Col: 74}, Path: []string{"T"}}},
+				&ast.ChanType{P: ast.Pos{File: file, Line: 479, Col: 85}, Dir: 1, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 479, Col: 87}, Path: []string{"T"}}},
+			}}},
+		}, []*ast.Param{}}, Body: []ast.Stmt{
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 480, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 480, Col: 5}, Name: "more"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 480, Col: 19}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 480, Col: 19}, Path: []string{"oneormore_matcher"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 480, Col: 37}, Path: []string{"a"}}}, Device: true},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 481, Col: 5}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 481, Col: 5}, Name: "alt"},
+			}, Init: &ast.Apply{P: ast.Pos{File: file, Line: 481, Col: 18}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 481, Col: 18}, Path: []string{"tryall_list"}}, Arg: &ast.ListLit{P: ast.Pos{File: file, Line: 481, Col: 30}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 481, Col: 32}, Path: []string{"epsilon"}, TypeArgs: []ast.Type{
+					&ast.NamedType{P: ast.Pos{File: file, Line: 481, Col: 40}, Path: []string{"T"}},
+				}},
+				&ast.Name{P: ast.Pos{File: file, Line: 481, Col: 44}, Path: []string{"more"}},
+			}}}, Device: true},
+			&ast.Circuit{P: ast.Pos{File: file, Line: 482, Col: 5}, Clauses: []*ast.Clause{
+				&ast.Clause{P: ast.Pos{File: file, Line: 483, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 483, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 15}, Path: []string{"inp"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 483, Col: 22}, Device: "alt", Pin: "inp"}},
+				&ast.Clause{P: ast.Pos{File: file, Line: 484, Col: 7}, Wire: &ast.Dot{P: ast.Pos{File: file, Line: 484, Col: 14}, X: &ast.Name{P: ast.Pos{File: file, Line: 484, Col: 12}, Path: []string{"io"}}, Name: &ast.Name{P: ast.Pos{File: file, Line: 484, Col: 15}, Path: []string{"out"}}}, To: &ast.PinRef{P: ast.Pos{File: file, Line: 484, Col: 22}, Device: "alt", Pin: "out"}},
+			}},
+		}, End: ast.Pos{File: file, Line: 486, Col: 3}},
+	}},
+	&ast.Open{P: ast.Pos{File: file, Line: 488, Col: 1}, Path: []string{"BaseChips"}},
+	&ast.Module{P: ast.Pos{File: file, Line: 491, Col: 1}, Name: "Control", Body: []ast.Stmt{
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 493, Col: 3}, Name: "fix", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 493, Col: 3}, Name: "D"},
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 493, Col: 3}, Name: "C"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 483, Col: 17}, Name: "a", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 483, Col: 20}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 483, Col: 21}, Path: []string{"T"}}}},
-			&ast.Param{P: ast.Pos{File: file, Line: 483, Col: 24}, Name: "b", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 483, Col: 27}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 483, Col: 28}, Path: []string{"T"}}}},
-		}}, Body: []ast.Stmt{
-			&ast.VarDecl{P: ast.Pos{File: file, Line: 483, Col: 33}, Binders: []*ast.Binder{
-				&ast.Binder{P: ast.Pos{File: file, Line: 483, Col: 37}, Name: "t", Mutable: true},
-			}, Init: &ast.Deref{P: ast.Pos{File: file, Line: 483, Col: 41}, X: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 42}, Path: []string{"a"}}}},
-			&ast.Assign{P: ast.Pos{File: file, Line: 483, Col: 45}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 45}, Path: []string{"a"}}, Value: &ast.Deref{P: ast.Pos{File: file, Line: 483, Col: 50}, X: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 51}, Path: []string{"b"}}}},
-			&ast.Assign{P: ast.Pos{File: file, Line: 483, Col: 54}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 54}, Path: []string{"b"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 483, Col: 59}, Path: []string{"t"}}},
-		}, End: ast.Pos{File: file, Line: 483, Col: 62}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 484, Col: 3}, Kind: 1, Name: "_swap", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 484, Col: 3}, Name: "T"},
+			&ast.Param{P: ast.Pos{File: file, Line: 493, Col: 18}, Name: "f", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 493, Col: 21}, Dom: &ast.FuncType{P: ast.Pos{File: file, Line: 493, Col: 22}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 493, Col: 22}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 493, Col: 27}, Path: []string{"C"}}}, Cod: &ast.FuncType{P: ast.Pos{File: file, Line: 493, Col: 33}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 493, Col: 33}, Path: []string{"D"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 493, Col: 38}, Path: []string{"C"}}}}},
+		}, []*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 493, Col: 42}, Name: "x", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 493, Col: 45}, Path: []string{"D"}}},
+		}}, Ret: &ast.NamedType{P: ast.Pos{File: file, Line: 493, Col: 50}, Path: []string{"C"}}, ExprBody: &ast.Apply{P: ast.Pos{File: file, Line: 493, Col: 55}, Fn: &ast.Apply{P: ast.Pos{File: file, Line: 493, Col: 55}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 493, Col: 55}, Path: []string{"f"}}, Arg: &ast.Apply{P: ast.Pos{File: file, Line: 493, Col: 58}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 493, Col: 58}, Path: []string{"fix"}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 493, Col: 62}, Path: []string{"f"}}}}, Arg: &ast.Name{P: ast.Pos{File: file, Line: 493, Col: 65}, Path: []string{"x"}}}, End: ast.Pos{File: file, Line: 493, Col: 55}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 494, Col: 3}, Kind: 1, Name: "swap", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 494, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 484, Col: 18}, Name: "a", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 484, Col: 21}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 484, Col: 22}, Path: []string{"T"}}}},
-			&ast.Param{P: ast.Pos{File: file, Line: 484, Col: 25}, Name: "b", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 484, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 484, Col: 29}, Path: []string{"T"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 494, Col: 17}, Name: "a", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 494, Col: 20}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 494, Col: 21}, Path: []string{"T"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 494, Col: 24}, Name: "b", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 494, Col: 27}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 494, Col: 28}, Path: []string{"T"}}}},
 		}}, Body: []ast.Stmt{
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 484, Col: 34}, X: &ast.Apply{P: ast.Pos{File: file, Line: 484, Col: 34}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 484, Col: 34}, Path: []string{"swap"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 484, Col: 40}, Elems: []ast.Expr{
-				&ast.Name{P: ast.Pos{File: file, Line: 484, Col: 40}, Path: []string{"a"}},
-				&ast.Name{P: ast.Pos{File: file, Line: 484, Col: 43}, Path: []string{"b"}},
+			&ast.VarDecl{P: ast.Pos{File: file, Line: 494, Col: 33}, Binders: []*ast.Binder{
+				&ast.Binder{P: ast.Pos{File: file, Line: 494, Col: 37}, Name: "t", Mutable: true},
+			}, Init: &ast.Deref{P: ast.Pos{File: file, Line: 494, Col: 41}, X: &ast.Name{P: ast.Pos{File: file, Line: 494, Col: 42}, Path: []string{"a"}}}},
+			&ast.Assign{P: ast.Pos{File: file, Line: 494, Col: 45}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 494, Col: 45}, Path: []string{"a"}}, Value: &ast.Deref{P: ast.Pos{File: file, Line: 494, Col: 50}, X: &ast.Name{P: ast.Pos{File: file, Line: 494, Col: 51}, Path: []string{"b"}}}},
+			&ast.Assign{P: ast.Pos{File: file, Line: 494, Col: 54}, Op: "<-", Target: &ast.Name{P: ast.Pos{File: file, Line: 494, Col: 54}, Path: []string{"b"}}, Value: &ast.Name{P: ast.Pos{File: file, Line: 494, Col: 59}, Path: []string{"t"}}},
+		}, End: ast.Pos{File: file, Line: 494, Col: 62}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 495, Col: 3}, Kind: 1, Name: "_swap", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 495, Col: 3}, Name: "T"},
+		}, Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 495, Col: 18}, Name: "a", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 495, Col: 21}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 495, Col: 22}, Path: []string{"T"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 495, Col: 25}, Name: "b", Type: &ast.PtrType{P: ast.Pos{File: file, Line: 495, Col: 28}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 495, Col: 29}, Path: []string{"T"}}}},
+		}}, Body: []ast.Stmt{
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 495, Col: 34}, X: &ast.Apply{P: ast.Pos{File: file, Line: 495, Col: 34}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 495, Col: 34}, Path: []string{"swap"}}, Arg: &ast.TupleLit{P: ast.Pos{File: file, Line: 495, Col: 40}, Elems: []ast.Expr{
+				&ast.Name{P: ast.Pos{File: file, Line: 495, Col: 40}, Path: []string{"a"}},
+				&ast.Name{P: ast.Pos{File: file, Line: 495, Col: 43}, Path: []string{"b"}},
 			}}}},
-		}, End: ast.Pos{File: file, Line: 484, Col: 47}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 485, Col: 3}, Kind: 1, Name: "forever", Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 485, Col: 17}, Name: "body", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 485, Col: 23}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 485, Col: 23}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 485, Col: 28}}}},
+		}, End: ast.Pos{File: file, Line: 495, Col: 47}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 496, Col: 3}, Kind: 1, Name: "forever", Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 496, Col: 17}, Name: "body", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 496, Col: 23}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 496, Col: 23}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 496, Col: 28}}}},
 		}}, Body: []ast.Stmt{
-			&ast.While{P: ast.Pos{File: file, Line: 485, Col: 33}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 485, Col: 39}, Value: true}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 485, Col: 47}, X: &ast.Apply{P: ast.Pos{File: file, Line: 485, Col: 47}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 485, Col: 47}, Path: []string{"body"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 485, Col: 52}}}},
+			&ast.While{P: ast.Pos{File: file, Line: 496, Col: 33}, Cond: &ast.BoolLit{P: ast.Pos{File: file, Line: 496, Col: 39}, Value: true}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 496, Col: 47}, X: &ast.Apply{P: ast.Pos{File: file, Line: 496, Col: 47}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 496, Col: 47}, Path: []string{"body"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 496, Col: 52}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 485, Col: 61}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 486, Col: 3}, Kind: 1, Name: "pass", Params: [][]*ast.Param{[]*ast.Param{}}, End: ast.Pos{File: file, Line: 486, Col: 18}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 489, Col: 3}, Kind: 1, Name: "branch-and-link", Prim: "branch_and_link", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 489, Col: 26}, Elems: []ast.Type{
-			&ast.PtrType{P: ast.Pos{File: file, Line: 489, Col: 26}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 489, Col: 27}, Path: []string{"LABEL"}}},
-			&ast.PtrType{P: ast.Pos{File: file, Line: 489, Col: 35}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 489, Col: 36}, Path: []string{"LABEL"}}},
+		}, End: ast.Pos{File: file, Line: 496, Col: 61}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 497, Col: 3}, Kind: 1, Name: "pass", Params: [][]*ast.Param{[]*ast.Param{}}, End: ast.Pos{File: file, Line: 497, Col: 18}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 500, Col: 3}, Kind: 1, Name: "branch-and-link", Prim: "branch_and_link", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 500, Col: 26}, Elems: []ast.Type{
+			&ast.PtrType{P: ast.Pos{File: file, Line: 500, Col: 26}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 500, Col: 27}, Path: []string{"LABEL"}}},
+			&ast.PtrType{P: ast.Pos{File: file, Line: 500, Col: 35}, Elem: &ast.NamedType{P: ast.Pos{File: file, Line: 500, Col: 36}, Path: []string{"LABEL"}}},
 		}}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 490, Col: 3}, Kind: 1, Name: "for_each", Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 490, Col: 18}, Name: "init", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 490, Col: 24}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 490, Col: 24}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 490, Col: 29}}}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 501, Col: 3}, Kind: 1, Name: "for_each", Params: [][]*ast.Param{[]*ast.Param{
+			&ast.Param{P: ast.Pos{File: file, Line: 501, Col: 18}, Name: "init", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 501, Col: 24}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 501, Col: 24}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 501, Col: 29}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 490, Col: 33}, Name: "cond", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 490, Col: 39}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 490, Col: 39}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 490, Col: 44}, Path: []string{"bool"}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 501, Col: 33}, Name: "cond", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 501, Col: 39}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 501, Col: 39}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 501, Col: 44}, Path: []string{"bool"}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 490, Col: 51}, Name: "step", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 490, Col: 57}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 490, Col: 57}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 490, Col: 62}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 501, Col: 51}, Name: "step", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 501, Col: 57}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 501, Col: 57}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 501, Col: 62}}}},
 		}, []*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 490, Col: 66}, Name: "body", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 490, Col: 72}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 490, Col: 72}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 490, Col: 77}}}},
+			&ast.Param{P: ast.Pos{File: file, Line: 501, Col: 66}, Name: "body", Type: &ast.FuncType{P: ast.Pos{File: file, Line: 501, Col: 72}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 501, Col: 72}}, Cod: &ast.VoidType{P: ast.Pos{File: file, Line: 501, Col: 77}}}},
 		}}, Body: []ast.Stmt{
-			&ast.ExprStmt{P: ast.Pos{File: file, Line: 491, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 491, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 491, Col: 5}, Path: []string{"init"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 491, Col: 10}}}},
-			&ast.While{P: ast.Pos{File: file, Line: 492, Col: 5}, Cond: &ast.Apply{P: ast.Pos{File: file, Line: 492, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 492, Col: 11}, Path: []string{"cond"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 492, Col: 16}}}, Body: []ast.Stmt{
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 492, Col: 22}, X: &ast.Apply{P: ast.Pos{File: file, Line: 492, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 492, Col: 22}, Path: []string{"body"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 492, Col: 27}}}},
-				&ast.ExprStmt{P: ast.Pos{File: file, Line: 492, Col: 31}, X: &ast.Apply{P: ast.Pos{File: file, Line: 492, Col: 31}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 492, Col: 31}, Path: []string{"step"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 492, Col: 36}}}},
+			&ast.ExprStmt{P: ast.Pos{File: file, Line: 502, Col: 5}, X: &ast.Apply{P: ast.Pos{File: file, Line: 502, Col: 5}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 502, Col: 5}, Path: []string{"init"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 502, Col: 10}}}},
+			&ast.While{P: ast.Pos{File: file, Line: 503, Col: 5}, Cond: &ast.Apply{P: ast.Pos{File: file, Line: 503, Col: 11}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 503, Col: 11}, Path: []string{"cond"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 503, Col: 16}}}, Body: []ast.Stmt{
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 503, Col: 22}, X: &ast.Apply{P: ast.Pos{File: file, Line: 503, Col: 22}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 503, Col: 22}, Path: []string{"body"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 503, Col: 27}}}},
+				&ast.ExprStmt{P: ast.Pos{File: file, Line: 503, Col: 31}, X: &ast.Apply{P: ast.Pos{File: file, Line: 503, Col: 31}, Fn: &ast.Name{P: ast.Pos{File: file, Line: 503, Col: 31}, Path: []string{"step"}}, Arg: &ast.UnitLit{P: ast.Pos{File: file, Line: 503, Col: 36}}}},
 			}},
-		}, End: ast.Pos{File: file, Line: 493, Col: 3}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 495, Col: 3}, Kind: 1, Name: "proc_fail", Prim: "fail", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 495, Col: 20}, Path: []string{"string"}}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 496, Col: 3}, Name: "fun_fail", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 496, Col: 3}, Name: "T"},
-		}, Prim: "fail", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 496, Col: 21}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 496, Col: 21}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 496, Col: 31}, Path: []string{"T"}}}},
+		}, End: ast.Pos{File: file, Line: 504, Col: 3}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 506, Col: 3}, Kind: 1, Name: "proc_fail", Prim: "fail", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 506, Col: 20}, Path: []string{"string"}}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 507, Col: 3}, Name: "fun_fail", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 507, Col: 3}, Name: "T"},
+		}, Prim: "fail", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 507, Col: 21}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 507, Col: 21}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 507, Col: 31}, Path: []string{"T"}}}},
 	}},
-	&ast.Open{P: ast.Pos{File: file, Line: 498, Col: 1}, Path: []string{"Control"}},
-	&ast.Module{P: ast.Pos{File: file, Line: 499, Col: 1}, Name: "C_hack", Body: []ast.Stmt{
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 501, Col: 3}, Kind: 1, Name: "ignore", TypeParams: []*ast.TypeParam{
-			&ast.TypeParam{P: ast.Pos{File: file, Line: 501, Col: 3}, Name: "T"},
+	&ast.Open{P: ast.Pos{File: file, Line: 509, Col: 1}, Path: []string{"Control"}},
+	&ast.Module{P: ast.Pos{File: file, Line: 510, Col: 1}, Name: "C_hack", Body: []ast.Stmt{
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 512, Col: 3}, Kind: 1, Name: "ignore", TypeParams: []*ast.TypeParam{
+			&ast.TypeParam{P: ast.Pos{File: file, Line: 512, Col: 3}, Name: "T"},
 		}, Params: [][]*ast.Param{[]*ast.Param{
-			&ast.Param{P: ast.Pos{File: file, Line: 501, Col: 19}, Name: "x", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 501, Col: 22}, Path: []string{"T"}}},
-		}}, End: ast.Pos{File: file, Line: 501, Col: 27}},
+			&ast.Param{P: ast.Pos{File: file, Line: 512, Col: 19}, Name: "x", Type: &ast.NamedType{P: ast.Pos{File: file, Line: 512, Col: 22}, Path: []string{"T"}}},
+		}}, End: ast.Pos{File: file, Line: 512, Col: 27}},
 	}},
-	&ast.Module{P: ast.Pos{File: file, Line: 506, Col: 1}, Name: "Faio", Body: []ast.Stmt{
-		&ast.TypeDecl{P: ast.Pos{File: file, Line: 507, Col: 3}, Name: "alarm_clock", Prim: "alarm_clock"},
-		&ast.TypeDecl{P: ast.Pos{File: file, Line: 508, Col: 3}, Name: "alarm_clock_t", Def: &ast.NamedType{P: ast.Pos{File: file, Line: 508, Col: 27}, Path: []string{"alarm_clock"}}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 509, Col: 3}, Name: "mk_alarm_clock", Prim: "mk_alarm_clock", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 509, Col: 24}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 509, Col: 24}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 509, Col: 29}, Path: []string{"alarm_clock"}}}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 510, Col: 3}, Kind: 1, Name: "sleep", Prim: "sleep_clock", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 510, Col: 16}, Elems: []ast.Type{
-			&ast.NamedType{P: ast.Pos{File: file, Line: 510, Col: 16}, Path: []string{"alarm_clock"}},
-			&ast.NamedType{P: ast.Pos{File: file, Line: 510, Col: 30}, Path: []string{"double"}},
+	&ast.Module{P: ast.Pos{File: file, Line: 517, Col: 1}, Name: "Faio", Body: []ast.Stmt{
+		&ast.TypeDecl{P: ast.Pos{File: file, Line: 518, Col: 3}, Name: "alarm_clock", Prim: "alarm_clock"},
+		&ast.TypeDecl{P: ast.Pos{File: file, Line: 519, Col: 3}, Name: "alarm_clock_t", Def: &ast.NamedType{P: ast.Pos{File: file, Line: 519, Col: 27}, Path: []string{"alarm_clock"}}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 520, Col: 3}, Name: "mk_alarm_clock", Prim: "mk_alarm_clock", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 520, Col: 24}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 520, Col: 24}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 520, Col: 29}, Path: []string{"alarm_clock"}}}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 521, Col: 3}, Kind: 1, Name: "sleep", Prim: "sleep_clock", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 521, Col: 16}, Elems: []ast.Type{
+			&ast.NamedType{P: ast.Pos{File: file, Line: 521, Col: 16}, Path: []string{"alarm_clock"}},
+			&ast.NamedType{P: ast.Pos{File: file, Line: 521, Col: 30}, Path: []string{"double"}},
 		}}},
-		&ast.FuncDecl{P: ast.Pos{File: file, Line: 511, Col: 3}, Kind: 1, Name: "sleep", Prim: "sleep", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 511, Col: 16}, Path: []string{"double"}}},
+		&ast.FuncDecl{P: ast.Pos{File: file, Line: 522, Col: 3}, Kind: 1, Name: "sleep", Prim: "sleep", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 522, Col: 16}, Path: []string{"double"}}},
 	}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 513, Col: 1}, Kind: 1, Name: "sleep", Prim: "sleep", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 513, Col: 14}, Path: []string{"double"}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 514, Col: 1}, Name: "time", Prim: "time", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 514, Col: 12}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 514, Col: 12}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 514, Col: 17}, Path: []string{"double"}}}},
-	&ast.TypeDecl{P: ast.Pos{File: file, Line: 517, Col: 1}, Name: "istream", Prim: "istream"},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 518, Col: 1}, Kind: 3, Name: "stdin", Prim: "stdin", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 518, Col: 15}, Path: []string{"istream"}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 521, Col: 1}, Name: "readln", Prim: "readln", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 521, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 521, Col: 14}, Path: []string{"istream"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 521, Col: 25}, Path: []string{"string"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 523, Col: 1}, Name: "load", Prim: "load", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 523, Col: 12}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 523, Col: 12}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 523, Col: 22}, Path: []string{"string"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 524, Col: 1}, Kind: 1, Name: "save", Prim: "save", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 524, Col: 13}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 524, Col: 13}, Path: []string{"string"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 524, Col: 22}, Path: []string{"string"}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 524, Col: 1}, Kind: 1, Name: "sleep", Prim: "sleep", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 524, Col: 14}, Path: []string{"double"}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 525, Col: 1}, Name: "time", Prim: "time", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 525, Col: 12}, Dom: &ast.UnitType{P: ast.Pos{File: file, Line: 525, Col: 12}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 525, Col: 17}, Path: []string{"double"}}}},
+	&ast.TypeDecl{P: ast.Pos{File: file, Line: 528, Col: 1}, Name: "istream", Prim: "istream"},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 529, Col: 1}, Kind: 3, Name: "stdin", Prim: "stdin", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 529, Col: 15}, Path: []string{"istream"}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 532, Col: 1}, Name: "readln", Prim: "readln", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 532, Col: 14}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 532, Col: 14}, Path: []string{"istream"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 532, Col: 25}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 534, Col: 1}, Name: "load", Prim: "load", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 534, Col: 12}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 534, Col: 12}, Path: []string{"string"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 534, Col: 22}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 535, Col: 1}, Kind: 1, Name: "save", Prim: "save", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 535, Col: 13}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 535, Col: 13}, Path: []string{"string"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 535, Col: 22}, Path: []string{"string"}},
 	}}},
-	&ast.TypeDecl{P: ast.Pos{File: file, Line: 529, Col: 1}, Name: "listener", Prim: "listener"},
-	&ast.TypeDecl{P: ast.Pos{File: file, Line: 530, Col: 1}, Name: "socket", Prim: "socket"},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 531, Col: 1}, Name: "tcp_listen", Prim: "tcp_listen", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 531, Col: 18}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 531, Col: 18}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 531, Col: 18}, Path: []string{"string"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 531, Col: 27}, Path: []string{"int"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 531, Col: 34}, Path: []string{"listener"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 532, Col: 1}, Name: "tcp_accept", Prim: "tcp_accept", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 532, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 532, Col: 18}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 532, Col: 30}, Path: []string{"socket"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 533, Col: 1}, Name: "tcp_connect", Prim: "tcp_connect", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 533, Col: 19}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 533, Col: 19}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 533, Col: 19}, Path: []string{"string"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 533, Col: 28}, Path: []string{"int"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 533, Col: 35}, Path: []string{"socket"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 534, Col: 1}, Name: "port", Prim: "listener_port", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 534, Col: 12}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 534, Col: 12}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 534, Col: 24}, Path: []string{"int"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 535, Col: 1}, Name: "sock_read", Prim: "sock_read", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 535, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 535, Col: 17}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 535, Col: 17}, Path: []string{"socket"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 535, Col: 26}, Path: []string{"int"}},
-	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 535, Col: 33}, Path: []string{"string"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 536, Col: 1}, Name: "sock_readln", Prim: "sock_readln", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 536, Col: 19}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 536, Col: 19}, Path: []string{"socket"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 536, Col: 29}, Path: []string{"string"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 537, Col: 1}, Kind: 1, Name: "sock_write", Prim: "sock_write", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 537, Col: 19}, Elems: []ast.Type{
-		&ast.NamedType{P: ast.Pos{File: file, Line: 537, Col: 19}, Path: []string{"socket"}},
-		&ast.NamedType{P: ast.Pos{File: file, Line: 537, Col: 28}, Path: []string{"string"}},
+	&ast.TypeDecl{P: ast.Pos{File: file, Line: 540, Col: 1}, Name: "listener", Prim: "listener"},
+	&ast.TypeDecl{P: ast.Pos{File: file, Line: 541, Col: 1}, Name: "socket", Prim: "socket"},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 542, Col: 1}, Name: "tcp_listen", Prim: "tcp_listen", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 542, Col: 18}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 542, Col: 18}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 542, Col: 18}, Path: []string{"string"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 542, Col: 27}, Path: []string{"int"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 542, Col: 34}, Path: []string{"listener"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 543, Col: 1}, Name: "tcp_accept", Prim: "tcp_accept", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 543, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 543, Col: 18}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 543, Col: 30}, Path: []string{"socket"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 544, Col: 1}, Name: "tcp_connect", Prim: "tcp_connect", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 544, Col: 19}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 544, Col: 19}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 544, Col: 19}, Path: []string{"string"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 544, Col: 28}, Path: []string{"int"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 544, Col: 35}, Path: []string{"socket"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 545, Col: 1}, Name: "port", Prim: "listener_port", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 545, Col: 12}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 545, Col: 12}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 545, Col: 24}, Path: []string{"int"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 546, Col: 1}, Name: "sock_read", Prim: "sock_read", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 546, Col: 17}, Dom: &ast.TupleType{P: ast.Pos{File: file, Line: 546, Col: 17}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 546, Col: 17}, Path: []string{"socket"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 546, Col: 26}, Path: []string{"int"}},
+	}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 546, Col: 33}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 547, Col: 1}, Name: "sock_readln", Prim: "sock_readln", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 547, Col: 19}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 547, Col: 19}, Path: []string{"socket"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 547, Col: 29}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 548, Col: 1}, Kind: 1, Name: "sock_write", Prim: "sock_write", PrimType: &ast.TupleType{P: ast.Pos{File: file, Line: 548, Col: 19}, Elems: []ast.Type{
+		&ast.NamedType{P: ast.Pos{File: file, Line: 548, Col: 19}, Path: []string{"socket"}},
+		&ast.NamedType{P: ast.Pos{File: file, Line: 548, Col: 28}, Path: []string{"string"}},
 	}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 538, Col: 1}, Kind: 1, Name: "sock_close", Prim: "sock_close", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 538, Col: 19}, Path: []string{"socket"}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 539, Col: 1}, Name: "sock_error", Prim: "sock_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 539, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 539, Col: 18}, Path: []string{"socket"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 539, Col: 28}, Path: []string{"string"}}}},
-	&ast.FuncDecl{P: ast.Pos{File: file, Line: 542, Col: 1}, Name: "sock_error", Prim: "accept_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 542, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 542, Col: 18}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 542, Col: 30}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 549, Col: 1}, Kind: 1, Name: "sock_close", Prim: "sock_close", PrimType: &ast.NamedType{P: ast.Pos{File: file, Line: 549, Col: 19}, Path: []string{"socket"}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 550, Col: 1}, Name: "sock_error", Prim: "sock_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 550, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 550, Col: 18}, Path: []string{"socket"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 550, Col: 28}, Path: []string{"string"}}}},
+	&ast.FuncDecl{P: ast.Pos{File: file, Line: 553, Col: 1}, Name: "sock_error", Prim: "accept_error", PrimType: &ast.FuncType{P: ast.Pos{File: file, Line: 553, Col: 18}, Dom: &ast.NamedType{P: ast.Pos{File: file, Line: 553, Col: 18}, Path: []string{"listener"}}, Cod: &ast.NamedType{P: ast.Pos{File: file, Line: 553, Col: 30}, Path: []string{"string"}}}},
 }}

@@ -103,6 +103,14 @@ type Type struct {
 	Names []string // record field names
 	Slots []int    // for each element, its slot among the scalar or reference slots
 	Name  string   // the type as written, for messages
+	Cases []Case   // a declared variant's constructors, by tag
+}
+
+// Case describes a constructor of a declared variant.
+type Case struct {
+	Name  string  // the constructor's name
+	Elems []*Type // the elements its payload is stored as (none for a constant constructor)
+	Slots []int   // for each element, its slot among the variant's scalar or reference slots
 }
 
 // IsScalar reports whether values of the type live in scalar slots.
