@@ -159,3 +159,27 @@ func TestReplOnATerminalCtrlCInterruptsTheRunningInput(t *testing.T) {
 	p.expect("the waiting fibre got 5")
 	p.send(":quit\r")
 }
+
+// An input typed over several lines is one history entry: the up arrow brings back the
+// whole of it, which runs again as one input.
+func TestReplOnATerminalKeepsAnInputOfSeveralLinesAsOneHistoryEntry(t *testing.T) {
+	p := startPtySession(t)
+	p.expect("> ")
+	p.send("proc twice (n: int) {\r")
+	p.expect("... ")
+	p.send("println$ \"twice \" + str (2 * n); }\r")
+	p.expect("> ")
+	p.send("\x1b[A") // the up arrow
+	p.expect("proc twice (n: int) {")
+	p.send("\r")
+	p.expect("> ")
+	p.send("twice 21\r")
+	p.expect("twice 42")
+	p.mu.Lock()
+	screen := p.screen.String()
+	p.mu.Unlock()
+	if strings.Contains(screen, "error") {
+		t.Errorf("the recalled input did not run as one:\n%s", screen)
+	}
+	p.send(":quit\r")
+}
