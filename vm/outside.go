@@ -46,7 +46,9 @@ func (m *Machine) Release() {
 // it, each carried out in the order they were made. One write and one read at a time wait
 // on the channel (whose waiting writers a synchronous channel serves last in, first out);
 // the others wait here, and the next starts once the one before has completed. An
-// operation that has not completed can be withdrawn (the Go code waiting for it gave up).
+// operation's callback runs inside whatever completes it (a fibre's read or write, a
+// close), and the next operation starts there and then. An operation that has not
+// completed can be withdrawn (the Go code waiting for it gave up).
 //
 // Use it only on the machine's goroutine: in a builtin, or in work handed over with Do.
 type Outside struct {
