@@ -315,11 +315,6 @@ func (m *Machine) Do(f func()) {
 	}
 }
 
-// later runs f on the machine's goroutine at its next chance, as Do does, from work
-// already on that goroutine: the scheduler looks at the inbox before it next sleeps, so
-// nothing needs waking.
-func (m *Machine) later(f func()) { m.inbox.Post(f) }
-
 // Feed says that the outside world writes to ch (a net channel's messages arrive there):
 // while a fibre waits to read it, the program waits for the outside world, as it does for
 // a fibre waiting on a socket. Call it on the machine's goroutine; Unfeed undoes it.

@@ -46,30 +46,76 @@ func (m *Machine) Release() {
 // it, each carried out in the order they were made. One write and one read at a time wait
 // on the channel (whose waiting writers a synchronous channel serves last in, first out);
 // the others wait here, and the next starts once the one before has completed. An
-// operation that has not completed can be withdrawn (the Go code waiting for it gave up).
+// operation's callback runs inside whatever completes it (a fibre's read or write, a
+// close), and the next operation starts there and then. An operation that has not
+// completed can be withdrawn (the Go code waiting for it gave up).
 //
 // Use it only on the machine's goroutine: in a builtin, or in work handed over with Do.
 type Outside struct {
 	m        *Machine
 	ch       *Chan
-	writes   []*outsideOp // writes not yet started, oldest first
-	writing  *outsideOp   // the write started and not completed, or nil
-	writeAck *Ack         // the ack of the write under way: made once, used by each write in turn
-	taken    bool         // how the write under way ended, once writeAck has completed
-	ended    func()       // reports that the write under way ended (made once, for later)
-	reads    []*outsideOp // reads not yet started, oldest first
-	reading  *outsideOp   // the read started and not completed, or nil
+	writes   opQueue   // writes not yet started, oldest first
+	writing  outsideOp // the write started and not completed, if writeBusy
+	writeAck *Ack      // the ack of the write under way: made once, used by each write in turn
+	reads    opQueue   // reads not yet started, oldest first
+	reading  outsideOp // the read started and not completed, if readBusy
+	readAck  *Ack      // the wait of the read under way: made once, used by each read in turn
+	made     uint64    // how many operations were made: the last one's number
+	// a write (a read) is under way
+	writeBusy, readBusy bool
+	// startWrites (startReads) is running: a write (read) that completes inside it leaves
+	// the next to its loop, and one queued inside it waits for that loop
+	startingWrites, startingReads bool
+}
+
+// opQueue is the writes or the reads of an Outside not yet started, oldest first: a slice
+// consumed from its head, whose array serves again once it is empty.
+type opQueue struct {
+	ops  []outsideOp // the operations; those before head have started
+	head int         // the oldest not yet started
+}
+
+// pop takes the oldest operation not yet started, and reports whether there was one.
+func (q *opQueue) pop() (outsideOp, bool) {
+	if q.head == len(q.ops) {
+		return outsideOp{}, false
+	}
+	op := q.ops[q.head]
+	q.ops[q.head] = outsideOp{}
+	if q.head++; q.head == len(q.ops) {
+		q.ops, q.head = q.ops[:0], 0
+	}
+	return op, true
+}
+
+// remove takes the operation numbered seq out of the queue, and reports whether it was
+// there.
+func (q *opQueue) remove(seq uint64) bool {
+	i := slices.IndexFunc(q.ops[q.head:], func(op outsideOp) bool { return op.seq == seq })
+	if i < 0 {
+		return false
+	}
+	q.ops = slices.Delete(q.ops, q.head+i, q.head+i+1)
+	return true
 }
 
 // outsideOp is a write or a read from outside the machine.
 type outsideOp struct {
+	seq  uint64                           // its number: the Outside's operations count from 1
 	s    uint64                           // a write's value: its scalar part
 	r    Value                            // and its reference part
 	done func(taken bool)                 // a write's: told how it ended
 	got  func(s uint64, r Value, ok bool) // a read's: given the value, or told of the close
 	// a read made by ReadSends, instead of got: given the ack of a send too
 	sends func(s uint64, r Value, sent *Ack, ok bool)
-	ack   *Ack // once it has started: its wait on the channel
+}
+
+// queue numbers op and queues it on q; it returns op's number.
+func (o *Outside) queue(q *opQueue, op outsideOp) uint64 {
+	o.made++
+	op.seq = o.made
+	q.ops = append(q.ops, op)
+	return op.seq
 }
 
 // Outside makes the outside world's end of ch.
@@ -81,40 +127,50 @@ func (m *Machine) Outside(ch *Chan) *Outside { return &Outside{m: m, ch: ch} }
 // function that withdraws the write, which reports whether it did: it does unless the
 // write has completed or its value is in the buffer, and then done never runs.
 func (o *Outside) Write(s uint64, r Value, done func(taken bool)) (withdraw func() bool) {
-	op := &outsideOp{s: s, r: r, done: done}
-	o.writes = append(o.writes, op)
+	seq := o.queue(&o.writes, outsideOp{s: s, r: r, done: done})
 	o.startWrites()
-	return func() bool { return o.withdraw(op, true) }
+	return func() bool { return o.withdraw(seq, true) }
 }
 
-// startWrites starts the oldest write not yet started, unless one is under way; a closed
-// channel refuses writes at once.
+// Push writes as Write does, for a writer that never withdraws: it costs no allocation
+// (a net channel's reader writes each message that arrives so).
+func (o *Outside) Push(s uint64, r Value, done func(taken bool)) {
+	o.queue(&o.writes, outsideOp{s: s, r: r, done: done})
+	o.startWrites()
+}
+
+// startWrites starts the oldest write not yet started, unless one is under way, and the
+// next each time one completes at once; a closed channel refuses writes at once. A write
+// that completes later (a fibre takes its value, a close refuses it) starts the next
+// there and then: the reading fibre that took it finds the next value waiting, with no
+// round trip through the scheduler.
 func (o *Outside) startWrites() {
-	for o.writing == nil && len(o.writes) > 0 {
-		op := o.writes[0]
-		o.writes[0] = nil
-		o.writes = o.writes[1:]
+	if o.startingWrites {
+		return
+	}
+	o.startingWrites = true
+	defer func() { o.startingWrites = false }()
+	for !o.writeBusy {
+		op, ok := o.writes.pop()
+		if !ok {
+			return
+		}
 		if o.ch.Closed() {
 			op.done(false)
 			continue
 		}
-		o.writing = op
+		o.writing, o.writeBusy = op, true
 		m := o.m
 		// One write is under way at a time, so one ack serves them all, each once the one
 		// before has completed or been withdrawn: a value arriving costs no allocation here.
 		if o.writeAck == nil {
-			o.writeAck = &Ack{done: func(taken bool) {
-				o.taken = taken
-				m.later(o.ended)
-			}}
-			o.ended = func() { o.wrote(o.writing, o.taken) }
+			o.writeAck = &Ack{done: o.wrote}
 		}
-		op.ack = o.writeAck
-		op.ack.state, op.ack.sent = ackPending, nil
-		if _, delivered := m.offer(nil, o.ch, item{s: op.s, r: op.r, ack: op.ack}); delivered {
-			return
+		a := o.writeAck
+		a.state, a.sent = ackPending, nil
+		if _, delivered := m.offer(nil, o.ch, item{s: op.s, r: op.r, ack: a}); delivered {
+			continue // taken (and the next starts), or in the buffer (and it waits)
 		}
-		a := op.ack
 		a.s, a.r = op.s, op.r
 		a.w.T = wait{ack: a, arm: -1}
 		o.ch.Wait(&a.w, true)
@@ -124,9 +180,10 @@ func (o *Outside) startWrites() {
 	}
 }
 
-// wrote reports how a write ended, and starts the next.
-func (o *Outside) wrote(op *outsideOp, taken bool) {
-	o.writing = nil
+// wrote reports how the write under way ended, and starts the next.
+func (o *Outside) wrote(taken bool) {
+	op := o.writing
+	o.writing, o.writeBusy = outsideOp{}, false
 	op.done(taken)
 	o.startWrites()
 }
@@ -137,22 +194,18 @@ func (o *Outside) wrote(op *outsideOp, taken bool) {
 // withdraws the read, which reports whether it did: it does unless the read has
 // completed, and then got never runs.
 func (o *Outside) Read(got func(s uint64, r Value, ok bool)) (withdraw func() bool) {
-	return o.startRead(&outsideOp{got: got})
+	seq := o.queue(&o.reads, outsideOp{got: got})
+	o.startReads()
+	return func() bool { return o.withdraw(seq, false) }
 }
 
 // ReadSends reads as Read does, except that a value sent with an ack (send) does not
 // complete it: got receives the ack (nil for a value written without one), which stays
 // pending until Settle says how it ended. A net channel's reader uses it to pass the ack
-// on to a reader in another process.
-func (o *Outside) ReadSends(got func(s uint64, r Value, sent *Ack, ok bool)) (withdraw func() bool) {
-	return o.startRead(&outsideOp{sends: got})
-}
-
-// startRead queues a read, starts it if none is under way, and returns its withdraw.
-func (o *Outside) startRead(op *outsideOp) (withdraw func() bool) {
-	o.reads = append(o.reads, op)
+// on to a reader in another process. It is not withdrawn, and costs no allocation.
+func (o *Outside) ReadSends(got func(s uint64, r Value, sent *Ack, ok bool)) {
+	o.queue(&o.reads, outsideOp{sends: got})
 	o.startReads()
-	return func() bool { return o.withdraw(op, false) }
 }
 
 // Settle completes an ack that a read made with ReadSends left pending: taken says
@@ -170,13 +223,21 @@ func (m *Machine) Settle(a *Ack, taken bool) {
 }
 
 // startReads starts the oldest read not yet started, unless one is under way; a read that
-// finds a value, or a closed and drained channel, completes at once.
+// finds a value, or a closed and drained channel, completes at once, and the next starts.
+// A read that completes later (a fibre writes, a close comes) starts the next there and
+// then: the writing fibre finds the next read waiting.
 func (o *Outside) startReads() {
+	if o.startingReads {
+		return
+	}
+	o.startingReads = true
+	defer func() { o.startingReads = false }()
 	m := o.m
-	for o.reading == nil && len(o.reads) > 0 {
-		op := o.reads[0]
-		o.reads[0] = nil
-		o.reads = o.reads[1:]
+	for !o.readBusy {
+		op, ok := o.reads.pop()
+		if !ok {
+			return
+		}
 		keep := op.sends != nil
 		if v, ok := m.take(nil, o.ch); ok {
 			if v.ack != nil && !keep {
@@ -190,14 +251,23 @@ func (o *Outside) startReads() {
 			op.give(0, nil, nil, false)
 			continue
 		}
-		o.reading = op
-		a := &Ack{state: ackReading, keep: keep}
-		a.done = func(ok bool) {
-			s, r, sent := a.s, a.r, a.sent
-			a.r, a.sent = nil, nil
-			m.later(func() { o.read(op, s, r, sent, ok) })
+		o.reading, o.readBusy = op, true
+		// One read waits at a time, so one ack serves them all, each once the one before
+		// has completed or been withdrawn: a value read costs no allocation here.
+		if o.readAck == nil {
+			o.readAck = &Ack{}
+			o.readAck.done = func(ok bool) {
+				a := o.readAck
+				s, r, sent := a.s, a.r, a.sent
+				a.r, a.sent = nil, nil
+				if !ok {
+					s = 0
+				}
+				o.read(s, r, sent, ok)
+			}
 		}
-		op.ack = a
+		a := o.readAck
+		a.state, a.keep = ackReading, keep
 		a.w.T = wait{ack: a, arm: -1}
 		o.ch.Wait(&a.w, false)
 		if m.obs != nil {
@@ -206,9 +276,10 @@ func (o *Outside) startReads() {
 	}
 }
 
-// read hands a read its value, and starts the next.
-func (o *Outside) read(op *outsideOp, s uint64, r Value, sent *Ack, ok bool) {
-	o.reading = nil
+// read hands the read under way its value, and starts the next.
+func (o *Outside) read(s uint64, r Value, sent *Ack, ok bool) {
+	op := o.reading
+	o.reading, o.readBusy = outsideOp{}, false
 	op.give(s, r, sent, ok)
 	o.startReads()
 }
@@ -222,26 +293,23 @@ func (op *outsideOp) give(s uint64, r Value, sent *Ack, ok bool) {
 	}
 }
 
-// withdraw withdraws a write or a read that has not completed: one not yet started, or
-// the one waiting on the channel (and then the next starts). It reports whether it did.
-func (o *Outside) withdraw(op *outsideOp, writer bool) bool {
-	queue, current, start := &o.reads, &o.reading, o.startReads
+// withdraw withdraws a write or a read (the one numbered seq) that has not completed:
+// one not yet started, or the one waiting on the channel (and then the next starts). It
+// reports whether it did.
+func (o *Outside) withdraw(seq uint64, writer bool) bool {
+	queue, current, busy, a, start := &o.reads, &o.reading, &o.readBusy, o.readAck, o.startReads
 	if writer {
-		queue, current, start = &o.writes, &o.writing, o.startWrites
+		queue, current, busy, a, start = &o.writes, &o.writing, &o.writeBusy, o.writeAck, o.startWrites
 	}
-	if *current == op {
-		if !o.ch.Withdraw(&op.ack.w, writer) {
-			return false // it has completed (its callback is on its way), or its value is buffered
+	if *busy && current.seq == seq {
+		if !o.ch.Withdraw(&a.w, writer) {
+			return false // it has completed, or its value is buffered
 		}
-		*current = nil
+		*current, *busy = outsideOp{}, false
 		start()
 		return true
 	}
-	if i := slices.Index(*queue, op); i >= 0 {
-		*queue = slices.Delete(*queue, i, i+1)
-		return true
-	}
-	return false
+	return queue.remove(seq)
 }
 
 // Close closes the channel, as a fibre's close does: waiting writers fail (or, from

@@ -33,7 +33,10 @@ close c;
 			}
 			end.Read(got)
 		}
-		end.Write(7, nil, func(bool) { end.Read(got) })
+		// The first read is handed over, to start at the scheduler's next turn: by then
+		// fibre 1 waits to write 8, and the read meets it. Each read after it starts at
+		// once, from the one before, and waits for the fibre's next write.
+		end.Write(7, nil, func(bool) { m.Do(func() { end.Read(got) }) })
 	}))
 	out, trace, run := runTracedAndRecorded(t, p, builtins)
 	if out != "7\n" {
@@ -46,8 +49,8 @@ the outside world reads from fibre 1
 a read from outside the machine waits
 fibre 1 writes to a read from outside the machine
 a read from outside the machine takes a value
-fibre 1 waits for a timer
 a read from outside the machine waits
+fibre 1 waits for a timer
 fibre 1 closes a channel
 fibre 1 wakes a read from outside the machine: it gets nothing
 end fibre 1

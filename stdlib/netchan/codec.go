@@ -1,6 +1,8 @@
 package netchan
 
 import (
+	"bytes"
+	"encoding/binary"
 	"errors"
 	"fmt"
 	"math"
@@ -64,6 +66,18 @@ func newCodec(t *code.Type) *codec {
 
 // encode makes the message of a value (its scalar part s, its reference part r).
 func (c *codec) encode(s uint64, r vm.Value) ([]byte, error) {
+	if c.t.Kind == code.KString {
+		// The commonest message is written here, as encMode would write it, without the
+		// reflection of a general encoder.
+		str, _ := r.(string)
+		major := byte(majorText)
+		if !utf8.ValidString(str) {
+			major = majorBytes
+		}
+		msg := make([]byte, len(c.head), len(c.head)+9+len(str))
+		copy(msg, c.head)
+		return append(appendHead(msg, major, uint64(len(str))), str...), nil
+	}
 	v, err := encMode.Marshal(toCBOR(c.t, s, r))
 	if err != nil {
 		return nil, err
@@ -77,6 +91,13 @@ type mismatch struct{ writer string }
 
 // decode reads a message as a value of the codec's type. It fails with a mismatch.
 func (c *codec) decode(msg []byte) (uint64, vm.Value, error) {
+	if c.t.Kind == code.KString && bytes.HasPrefix(msg, c.head) {
+		// The commonest message is read here, without the reflection of a general decoder:
+		// the reader's own type, then a text or byte string of definite length.
+		if str, ok := stringItem(msg[len(c.head):]); ok {
+			return 0, str, nil
+		}
+	}
 	var first any
 	rest, err := decMode.UnmarshalFirst(msg, &first)
 	if err != nil {
@@ -104,6 +125,60 @@ func (c *codec) decode(msg []byte) (uint64, vm.Value, error) {
 		return 0, nil, mismatch{writer: writer}
 	}
 	return s, r, nil
+}
+
+// The CBOR major types of strings: the top three bits of an item's first byte.
+const (
+	majorBytes = 2
+	majorText  = 3
+)
+
+// appendHead appends the head of a CBOR item of a major type and an argument n (a
+// string's length), in the fewest bytes, as a deterministic encoder writes it.
+func appendHead(b []byte, major byte, n uint64) []byte {
+	m := major << 5
+	switch {
+	case n < 24:
+		return append(b, m|byte(n))
+	case n <= math.MaxUint8:
+		return append(b, m|24, byte(n))
+	case n <= math.MaxUint16:
+		return binary.BigEndian.AppendUint16(append(b, m|25), uint16(n))
+	case n <= math.MaxUint32:
+		return binary.BigEndian.AppendUint32(append(b, m|26), uint32(n))
+	}
+	return binary.BigEndian.AppendUint64(append(b, m|27), n)
+}
+
+// stringItem reads item as exactly one text or byte string of definite length, and
+// reports whether it is one.
+func stringItem(item []byte) (string, bool) {
+	if len(item) == 0 {
+		return "", false
+	}
+	if major := item[0] >> 5; major != majorText && major != majorBytes {
+		return "", false
+	}
+	n, rest := uint64(item[0]&0x1f), item[1:]
+	switch {
+	case n < 24:
+	case n <= 27:
+		size := 1 << (n - 24) // the argument's bytes: 1, 2, 4 or 8
+		if len(rest) < size {
+			return "", false
+		}
+		n = 0
+		for _, b := range rest[:size] {
+			n = n<<8 | uint64(b)
+		}
+		rest = rest[size:]
+	default:
+		return "", false // indefinite length, or not well formed
+	}
+	if uint64(len(rest)) != n {
+		return "", false
+	}
+	return string(rest), true
 }
 
 func (e mismatch) Error() string { return "the message does not decode" }

@@ -124,11 +124,11 @@ func (in *inEnd) take() {
 		}
 		in.writing++
 		if a.reply == "" {
-			in.end.Write(a.s, a.r, in.writtenQueued)
+			in.end.Push(a.s, a.r, in.writtenQueued)
 			continue
 		}
 		reply := a.reply
-		in.end.Write(a.s, a.r, func(taken bool) { in.written(reply, taken) })
+		in.end.Push(a.s, a.r, func(taken bool) { in.written(reply, taken) })
 	}
 }
 
