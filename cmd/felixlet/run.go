@@ -12,6 +12,7 @@ import (
 	"runtime"
 	"runtime/debug"
 	"runtime/pprof"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -108,6 +109,11 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	if len(args) == 0 {
 		return noArguments(stdin, stdout, stderr)
 	}
+	// -h or --help right after a command asks for the help, as it does after felixlet.
+	if len(args) > 1 && isHelpFlag(args[1]) && slices.Contains([]string{"run", "check", "disasm", "graph", "repl"}, args[0]) {
+		fmt.Fprint(stdout, help)
+		return exitOK
+	}
 	switch args[0] {
 	case "repl":
 		if len(args) > 1 {
@@ -159,6 +165,9 @@ func run(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 	return runCommand(args, stdin, stdout, stderr)
 }
 
+// isHelpFlag reports whether arg asks for the help.
+func isHelpFlag(arg string) bool { return arg == "-h" || arg == "-help" || arg == "--help" }
+
 // runFlags are the flags of run (and of the bare form).
 type runFlags struct {
 	stats   bool   // print the scheduler's counts on stderr at exit
@@ -194,6 +203,10 @@ func runCommand(args []string, stdin io.Reader, stdout, stderr io.Writer) int {
 		if ok {
 			args = rest
 			continue
+		}
+		if isHelpFlag(args[0]) {
+			fmt.Fprint(stdout, help)
+			return exitOK
 		}
 		switch args[0] {
 		case "--net", "-net":
