@@ -7,6 +7,7 @@ import (
 	"io/fs"
 	"os"
 	"path/filepath"
+	"slices"
 	"sort"
 	"strconv"
 	"strings"
@@ -18,6 +19,10 @@ const module = "github.com/felixlet/felixlet"
 // testingPkg stands in the graph for the standard package testing, which the command must
 // not link.
 const testingPkg = "std:testing"
+
+// natsPkg stands in the graph for the NATS client and server (github.com/nats-io), which
+// only felixlet-net links: felixlet's start-up must not pay their initialisation.
+const natsPkg = "ext:nats"
 
 // packageImports maps each package of the module (by directory, relative to the root) to
 // the module packages its non-test files import.
@@ -52,6 +57,9 @@ func packageImports(t *testing.T) map[string][]string {
 			}
 			if p == "testing" {
 				graph[dir] = append(graph[dir], testingPkg)
+			}
+			if strings.HasPrefix(p, "github.com/nats-io/") {
+				graph[dir] = append(graph[dir], natsPkg)
 			}
 		}
 		return nil
@@ -124,7 +132,7 @@ func TestImportsGoOneWay(t *testing.T) {
 				}
 			}
 		}
-		if under(pkg, "runtime") && len(graph[pkg]) > 0 {
+		if under(pkg, "runtime") && len(slices.DeleteFunc(slices.Clone(graph[pkg]), func(p string) bool { return p == natsPkg })) > 0 {
 			t.Errorf("%s imports %v; runtime packages import nothing of ours", pkg, graph[pkg])
 		}
 		for _, leaf := range []string{"lang/ast", "vm/code", "lang/types", "internal/golden"} {
@@ -138,8 +146,14 @@ func TestImportsGoOneWay(t *testing.T) {
 		if dep == testingPkg {
 			t.Errorf("cmd/felixlet links package testing (through a package's non-test files); the binary must not")
 		}
+		if dep == natsPkg {
+			t.Errorf("cmd/felixlet links NATS (through a package's non-test files); only felixlet-net may")
+		}
 	}
-	for _, must := range []string{".", "vm", "vm/code", "lang/parse", "lang/check", "lang/compile", "runtime/schan", "stdlib", "cmd/felixlet"} {
+	if !slices.Contains(reaches(graph, "cmd/felixlet-net"), natsPkg) {
+		t.Errorf("cmd/felixlet-net does not link NATS; the test above cannot see it")
+	}
+	for _, must := range []string{".", "vm", "vm/code", "lang/parse", "lang/check", "lang/compile", "runtime/schan", "stdlib", "cmd/felixlet", "cmd/felixlet-net"} {
 		if _, ok := graph[must]; !ok {
 			t.Errorf("package %s is missing", must)
 		}

@@ -80,6 +80,7 @@ func main() {
 	felixlet := filepath.Join(dir, "felixlet")
 	peer := filepath.Join(dir, "goroutines")
 	build(root, felixlet, "./cmd/felixlet")
+	build(root, filepath.Join(dir, "felixlet-net"), "./cmd/felixlet-net") // net channels' helper, beside felixlet
 	build(root, peer, "./bench/peers/goroutines")
 	check(os.WriteFile(filepath.Join(dir, "empty.flx"), []byte("\n"), 0o644))
 	check(os.WriteFile(filepath.Join(dir, "hello.flx"), []byte("println \"hello\";\n"), 0o644))

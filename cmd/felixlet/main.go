@@ -16,8 +16,10 @@ package main
 
 import (
 	"os"
+
+	"github.com/felixlet/felixlet/internal/cli"
 )
 
 func main() {
-	os.Exit(run(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
+	os.Exit(cli.Main(os.Args[1:], os.Stdin, os.Stdout, os.Stderr))
 }

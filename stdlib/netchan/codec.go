@@ -64,8 +64,10 @@ func newCodec(t *code.Type) *codec {
 	return &codec{t: t, head: head}
 }
 
-// encode makes the message of a value (its scalar part s, its reference part r).
-func (c *codec) encode(s uint64, r vm.Value) ([]byte, error) {
+// appendEncode appends the message of a value (its scalar part s, its reference part r)
+// to msg.
+func (c *codec) appendEncode(msg []byte, s uint64, r vm.Value) ([]byte, error) {
+	msg = append(msg, c.head...)
 	if c.t.Kind == code.KString {
 		// The commonest message is written here, as encMode would write it, without the
 		// reflection of a general encoder.
@@ -74,15 +76,13 @@ func (c *codec) encode(s uint64, r vm.Value) ([]byte, error) {
 		if !utf8.ValidString(str) {
 			major = majorBytes
 		}
-		msg := make([]byte, len(c.head), len(c.head)+9+len(str))
-		copy(msg, c.head)
 		return append(appendHead(msg, major, uint64(len(str))), str...), nil
 	}
 	v, err := encMode.Marshal(toCBOR(c.t, s, r))
 	if err != nil {
-		return nil, err
+		return msg, err
 	}
-	return append(c.head[:len(c.head):len(c.head)], v...), nil
+	return append(msg, v...), nil
 }
 
 // mismatch is a message that does not decode as the reader's type: writer is the type

@@ -15,7 +15,7 @@ func TestStringsEncodeAsTheGeneralEncoderDoes(t *testing.T) {
 	c := newCodec(&code.Type{Kind: code.KString, Name: "string"})
 	for _, n := range []int{0, 1, 23, 24, 255, 256, 65535, 65536} {
 		for _, str := range []string{strings.Repeat("a", n), strings.Repeat("\xff", n)} {
-			got, err := c.encode(0, str)
+			got, err := c.appendEncode(nil, 0, str)
 			if err != nil {
 				t.Fatal(err)
 			}

@@ -4,29 +4,47 @@ import (
 	"fmt"
 	"strconv"
 	"strings"
+	"sync"
+	"sync/atomic"
 	"time"
 
-	"github.com/felixlet/felixlet/runtime/natsd"
+	"github.com/felixlet/felixlet/runtime/netwire"
 	"github.com/felixlet/felixlet/vm"
-	"github.com/nats-io/nats-server/v2/server"
-	"github.com/nats-io/nats.go"
 )
 
-// engine is a machine's connection to NATS and what rides on it. Its fields are the
-// machine goroutine's, but for those of the outbox and the connection itself.
+// engine is a machine's link to felixlet-net and what rides on it. Its fields are the
+// machine goroutine's, but for those the comments give to the link's goroutines.
 type engine struct {
 	m       *vm.Machine
-	nc      *nats.Conn
-	srv     *server.Server                  // the server in the process, or nil
-	out     *outbox                         // what waits to be published
-	chans   map[*vm.Chan]*netChan           // the net channels, for net_error
-	subs    map[*nats.Subscription]*netChan // the readers' subscriptions, for the client's errors
-	acks    map[uint64]*pendingAck          // acknowledged sends awaiting their reader's answer, by token
-	nextTok uint64                          // the last token given to an acknowledged send
-	replies string                          // the subject prefix of the answers to acknowledged sends
-	waiting []*outEnd                       // net_out bridges waiting for room in the outbox
-	quit    chan struct{}                   // closed when the program ends: deliveries stop waiting
+	helper  *helper                // the felixlet-net that carries the link
+	out     *netwire.Queue         // frames to the helper, written by the queue's goroutine
+	chans   map[*vm.Chan]*netChan  // the net channels, for net_error
+	ids     map[uint64]*netChan    // the net channels by number, for a Pub the helper refused
+	acks    map[uint64]*pendingAck // acknowledged sends awaiting their reader's answer, by token
+	nextTok uint64                 // the last token given to an acknowledged send
+	nextID  uint64                 // the last number given to a net channel or subscription
+	replies string                 // the subject prefix of the answers to acknowledged sends
+	waiting []*outEnd              // net_out bridges waiting for room in the queue
+	roomFor atomic.Bool            // waiting is not empty: the queue's goroutine tells the machine after each batch
+
+	mu  sync.Mutex        // guards ins, which the reading goroutine reads
+	ins map[uint64]*inEnd // the readers' subscriptions, by number
+
+	answered uint64 // on the reading goroutine: answers read and not yet credited
+
+	subbed chan subbed   // the helper's answers to subscriptions, from the reading goroutine
+	closed chan struct{} // closed by the reading goroutine when the link has ended
+	quit   chan struct{} // closed when the program ends
 }
+
+// subbed is the helper's answer to a subscription: "" when the server knows it.
+type subbed struct {
+	sid     uint64
+	failure string
+}
+
+// answersSID is the subscription of the answers to acknowledged sends.
+const answersSID = 1
 
 // engineKey keys the engine among the machine's library state.
 type engineKey struct{}
@@ -47,7 +65,7 @@ func engineOf(m *vm.Machine) (*engine, error) {
 		return slot.e, nil
 	}
 	servers := *m.Library(configKey{}, func() any { return new(string) }).(*string)
-	// Make the machine's poller now, which the client's goroutines wake: so the engine's
+	// Make the machine's poller now, which the link's goroutines wake: so the engine's
 	// later Holds cannot fail.
 	if err := m.Hold(); err != nil {
 		return nil, err
@@ -62,76 +80,192 @@ func engineOf(m *vm.Machine) (*engine, error) {
 	return e, nil
 }
 
-// connect starts an engine on the servers named (or "" for one in the process).
+// connect starts felixlet-net and connects it to the servers named (or "" for one it
+// starts), then starts the goroutines that write and read the link.
 func connect(m *vm.Machine, servers string) (*engine, error) {
-	e := &engine{m: m, chans: map[*vm.Chan]*netChan{}, subs: map[*nats.Subscription]*netChan{},
-		acks: map[uint64]*pendingAck{}, quit: make(chan struct{})}
-	opts := []nats.Option{
-		nats.Name("felixlet"),
-		nats.MaxReconnects(-1), // a net channel outlives a server's restart
-		nats.ReconnectWait(100 * time.Millisecond),
-		nats.Timeout(connectWithin),
-		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
-			if err != nil {
-				m.Do(func() { e.failAll(fmt.Sprintf("the connection to the NATS server was lost (%v); reconnecting", err)) })
-			}
-		}),
-		nats.ErrorHandler(func(_ *nats.Conn, sub *nats.Subscription, err error) {
-			m.Do(func() { e.clientError(sub, err) })
-		}),
-	}
-	if servers == "" {
-		srv, err := natsd.InProcess()
-		if err != nil {
-			return nil, fmt.Errorf("net: cannot start a NATS server in the process: %v", err)
-		}
-		e.srv = srv
-		// Nothing can be unreachable in the process: a slow handshake is a loaded machine.
-		opts = append(opts, nats.InProcessServer(srv), nats.Timeout(inProcessWithin))
-	}
-	nc, err := nats.Connect(servers, opts...)
+	h, err := startHelper()
 	if err != nil {
-		if e.srv != nil {
-			e.srv.Shutdown()
-			return nil, fmt.Errorf("net: cannot connect to the NATS server in the process: %v", err)
+		return nil, err
+	}
+	e := &engine{m: m, helper: h, out: netwire.NewQueue(),
+		chans: map[*vm.Chan]*netChan{}, ids: map[uint64]*netChan{}, acks: map[uint64]*pendingAck{},
+		nextID: answersSID, ins: map[uint64]*inEnd{},
+		subbed: make(chan subbed, 1), closed: make(chan struct{}), quit: make(chan struct{})}
+	e.out.Put(func(b *netwire.Builder) { b.Begin(netwire.Connect); b.String(servers); b.End() })
+	go func() {
+		if err := e.out.Run(h.in, e.written); err != nil {
+			m.Do(func() { e.broke(err) })
 		}
-		return nil, fmt.Errorf("net: cannot reach the NATS server at %s: %v", servers, err)
+	}()
+	rd := netwire.NewReader(h.out)
+	op, err := rd.Next()
+	switch {
+	case err == nil && op == netwire.Ready:
+		e.replies = rd.String() + "."
+	case err == nil && op == netwire.Failed:
+		err = fmt.Errorf("%s", rd.String())
+	case err == nil:
+		err = netwire.ErrBadFrame
+	default:
+		err = h.failure(err)
 	}
-	e.nc = nc
-	e.replies = nc.NewInbox() + "."
-	if _, err := nc.Subscribe(e.replies+"*", e.answer); err != nil {
+	if err == nil {
+		err = rd.Err()
+	}
+	if err != nil {
+		e.out.Finish()
+		h.stop()
+		return nil, err
+	}
+	go e.read(rd)
+	if failure := e.sub(answersSID, e.replies+"*", ""); failure != "" {
 		e.close()
-		return nil, fmt.Errorf("net: %v", err)
+		return nil, fmt.Errorf("net: %s", failure)
 	}
-	e.out = startOutbox(e)
 	return e, nil
 }
 
-// close ends the engine when the program ends: what is queued is published, and the
-// server has it, before the connection closes.
-func (e *engine) close() {
-	close(e.quit)
-	if e.out != nil {
-		e.out.finish()
-		e.nc.FlushTimeout(flushWithin)
-	}
-	e.nc.Close()
-	if e.srv != nil {
-		e.srv.Shutdown()
+// sub subscribes and waits for the helper to say that the server knows it (or that the
+// connection is down, after a while); it returns why not, or "".
+func (e *engine) sub(sid uint64, subject, queue string) string {
+	e.out.Put(func(b *netwire.Builder) {
+		b.Begin(netwire.Sub)
+		b.Uint(sid)
+		b.String(subject)
+		b.String(queue)
+		b.End()
+	})
+	for {
+		select {
+		case a := <-e.subbed:
+			if a.sid == sid {
+				return a.failure
+			}
+		case <-e.closed:
+			return "the felixlet-net process ended"
+		}
 	}
 }
 
-// connectWithin bounds the connection and handshake with a server the command line names:
-// past it, the server is taken as not reachable. A busy machine (or -race) can take seconds
-// over a handshake on loopback; nats.go's default of 2 s is too little for it.
-const connectWithin = 10 * time.Second
+// read is the goroutine that reads the helper's frames until the link ends. What
+// arrives for readers is handed to the machine once the frames at hand are read.
+func (e *engine) read(rd *netwire.Reader) {
+	defer close(e.closed)
+	var arrived []*inEnd // the readers that have messages for the machine to take
+	for {
+		if rd.Buffered() == 0 {
+			for _, in := range arrived {
+				in.post()
+			}
+			clear(arrived)
+			arrived = arrived[:0]
+		}
+		op, err := rd.Next()
+		if err != nil {
+			if err = e.helper.failure(err); err != nil {
+				e.m.Do(func() { e.broke(err) })
+			}
+			return
+		}
+		switch op {
+		case netwire.Msg:
+			sid, subject, reply, data, flags := rd.Uint(), rd.Bytes(), rd.String(), rd.Bytes(), rd.Uint()
+			if rd.Err() != nil {
+				break
+			}
+			if sid == answersSID {
+				e.answer(subject, data, flags)
+				break
+			}
+			e.mu.Lock()
+			in := e.ins[sid]
+			e.mu.Unlock()
+			if in != nil && in.deliver(reply, data) {
+				arrived = append(arrived, in)
+			}
+		case netwire.Subbed:
+			e.subbed <- subbed{sid: rd.Uint(), failure: rd.String()}
+		case netwire.PubFailed:
+			id, tok, failure := rd.Uint(), rd.Uint(), rd.String()
+			e.m.Do(func() { e.pubFailed(id, tok, failure) })
+		case netwire.Lost:
+			failure := fmt.Sprintf("the connection to the NATS server was lost (%s); reconnecting", rd.String())
+			e.m.Do(func() { e.failAll(failure) })
+		case netwire.ClientError:
+			sid, slow, failure := rd.Uint(), rd.Uint() == 1, rd.String()
+			e.m.Do(func() { e.clientError(sid, slow, failure) })
+		case netwire.Closed:
+			return
+		default:
+			rd.Uint() // an operation this side does not know: the helper is not felixlet's
+			e.m.Do(func() { e.broke(netwire.ErrBadFrame) })
+			return
+		}
+		if err := rd.Err(); err != nil {
+			e.m.Do(func() { e.broke(err) })
+			return
+		}
+	}
+}
 
-// inProcessWithin bounds the handshake with the server in the process.
-const inProcessWithin = 60 * time.Second
+// close ends the engine when the program ends: what is queued goes to the helper, which
+// publishes it and makes sure the server has it before it closes and ends.
+func (e *engine) close() {
+	close(e.quit)
+	e.out.Put(func(b *netwire.Builder) { b.Begin(netwire.Close); b.End() })
+	select {
+	case <-e.out.Finish():
+		select {
+		case <-e.closed:
+		case <-time.After(flushWithin + time.Second):
+		}
+	case <-time.After(flushWithin):
+	}
+	e.helper.stop()
+}
 
 // flushWithin bounds how long the end of a program waits for the server to have what it
-// published.
+// published (felixlet-net's own bound, which it keeps).
 const flushWithin = 5 * time.Second
+
+// written runs on the queue's goroutine after each batch it wrote: net_out bridges
+// waiting for room go on.
+func (e *engine) written() {
+	if e.roomFor.Load() {
+		e.m.Do(e.published)
+	}
+}
+
+// published lets net_out bridges waiting for room go on, as long as there is room.
+func (e *engine) published() {
+	for len(e.waiting) > 0 && e.out.Waiting() < outboxRoom {
+		w := e.waiting[0]
+		e.waiting = e.waiting[1:]
+		e.m.Release()
+		w.read()
+	}
+	e.roomFor.Store(len(e.waiting) > 0)
+}
+
+// outboxRoom is how many frames wait for the helper before net_out bridges wait.
+const outboxRoom = 4096
+
+// broke notes that the link to felixlet-net broke: every net channel says so, sends that
+// wait for an answer complete false, and bridges waiting for room go on (what they write
+// is lost, as net_error says).
+func (e *engine) broke(err error) {
+	failure := fmt.Sprintf("the link to felixlet-net broke: %v", err)
+	e.failAll(failure)
+	for tok := range e.acks {
+		e.settle(tok, false, failure)
+	}
+	for _, w := range e.waiting {
+		e.m.Release()
+		w.read()
+	}
+	e.waiting = nil
+	e.roomFor.Store(false)
+}
 
 // failAll notes a failure on every net channel.
 func (e *engine) failAll(failure string) {
@@ -140,18 +274,33 @@ func (e *engine) failAll(failure string) {
 	}
 }
 
-// clientError notes an error the client reports: on a subscription, it is that reader's.
-func (e *engine) clientError(sub *nats.Subscription, err error) {
-	nch := e.subs[sub]
+// pubFailed notes a value the helper could not publish, and completes its acknowledged
+// send false.
+func (e *engine) pubFailed(id, tok uint64, err string) {
+	nch := e.ids[id]
 	if nch == nil {
-		e.failAll(fmt.Sprintf("NATS: %v", err))
 		return
 	}
-	if err == nats.ErrSlowConsumer {
-		nch.failure = fmt.Sprintf("values published on %q were dropped: this program's readers were too slow", nch.subject)
-		return
+	failure := fmt.Sprintf("a value written to %q was lost: %s", nch.subject, err)
+	nch.failure = failure
+	if tok != 0 {
+		e.settle(tok, false, failure)
 	}
-	nch.failure = fmt.Sprintf("NATS: %v", err)
+}
+
+// clientError notes an error the client reports: on a subscription, it is that reader's.
+func (e *engine) clientError(sid uint64, slow bool, err string) {
+	e.mu.Lock()
+	in := e.ins[sid]
+	e.mu.Unlock()
+	switch {
+	case in == nil:
+		e.failAll("NATS: " + err)
+	case slow:
+		in.nch.failure = fmt.Sprintf("values published on %q were dropped: this program's readers were too slow", in.nch.subject)
+	default:
+		in.nch.failure = "NATS: " + err
+	}
 }
 
 // pendingAck is an acknowledged send whose reader has not answered yet.
@@ -183,15 +332,20 @@ func (e *engine) expect(a *vm.Ack, from *netChan) (string, uint64) {
 	return e.replies + strconv.FormatUint(tok, 10), tok
 }
 
-// answer receives, on the client's goroutine, a reader's answer to an acknowledged send,
-// or the server's word that nobody reads its subject.
-func (e *engine) answer(msg *nats.Msg) {
-	tok, err := strconv.ParseUint(msg.Subject[strings.LastIndexByte(msg.Subject, '.')+1:], 10, 64)
+// answer receives, on the reading goroutine, a reader's answer to an acknowledged send,
+// or the server's word that nobody reads its subject. Answers are taken as they come:
+// felixlet-net gets its credit for them back at once.
+func (e *engine) answer(subject, data []byte, flags uint64) {
+	if e.answered++; e.answered == netwire.Room/2 {
+		e.credit(answersSID, e.answered)
+		e.answered = 0
+	}
+	tok, err := strconv.ParseUint(string(subject[strings.LastIndexByte(string(subject), '.')+1:]), 10, 64)
 	if err != nil {
 		return
 	}
-	noReaders := len(msg.Data) == 0 && msg.Header.Get("Status") == "503"
-	taken := string(msg.Data) == string(answerTaken)
+	noReaders := flags&netwire.NoResponders != 0
+	taken := string(data) == string(answerTaken)
 	e.m.Do(func() {
 		p := e.acks[tok]
 		switch {
@@ -219,4 +373,25 @@ func (e *engine) settle(tok uint64, taken bool, failure string) {
 	}
 	e.m.Settle(p.ack, taken)
 	e.m.Release()
+}
+
+// credit tells felixlet-net that the program has taken n more messages of a
+// subscription.
+func (e *engine) credit(sid, n uint64) {
+	e.out.Put(func(b *netwire.Builder) { b.Begin(netwire.Credit); b.Uint(sid); b.Uint(n); b.End() })
+}
+
+// publish queues a message for the helper to publish, and reports whether the queue is
+// now full. id and tok name the channel and the acknowledged send (0: none) to tell if the
+// helper cannot publish it.
+func (e *engine) publish(subject, reply string, data []byte, id, tok uint64) (full bool) {
+	return e.out.Put(func(b *netwire.Builder) {
+		b.Begin(netwire.Pub)
+		b.String(subject)
+		b.String(reply)
+		b.Bytes(data)
+		b.Uint(id)
+		b.Uint(tok)
+		b.End()
+	}) >= outboxRoom
 }
