@@ -6,6 +6,7 @@ import (
 	"errors"
 	"fmt"
 	"math"
+	"sync"
 	"unicode/utf8"
 
 	"github.com/felixlet/felixlet/vm"
@@ -39,25 +40,27 @@ type codec struct {
 	head []byte     // the message's first item: the type's name
 }
 
+// The modes of the general encoder and decoder, made at the first net channel: a
+// program that makes none does not pay for them at start-up.
 var (
-	encMode = func() cbor.EncMode {
+	encMode = sync.OnceValue(func() cbor.EncMode {
 		m, err := cbor.EncOptions{Sort: cbor.SortCoreDeterministic}.EncMode()
 		if err != nil {
 			panic(err)
 		}
 		return m
-	}()
-	decMode = func() cbor.DecMode {
+	})
+	decMode = sync.OnceValue(func() cbor.DecMode {
 		m, err := cbor.DecOptions{UTF8: cbor.UTF8DecodeInvalid}.DecMode()
 		if err != nil {
 			panic(err)
 		}
 		return m
-	}()
+	})
 )
 
 func newCodec(t *code.Type) *codec {
-	head, err := encMode.Marshal(t.Name)
+	head, err := encMode().Marshal(t.Name)
 	if err != nil {
 		panic(err) // a string always encodes
 	}
@@ -69,7 +72,7 @@ func newCodec(t *code.Type) *codec {
 func (c *codec) appendEncode(msg []byte, s uint64, r vm.Value) ([]byte, error) {
 	msg = append(msg, c.head...)
 	if c.t.Kind == code.KString {
-		// The commonest message is written here, as encMode would write it, without the
+		// The commonest message is written here, as the general encoder would write it, without the
 		// reflection of a general encoder.
 		str, _ := r.(string)
 		major := byte(majorText)
@@ -78,7 +81,7 @@ func (c *codec) appendEncode(msg []byte, s uint64, r vm.Value) ([]byte, error) {
 		}
 		return append(appendHead(msg, major, uint64(len(str))), str...), nil
 	}
-	v, err := encMode.Marshal(toCBOR(c.t, s, r))
+	v, err := encMode().Marshal(toCBOR(c.t, s, r))
 	if err != nil {
 		return msg, err
 	}
@@ -99,7 +102,7 @@ func (c *codec) decode(msg []byte) (uint64, vm.Value, error) {
 		}
 	}
 	var first any
-	rest, err := decMode.UnmarshalFirst(msg, &first)
+	rest, err := decMode().UnmarshalFirst(msg, &first)
 	if err != nil {
 		return 0, nil, mismatch{}
 	}
@@ -112,7 +115,7 @@ func (c *codec) decode(msg []byte) (uint64, vm.Value, error) {
 		if name != c.t.Name {
 			return 0, nil, mismatch{writer: name}
 		}
-		if err := decMode.Unmarshal(rest, &item); err != nil {
+		if err := decMode().Unmarshal(rest, &item); err != nil {
 			return 0, nil, mismatch{writer: name}
 		}
 	}
