@@ -69,12 +69,12 @@ func Serve(in io.Reader, out io.Writer) error {
 	writing := make(chan error, 1)
 	go func() { writing <- l.events.Run(out, nil) }()
 	if err := l.connect(servers); err != nil {
-		l.events.Put(func(b *netwire.Builder) { b.Begin(netwire.Failed); b.String(err.Error()); b.End() })
+		l.report(netwire.Failed, err.Error())
 		<-l.events.Finish()
 		return <-writing
 	}
 	inbox := l.nc.NewInbox()
-	l.events.Put(func(b *netwire.Builder) { b.Begin(netwire.Ready); b.String(inbox); b.End() })
+	l.report(netwire.Ready, inbox)
 	err = l.serve(rd)
 	l.close()
 	l.events.Put(func(b *netwire.Builder) { b.Begin(netwire.Closed); b.End() })
@@ -94,7 +94,7 @@ func (l *link) connect(servers string) error {
 		nats.Timeout(connectWithin),
 		nats.DisconnectErrHandler(func(_ *nats.Conn, err error) {
 			if err != nil {
-				l.events.Put(func(b *netwire.Builder) { b.Begin(netwire.Lost); b.String(err.Error()); b.End() })
+				l.report(netwire.Lost, err.Error())
 			}
 		}),
 		nats.ErrorHandler(l.clientError),
@@ -137,13 +137,7 @@ func (l *link) serve(rd *netwire.Reader) error {
 				break
 			}
 			if err := l.publish(subject, reply, data); err != nil {
-				l.events.Put(func(b *netwire.Builder) {
-					b.Begin(netwire.PubFailed)
-					b.Uint(ch)
-					b.Uint(tok)
-					b.String(err.Error())
-					b.End()
-				})
+				l.report(netwire.PubFailed, err.Error(), ch, tok)
 			}
 		case netwire.Sub:
 			sid, subject, queue := rd.Uint(), rd.String(), rd.String()
@@ -204,12 +198,7 @@ func (l *link) subscribe(sid uint64, subject, queue string) {
 		l.mu.Unlock()
 		l.nc.FlushTimeout(subscribeWithin)
 	}
-	l.events.Put(func(b *netwire.Builder) {
-		b.Begin(netwire.Subbed)
-		b.Uint(sid)
-		b.String(failure)
-		b.End()
-	})
+	l.report(netwire.Subbed, failure, sid)
 }
 
 // take forgets a subscription and returns it.
@@ -259,11 +248,17 @@ func (l *link) clientError(_ *nats.Conn, ns *nats.Subscription, err error) {
 	if errors.Is(err, nats.ErrSlowConsumer) {
 		slow = 1
 	}
+	l.report(netwire.ClientError, err.Error(), sid, slow)
+}
+
+// report sends the program an event of op: its numbers, then its message.
+func (l *link) report(op netwire.Op, message string, numbers ...uint64) {
 	l.events.Put(func(b *netwire.Builder) {
-		b.Begin(netwire.ClientError)
-		b.Uint(sid)
-		b.Uint(slow)
-		b.String(err.Error())
+		b.Begin(op)
+		for _, n := range numbers {
+			b.Uint(n)
+		}
+		b.String(message)
 		b.End()
 	})
 }
