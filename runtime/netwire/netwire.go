@@ -185,8 +185,10 @@ func (q *Queue) Finish() <-chan struct{} {
 // Reader reads frames.
 type Reader struct {
 	r     *bufio.Reader
-	frame []byte // the frame read last, after its operation
-	err   error  // the first field that did not parse
+	head  [4]byte // where a frame's length is read
+	buf   []byte  // where frames are read, kept for the next
+	frame []byte  // what is left of the frame read last: its fields not yet read
+	err   error   // the first field that did not parse
 }
 
 // NewReader reads frames from r.
@@ -200,27 +202,25 @@ func (r *Reader) Next() (Op, error) {
 	if r.err != nil {
 		return 0, r.err
 	}
-	var head [4]byte
-	if _, err := io.ReadFull(r.r, head[:]); err != nil {
+	if _, err := io.ReadFull(r.r, r.head[:]); err != nil {
 		return 0, err
 	}
-	n := binary.LittleEndian.Uint32(head[:])
+	n := binary.LittleEndian.Uint32(r.head[:])
 	if n == 0 || n > maxFrame {
 		return 0, ErrBadFrame
 	}
-	if cap(r.frame) < int(n) {
-		r.frame = make([]byte, n)
+	if cap(r.buf) < int(n) {
+		r.buf = make([]byte, n)
 	}
-	r.frame = r.frame[:n]
-	if _, err := io.ReadFull(r.r, r.frame); err != nil {
+	r.buf = r.buf[:n]
+	if _, err := io.ReadFull(r.r, r.buf); err != nil {
 		if err == io.EOF {
 			err = io.ErrUnexpectedEOF
 		}
 		return 0, err
 	}
-	op := Op(r.frame[0])
-	r.frame = r.frame[1:]
-	return op, nil
+	r.frame = r.buf[1:]
+	return Op(r.buf[0]), nil
 }
 
 // Buffered is how many bytes of frames have been read from the other end and wait: when

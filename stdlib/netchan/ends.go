@@ -34,6 +34,7 @@ type inEnd struct {
 	stopped bool      // the channel was closed: messages are refused, the subscription ends
 
 	writtenQueued func(taken bool) // written for a value sent without an ack, made once
+	taking        func()           // take, made once
 	writing       int              // on the machine: values written into the channel and not yet taken (or refused)
 	taken         uint64           // on the machine: values taken (or refused) and not yet credited
 	bad           error            // on the machine: the error for a message that did not decode, kept until writing is 0
@@ -54,6 +55,7 @@ func (e *engine) subscribe(ch *vm.Chan, nch *netChan) error {
 	e.nextID++
 	in := &inEnd{e: e, nch: nch, ch: ch, end: e.m.Outside(ch), sid: e.nextID, made: e.m.ErrorHere("")}
 	in.writtenQueued = func(taken bool) { in.written("", taken) }
+	in.taking = in.take
 	queue := ""
 	if nch.role == sharing {
 		queue = nch.subject
@@ -90,7 +92,7 @@ func (in *inEnd) deliver(reply string, data []byte) bool {
 }
 
 // post asks the machine to take what arrived.
-func (in *inEnd) post() { in.e.m.Do(in.take) }
+func (in *inEnd) post() { in.e.m.Do(in.taking) }
 
 // take runs on the machine: it writes what arrived into the channel.
 func (in *inEnd) take() {
@@ -191,18 +193,21 @@ type outEnd struct {
 	e       *engine
 	nch     *netChan
 	end     *vm.Outside
-	id      uint64 // the channel's number, for a value the helper could not publish
-	scratch []byte // the message being encoded
+	id      uint64                                            // the channel's number, for a value the helper could not publish
+	scratch []byte                                            // the message being encoded
+	gotten  func(s uint64, r vm.Value, sent *vm.Ack, ok bool) // got, made once: a read allocates nothing
 }
 
 func (e *engine) publisher(ch *vm.Chan, nch *netChan) *outEnd {
 	e.nextID++
 	e.ids[e.nextID] = nch
-	return &outEnd{e: e, nch: nch, end: e.m.Outside(ch), id: e.nextID}
+	w := &outEnd{e: e, nch: nch, end: e.m.Outside(ch), id: e.nextID}
+	w.gotten = w.got
+	return w
 }
 
 // read waits for the next value a fibre writes.
-func (w *outEnd) read() { w.end.ReadSends(w.got) }
+func (w *outEnd) read() { w.end.ReadSends(w.gotten) }
 
 // got publishes a value a fibre wrote (sent with an ack, or not). Once the channel is
 // closed and drained, the bridge stops: what it queued is published in order.

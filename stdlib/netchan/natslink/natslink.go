@@ -24,13 +24,14 @@ import (
 
 // link is one program's connection to NATS.
 type link struct {
-	nc     *nats.Conn
-	srv    *server.Server  // the server in this process, or nil
-	events *netwire.Queue  // what goes back to the program
-	quit   chan struct{}   // closed when the link ends: deliveries stop waiting for credit
-	mu     sync.Mutex      // guards subs and sids, which the client's goroutines read
-	subs   map[uint64]*sub // the subscriptions, by the program's number
-	sids   map[*nats.Subscription]uint64
+	nc       *nats.Conn
+	srv      *server.Server  // the server in this process, or nil
+	events   *netwire.Queue  // what goes back to the program
+	quit     chan struct{}   // closed when the link ends: deliveries stop waiting for credit
+	mu       sync.Mutex      // guards subs and sids, which the client's goroutines read
+	subs     map[uint64]*sub // the subscriptions, by the program's number
+	sids     map[*nats.Subscription]uint64
+	subjects map[string]string // the subjects published to, by their bytes (serve's alone)
 }
 
 // sub is a subscription and the messages it has sent the program without credit.
@@ -65,7 +66,7 @@ func Serve(in io.Reader, out io.Writer) error {
 	}
 	servers := rd.String()
 	l := &link{events: netwire.NewQueue(), quit: make(chan struct{}),
-		subs: map[uint64]*sub{}, sids: map[*nats.Subscription]uint64{}}
+		subs: map[uint64]*sub{}, sids: map[*nats.Subscription]uint64{}, subjects: map[string]string{}}
 	writing := make(chan error, 1)
 	go func() { writing <- l.events.Run(out, nil) }()
 	if err := l.connect(servers); err != nil {
@@ -131,7 +132,7 @@ func (l *link) serve(rd *netwire.Reader) error {
 		}
 		switch op {
 		case netwire.Pub:
-			subject, reply, data := rd.String(), rd.String(), rd.Bytes()
+			subject, reply, data := l.subject(rd.Bytes()), rd.String(), rd.Bytes()
 			ch, tok := rd.Uint(), rd.Uint()
 			if rd.Err() != nil {
 				break
@@ -169,6 +170,23 @@ func (l *link) serve(rd *netwire.Reader) error {
 		}
 	}
 }
+
+// subject returns a subject as a string, the same string each time for the subjects of
+// the program's net_outs: a message published costs no copy of its subject.
+func (l *link) subject(b []byte) string {
+	if s, ok := l.subjects[string(b)]; ok {
+		return s
+	}
+	if len(l.subjects) >= maxSubjects {
+		clear(l.subjects) // a program that publishes on ever new subjects
+	}
+	s := string(b)
+	l.subjects[s] = s
+	return s
+}
+
+// maxSubjects bounds the subjects a link keeps.
+const maxSubjects = 1024
 
 // publish publishes a message, with the subject of the answer when there is one.
 func (l *link) publish(subject, reply string, data []byte) error {
