@@ -99,7 +99,7 @@ type Queue struct {
 	ending  bool          // Finish was called: write what is left, then stop
 	broken  bool          // a write failed: frames put are dropped
 	wake    chan struct{} // tells Run that frames arrived, or ending
-	stopped chan struct{} // closed when Run returns
+	stopped chan struct{} // closed when Run returns (or Reader reaches the end)
 }
 
 // NewQueue makes an empty queue.
@@ -139,6 +139,24 @@ func (q *Queue) signal() {
 	}
 }
 
+// next waits for frames and takes them all, leaving spare's room for the next ones; it
+// reports false once Finish has been called and nothing is left.
+func (q *Queue) next(spare []byte) ([]byte, bool) {
+	q.mu.Lock()
+	defer q.mu.Unlock()
+	for q.frames == 0 && !q.ending {
+		q.mu.Unlock()
+		<-q.wake
+		q.mu.Lock()
+	}
+	if q.frames == 0 {
+		return nil, false
+	}
+	batch := q.b.buf
+	q.b.buf, q.frames = spare[:0], 0
+	return batch, true
+}
+
 // Run writes the frames as they come to w, calling written after each batch, until
 // Finish has been called and nothing is left, or a write fails: then it returns the
 // error, and the queue drops what is put from then on.
@@ -146,19 +164,10 @@ func (q *Queue) Run(w io.Writer, written func()) error {
 	defer close(q.stopped)
 	var spare []byte
 	for {
-		q.mu.Lock()
-		for q.frames == 0 && !q.ending {
-			q.mu.Unlock()
-			<-q.wake
-			q.mu.Lock()
-		}
-		if q.frames == 0 {
-			q.mu.Unlock()
+		batch, ok := q.next(spare)
+		if !ok {
 			return nil
 		}
-		batch := q.b.buf
-		q.b.buf, q.frames = spare[:0], 0
-		q.mu.Unlock()
 		if _, err := w.Write(batch); err != nil {
 			q.mu.Lock()
 			q.broken, q.b.buf, q.frames = true, nil, 0
@@ -172,8 +181,43 @@ func (q *Queue) Run(w io.Writer, written func()) error {
 	}
 }
 
-// Finish asks Run to stop once it has written what is queued, and returns a channel
-// closed when it has.
+// Reader reads the frames as Run would write them, for a reader in the same process: no
+// goroutine and no pipe between. It calls taken after taking each batch, and ends (EOF)
+// once Finish has been called and nothing is left. Use either Reader or Run, once.
+func (q *Queue) Reader(taken func()) io.Reader { return &queueReader{q: q, taken: taken} }
+
+// queueReader is a Queue's Reader.
+type queueReader struct {
+	q     *Queue
+	taken func()
+	batch []byte // the batch being read
+	left  []byte // what of it is not read yet
+	ended bool   // the end was read
+}
+
+func (r *queueReader) Read(p []byte) (int, error) {
+	if len(r.left) == 0 {
+		if r.ended {
+			return 0, io.EOF
+		}
+		batch, ok := r.q.next(r.batch)
+		if !ok {
+			r.ended = true
+			close(r.q.stopped)
+			return 0, io.EOF
+		}
+		r.batch, r.left = batch, batch
+		if r.taken != nil {
+			r.taken()
+		}
+	}
+	n := copy(p, r.left)
+	r.left = r.left[n:]
+	return n, nil
+}
+
+// Finish asks Run (or Reader) to stop once what is queued has gone, and returns a
+// channel closed when it has.
 func (q *Queue) Finish() <-chan struct{} {
 	q.mu.Lock()
 	q.ending = true

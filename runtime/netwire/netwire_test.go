@@ -10,12 +10,23 @@ import (
 )
 
 // Frames put into a queue by several goroutines at once arrive whole, each goroutine's in
-// its order, with every field as it was written: numbers of every size, empty and long
-// byte strings.
+// its order, with every field as it was written (numbers of every size, empty and long
+// byte strings), then the end: whether Run writes them to a pipe or Reader reads them in
+// the process.
 func TestFramesArriveWholeAndInOrder(t *testing.T) {
-	r, w := io.Pipe()
-	q := NewQueue()
-	go func() { w.CloseWithError(q.Run(w, nil)) }()
+	t.Run("Run", func(t *testing.T) {
+		r, w := io.Pipe()
+		q := NewQueue()
+		go func() { w.CloseWithError(q.Run(w, nil)) }()
+		framesArriveWholeAndInOrder(t, q, r)
+	})
+	t.Run("Reader", func(t *testing.T) {
+		q := NewQueue()
+		framesArriveWholeAndInOrder(t, q, q.Reader(nil))
+	})
+}
+
+func framesArriveWholeAndInOrder(t *testing.T, q *Queue, r io.Reader) {
 	const writers, each = 4, 500
 	long := strings.Repeat("x", 100000)
 	var wg sync.WaitGroup

@@ -17,7 +17,7 @@ import (
 type engine struct {
 	m       *vm.Machine
 	helper  *helper                // the felixlet-net that carries the link
-	out     *netwire.Queue         // frames to the helper, written by the queue's goroutine
+	out     *netwire.Queue         // frames to the helper, which takes them a batch at a time
 	chans   map[*vm.Chan]*netChan  // the net channels, for net_error
 	ids     map[uint64]*netChan    // the net channels by number, for a Pub the helper refused
 	acks    map[uint64]*pendingAck // acknowledged sends awaiting their reader's answer, by token
@@ -83,20 +83,16 @@ func engineOf(m *vm.Machine) (*engine, error) {
 // connect starts felixlet-net and connects it to the servers named (or "" for one it
 // starts), then starts the goroutines that write and read the link.
 func connect(m *vm.Machine, servers string) (*engine, error) {
-	h, err := startHelper()
-	if err != nil {
-		return nil, err
-	}
-	e := &engine{m: m, helper: h, out: netwire.NewQueue(),
+	e := &engine{m: m, out: netwire.NewQueue(),
 		chans: map[*vm.Chan]*netChan{}, ids: map[uint64]*netChan{}, acks: map[uint64]*pendingAck{},
 		nextID: answersSID, ins: map[uint64]*inEnd{},
 		subbed: make(chan subbed, 1), closed: make(chan struct{}), quit: make(chan struct{})}
 	e.out.Put(func(b *netwire.Builder) { b.Begin(netwire.Connect); b.String(servers); b.End() })
-	go func() {
-		if err := e.out.Run(h.in, e.written); err != nil {
-			m.Do(func() { e.broke(err) })
-		}
-	}()
+	h, err := startHelper(e.out, e.written, func(err error) { m.Do(func() { e.broke(err) }) })
+	if err != nil {
+		return nil, err
+	}
+	e.helper = h
 	rd := netwire.NewReader(h.out)
 	op, err := rd.Next()
 	switch {
@@ -209,17 +205,14 @@ func (e *engine) read(rd *netwire.Reader) {
 }
 
 // close ends the engine when the program ends: what is queued goes to the helper, which
-// publishes it and makes sure the server has it before it closes and ends.
+// publishes it and makes sure the server has it before it says Closed and ends.
 func (e *engine) close() {
 	close(e.quit)
 	e.out.Put(func(b *netwire.Builder) { b.Begin(netwire.Close); b.End() })
+	e.out.Finish()
 	select {
-	case <-e.out.Finish():
-		select {
-		case <-e.closed:
-		case <-time.After(flushWithin + time.Second):
-		}
-	case <-time.After(flushWithin):
+	case <-e.closed:
+	case <-time.After(flushWithin + time.Second):
 	}
 	e.helper.stop()
 }
@@ -228,8 +221,9 @@ func (e *engine) close() {
 // published (felixlet-net's own bound, which it keeps).
 const flushWithin = 5 * time.Second
 
-// written runs on the queue's goroutine after each batch it wrote: net_out bridges
-// waiting for room go on.
+// written runs after the helper has taken each batch of frames (on the goroutine that
+// writes them to it, or on its own in this process): net_out bridges waiting for room go
+// on.
 func (e *engine) written() {
 	if e.roomFor.Load() {
 		e.m.Do(e.published)

@@ -8,19 +8,21 @@ import (
 	"os/exec"
 	"path/filepath"
 	"time"
+
+	"github.com/felixlet/felixlet/runtime/netwire"
 )
 
 // helper is the felixlet-net that carries a machine's net channels: a process that
-// felixlet starts, or Serve of runtime/natslink in this process (ServeInProcess).
+// felixlet starts, or Serve of natslink in this process (ServeInProcess).
 type helper struct {
-	in    io.WriteCloser // where the link's frames go to it
-	out   io.Reader      // where its frames come from
-	cmd   *exec.Cmd      // the process, or nil
-	ended chan struct{}  // closed once it has ended
+	out   io.Reader     // where its frames come from
+	in    io.Closer     // the process's standard input, closed to end it (nil in this process)
+	cmd   *exec.Cmd     // the process, or nil
+	ended chan struct{} // closed once it has ended
 }
 
 // inProcess serves the link in this process instead of in felixlet-net, when set.
-var inProcess func(in io.Reader, out io.Writer) error
+var inProcess func(in io.Reader, events *netwire.Queue) error
 
 // Carried reports whether NATS is in this process (ServeInProcess was called).
 func Carried() bool { return inProcess != nil }
@@ -36,25 +38,27 @@ func Uses(builtins []string) bool {
 }
 
 // ServeInProcess makes every machine's net channels use serve (Serve of
-// runtime/natslink) in this process, instead of a felixlet-net process: for a Go program
-// that embeds felixlet and links NATS anyway, and for tests. Call it before any machine
-// runs.
-func ServeInProcess(serve func(in io.Reader, out io.Writer) error) { inProcess = serve }
+// stdlib/netchan/natslink) in this process, instead of a felixlet-net process: as
+// felixlet-net itself does, and a Go program that embeds felixlet and links NATS anyway.
+// Call it before any machine runs.
+func ServeInProcess(serve func(in io.Reader, events *netwire.Queue) error) { inProcess = serve }
 
 // helperName is the command that carries net channels.
 const helperName = "felixlet-net"
 
-// startHelper starts felixlet-net.
-func startHelper() (*helper, error) {
+// startHelper starts felixlet-net and hands it the frames of toIt as they come, calling
+// taken after each batch; broke gets the error if they cannot reach it.
+func startHelper(toIt *netwire.Queue, taken func(), broke func(error)) (*helper, error) {
 	h := &helper{ended: make(chan struct{})}
 	if inProcess != nil {
-		toHelper, in := io.Pipe()
-		out, fromHelper := io.Pipe()
-		h.in, h.out = in, out
+		// Frames go both ways through the queues themselves: no pipe, no goroutine between.
+		events := netwire.NewQueue()
+		h.out = events.Reader(nil)
 		go func() {
 			defer close(h.ended)
-			fromHelper.CloseWithError(inProcess(toHelper, fromHelper))
-			toHelper.Close()
+			if err := inProcess(toIt.Reader(taken), events); err != nil {
+				broke(err)
+			}
 		}()
 		return h, nil
 	}
@@ -67,9 +71,10 @@ func startHelper() (*helper, error) {
 	// Its output is a pipe of our own, not StdoutPipe: Wait would close that, and lose
 	// what the helper wrote last (why it could not connect) if it ended first.
 	out, w, err := os.Pipe()
+	var in io.WriteCloser
 	if err == nil {
 		h.cmd.Stdout, h.out = w, out
-		h.in, err = h.cmd.StdinPipe()
+		in, err = h.cmd.StdinPipe()
 	}
 	if err == nil {
 		err = h.cmd.Start()
@@ -81,6 +86,12 @@ func startHelper() (*helper, error) {
 		}
 		return nil, fmt.Errorf("net: cannot start %s: %v", path, err)
 	}
+	h.in = in
+	go func() {
+		if err := toIt.Run(in, taken); err != nil {
+			broke(err)
+		}
+	}()
 	go func() {
 		h.cmd.Wait()
 		close(h.ended)
@@ -114,10 +125,12 @@ func (h *helper) failure(err error) error {
 	return err
 }
 
-// stop ends the helper: its frames' way in closes, which ends it; one that does not end
-// within stopWithin is killed. Then its way out closes too.
+// stop ends the helper, which has had Close (or broke): a process's standard input
+// closes, and one that does not end within stopWithin is killed. Then its way out closes.
 func (h *helper) stop() {
-	h.in.Close()
+	if h.in != nil {
+		h.in.Close()
+	}
 	select {
 	case <-h.ended:
 	case <-time.After(stopWithin):

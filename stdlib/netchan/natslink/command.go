@@ -1,6 +1,7 @@
 package natslink
 
 import (
+	"errors"
 	"flag"
 	"fmt"
 	"io"
@@ -10,6 +11,7 @@ import (
 	"syscall"
 
 	"github.com/felixlet/felixlet/runtime/natsd"
+	"github.com/felixlet/felixlet/runtime/netwire"
 	"github.com/felixlet/felixlet/stdlib/netchan"
 )
 
@@ -30,7 +32,14 @@ func Command(args []string, stdin io.Reader, stdout, stderr io.Writer, felixlet 
 	switch {
 	case len(args) == 1 && args[0] == "link":
 		signal.Ignore(os.Interrupt) // the program ends the link, after its own Ctrl-C
-		if err := Serve(stdin, stdout); err != nil {
+		events := netwire.NewQueue()
+		writing := make(chan error, 1)
+		go func() { writing <- events.Run(stdout, nil) }()
+		err := Serve(stdin, events)
+		if werr := <-writing; err == nil && !errors.Is(werr, syscall.EPIPE) {
+			err = werr // (a program that ended reads no Closed)
+		}
+		if err != nil {
 			fmt.Fprintf(stderr, "felixlet-net: %v\n", err)
 			return exitRuntime
 		}

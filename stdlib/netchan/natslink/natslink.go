@@ -13,7 +13,6 @@ import (
 	"io"
 	"sync"
 	"sync/atomic"
-	"syscall"
 	"time"
 
 	"github.com/felixlet/felixlet/runtime/natsd"
@@ -53,9 +52,11 @@ const (
 )
 
 // Serve runs the link until the program says Close or its frames end (it ended): it
-// reads frames from in and writes its own to out. Failing to connect is the program's to
-// report, which Failed tells it; the error returned is a link that broke.
-func Serve(in io.Reader, out io.Writer) error {
+// reads frames from in and puts its own into events, which it finishes at the end (the
+// caller writes them, or reads them: Queue.Run, Queue.Reader). Failing to connect is the
+// program's to report, which Failed tells it; the error returned is a link that broke.
+func Serve(in io.Reader, events *netwire.Queue) error {
+	defer events.Finish()
 	rd := netwire.NewReader(in)
 	op, err := rd.Next()
 	if err != nil {
@@ -65,24 +66,16 @@ func Serve(in io.Reader, out io.Writer) error {
 		return netwire.ErrBadFrame
 	}
 	servers := rd.String()
-	l := &link{events: netwire.NewQueue(), quit: make(chan struct{}),
+	l := &link{events: events, quit: make(chan struct{}),
 		subs: map[uint64]*sub{}, sids: map[*nats.Subscription]uint64{}, subjects: map[string]string{}}
-	writing := make(chan error, 1)
-	go func() { writing <- l.events.Run(out, nil) }()
 	if err := l.connect(servers); err != nil {
 		l.report(netwire.Failed, err.Error())
-		<-l.events.Finish()
-		return <-writing
+		return nil
 	}
-	inbox := l.nc.NewInbox()
-	l.report(netwire.Ready, inbox)
+	l.report(netwire.Ready, l.nc.NewInbox())
 	err = l.serve(rd)
 	l.close()
 	l.events.Put(func(b *netwire.Builder) { b.Begin(netwire.Closed); b.End() })
-	<-l.events.Finish()
-	if werr := <-writing; err == nil && !errors.Is(werr, syscall.EPIPE) {
-		err = werr // (a program that ended reads no Closed)
-	}
 	return err
 }
 
