@@ -84,7 +84,9 @@ Flags of run and the bare form, before the program's name:
             needs more stops with a runtime error saying what holds the memory
   --net nats://HOST:PORT
             the NATS server (or servers, comma-separated) of the program's net channels;
-            default $FELIXLET_NET, else a server in the process that only it reaches
+            default $FELIXLET_NET, else a server in the process that only it reaches.
+            NATS is in felixlet-net, beside felixlet or on PATH, which runs the programs
+            that make net channels
 
 Golden tests: a test is NAME.flx with NAME.expect (its exact stdout) and, if needed,
 NAME.stdin (its input), NAME.stderr (its exact stderr) and NAME.exit (its exit status,
