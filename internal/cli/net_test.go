@@ -474,6 +474,32 @@ func TestWithoutFelixletNetANetChannelSaysHowToInstallIt(t *testing.T) {
 	}
 }
 
+// felixlet hands a program that makes net channels over to felixlet-net, which compiles it
+// again: its warnings are given once, and its output is whole.
+func TestAProgramHandedOverToFelixletNetWarnsOnce(t *testing.T) {
+	path := program(t, "w.flx", `chip A connector io pin out: %>int pin inp: %<int { write (io.out, 1); }
+device a = A;
+circuit
+  connect a.out
+endcircuit
+var o = net_out[int] "w";
+var i = net_in[int] "w";
+write (o, 42);
+println$ read i;
+`)
+	p := start(t, "program", "run", path)
+	select {
+	case <-p.done:
+	case <-time.After(netWait):
+		t.Fatalf("still running after %v", netWait)
+	}
+	out, errs := p.lines()
+	want := []string{path + ":3:1: warning: a.inp is not connected", "  circuit", "  ^"}
+	if code := p.cmd.ProcessState.ExitCode(); code != 0 || !slices.Equal(out, []string{"42"}) || !slices.Equal(errs, want) {
+		t.Errorf("exit %d, stdout %q, stderr %q; want exit 0, [42] and %q", code, out, errs, want)
+	}
+}
+
 // Bad URLs and unreachable servers are clear messages with exit status 1.
 func TestABadNetURLOrAnUnreachableServerIsAClearError(t *testing.T) {
 	path := program(t, "p.flx", "var o = net_out[int] \"x\";\nprintln \"unreached\";\n")

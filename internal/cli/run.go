@@ -363,15 +363,16 @@ func runFile(file string, args []string, fl runFlags, stdin io.Reader, stdout, s
 	if !ok {
 		return exitUsage
 	}
-	p, ok := build(ps, stderr)
+	p, ok := compileSource(ps, stderr)
 	if !ok {
 		return exitUsage
 	}
 	if file == "-" {
 		stdin = strings.NewReader("")
 	} else if netchan.Uses(p.Code().Builtins) && !netchan.Carried() && stdin == os.Stdin && stdout == os.Stdout && stderr == os.Stderr {
-		handOver()
+		handOver() // which gives the warnings, if it can
 	}
+	p.Warnings().Print(stderr)
 	fl.signals = true
 	return execute(p, append([]string{ps.Name}, args...), fl, stdin, stdout, stderr, 0)
 }
@@ -458,6 +459,16 @@ func unwrap(err error) error {
 
 // build checks and compiles source text; diagnostics (warnings too) go to stderr.
 func build(ps programSource, stderr io.Writer) (*felixlet.Program, bool) {
+	p, ok := compileSource(ps, stderr)
+	if ok {
+		p.Warnings().Print(stderr)
+	}
+	return p, ok
+}
+
+// compileSource checks and compiles source text; errors go to stderr, warnings stay with
+// the program.
+func compileSource(ps programSource, stderr io.Writer) (*felixlet.Program, bool) {
 	p, err := felixlet.Compile(ps.Name, ps.Src, &felixlet.Library{ReadFile: ps.readFile})
 	var cerr *felixlet.CompileError
 	switch {
@@ -468,7 +479,6 @@ func build(ps programSource, stderr io.Writer) (*felixlet.Program, bool) {
 		fmt.Fprintf(stderr, "felixlet: %v\n", err)
 		return nil, false
 	}
-	p.Warnings().Print(stderr)
 	return p, true
 }
 
