@@ -2,9 +2,9 @@ package vm
 
 import "github.com/felixlet/felixlet/vm/code"
 
-// The variables that closures share live in environments (Env); these instructions, with
-// the moves of references, are the frequent ones among those the loop hands on, so each
-// has a function of its own in outOfLines.
+// The variables that closures share live in environments (Env). The loop reads them itself
+// (ENVGETS, ENVGETR); their writes, with the moves of references, are the frequent ones
+// among those it hands on, so each has a function of its own in outOfLines.
 
 // envAt returns the environment in.EnvDepth() levels above the one in rB.
 func envAt(R []Value, in *code.Instr) *Env {
@@ -13,17 +13,6 @@ func envAt(R []Value, in *code.Instr) *Env {
 		e = e.Up
 	}
 	return e
-}
-
-// envGet runs ENVGETS and ENVGETR.
-func (m *Machine) envGet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
-	R := f.r[f.rbase:]
-	if in.Op == code.OpEnvGetS {
-		f.s[int(f.sbase)+int(in.A)] = envAt(R, in).S[in.EnvSlot()]
-	} else {
-		R[in.A] = envAt(R, in).R[in.EnvSlot()]
-	}
-	return f, nil
 }
 
 // envSet runs ENVSETS and ENVSETR.

@@ -45,7 +45,6 @@ var outOfLines = func() (t [256]outOfLine) {
 			code.OpReadyRead, code.OpReadyWrite, code.OpClose, code.OpIsClosed, code.OpSend,
 			code.OpSendS, code.OpSendR, code.OpCompleted, code.OpAwait, code.OpSelect}, channel((*Machine).otherChannel)},
 		{[]code.Op{code.OpSpawn, code.OpSchedule, code.OpRun, code.OpYield}, (*Machine).schedule},
-		{[]code.Op{code.OpEnvGetS, code.OpEnvGetR}, (*Machine).envGet},
 		{[]code.Op{code.OpEnvSetS, code.OpEnvSetR}, (*Machine).envSet},
 		{[]code.Op{code.OpMoveR, code.OpLoadNil}, (*Machine).moveR},
 	} {
@@ -181,6 +180,12 @@ reload:
 			addIK(unsafe.Pointer(unsafe.SliceData(S)), in)
 		case code.OpSubI:
 			subI(unsafe.Pointer(unsafe.SliceData(S)), in)
+		// Reading a variable of an enclosing function (a closure's captured parameter, in
+		// every loop of a fibre that serves a channel) is as common as a move.
+		case code.OpEnvGetR:
+			R[in.A] = envAt(R, in).R[in.EnvSlot()]
+		case code.OpEnvGetS:
+			S[in.A] = envAt(R, in).S[in.EnvSlot()]
 		case code.OpJump:
 			goto jump
 		case code.OpJumpLabel:
