@@ -245,7 +245,9 @@ func (m *Machine) failAt(f *Fibre, format string, args ...any) error {
 
 // read runs a read or read_opt: the value if there is one now; None from read_opt on a
 // channel closed and empty, where a plain read starves; otherwise f waits.
-func (m *Machine) read(f *Fibre, in *code.Instr) (*Fibre, error) {
+// It is an outOfLine itself, as write is: the commonest channel instructions are called
+// without an adapter between.
+func (m *Machine) read(f *Fibre, _ *code.Func, _ int, in *code.Instr) (*Fibre, error) {
 	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
 	if !ok || f.gen != nil {
 		return nil, m.chanFault(f, in, ok)
@@ -274,7 +276,7 @@ func (m *Machine) read(f *Fibre, in *code.Instr) (*Fibre, error) {
 
 // write runs a plain write: to a closed channel it is an error; it completes now if a
 // reader waits or the buffer has room, and otherwise f waits.
-func (m *Machine) write(f *Fibre, in *code.Instr) (*Fibre, error) {
+func (m *Machine) write(f *Fibre, _ *code.Func, _ int, in *code.Instr) (*Fibre, error) {
 	ch, ok := f.r[int(f.rbase)+int(in.B)].(*Chan)
 	if !ok || f.gen != nil {
 		return nil, m.chanFault(f, in, ok)

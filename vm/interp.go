@@ -39,8 +39,8 @@ var outOfLines = func() (t [256]outOfLine) {
 		ops []code.Op
 		run outOfLine
 	}{
-		{[]code.Op{code.OpRead, code.OpReadS, code.OpReadR, code.OpReadOpt}, channel((*Machine).read)},
-		{[]code.Op{code.OpWrite, code.OpWriteS, code.OpWriteR}, channel((*Machine).write)},
+		{[]code.Op{code.OpRead, code.OpReadS, code.OpReadR, code.OpReadOpt}, (*Machine).read},
+		{[]code.Op{code.OpWrite, code.OpWriteS, code.OpWriteR}, (*Machine).write},
 		{[]code.Op{code.OpMkBufChan, code.OpTryRead, code.OpTryWrite, code.OpTryWriteS, code.OpTryWriteR,
 			code.OpReadyRead, code.OpReadyWrite, code.OpClose, code.OpIsClosed, code.OpSend,
 			code.OpSendS, code.OpSendR, code.OpCompleted, code.OpAwait, code.OpSelect}, channel((*Machine).otherChannel)},
