@@ -2,6 +2,8 @@ package netchan
 
 import (
 	"fmt"
+	"maps"
+	"slices"
 	"strconv"
 	"strings"
 	"sync"
@@ -245,13 +247,20 @@ func (e *engine) published() {
 const outboxRoom = 4096
 
 // broke notes that the link to felixlet-net broke: every net channel says so, sends that
-// wait for an answer complete false, and bridges waiting for room go on (what they write
-// is lost, as net_error says).
+// wait for an answer complete false, bridges waiting for room go on (what they write is
+// lost, as net_error says), and nothing more will arrive: readers that wait starve, and a
+// program that waits for nothing else ends.
 func (e *engine) broke(err error) {
 	failure := fmt.Sprintf("the link to felixlet-net broke: %v", err)
 	e.failAll(failure)
 	for tok := range e.acks {
 		e.settle(tok, false, failure)
+	}
+	e.mu.Lock()
+	ins := slices.Collect(maps.Values(e.ins))
+	e.mu.Unlock()
+	for _, in := range ins {
+		in.stop()
 	}
 	for _, w := range e.waiting {
 		e.m.Release()
