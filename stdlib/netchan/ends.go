@@ -232,7 +232,7 @@ func (w *outEnd) got(s uint64, r vm.Value, sent *vm.Ack, ok bool) {
 		w.e.waiting = append(w.e.waiting, w)
 		w.e.roomFor.Store(true)
 		w.e.m.Hold() // the fibres waiting to write wait for the queue's goroutine
-		if w.e.out.Waiting() < outboxRoom {
+		if w.e.out.Waiting() < queueRoom {
 			w.e.m.Do(w.e.published) // it wrote the batch before it could see roomFor
 		}
 		return

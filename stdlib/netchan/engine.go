@@ -195,7 +195,7 @@ func (e *engine) read(rd *netwire.Reader) {
 		case netwire.Closed:
 			return
 		default:
-			rd.Uint() // an operation this side does not know: the helper is not felixlet's
+			// An operation this side does not know: the helper is not felixlet's.
 			e.m.Do(func() { e.broke(netwire.ErrBadFrame) })
 			return
 		}
@@ -234,7 +234,7 @@ func (e *engine) written() {
 
 // published lets net_out bridges waiting for room go on, as long as there is room.
 func (e *engine) published() {
-	for len(e.waiting) > 0 && e.out.Waiting() < outboxRoom {
+	for len(e.waiting) > 0 && e.out.Waiting() < queueRoom {
 		w := e.waiting[0]
 		e.waiting = e.waiting[1:]
 		e.m.Release()
@@ -243,8 +243,8 @@ func (e *engine) published() {
 	e.roomFor.Store(len(e.waiting) > 0)
 }
 
-// outboxRoom is how many frames wait for the helper before net_out bridges wait.
-const outboxRoom = 4096
+// queueRoom is how many frames wait for the helper before net_out bridges wait.
+const queueRoom = 4096
 
 // broke notes that the link to felixlet-net broke: every net channel says so, sends that
 // wait for an answer complete false, bridges waiting for room go on (what they write is
@@ -396,5 +396,5 @@ func (e *engine) publish(subject, reply string, data []byte, id, tok uint64) (fu
 		b.Uint(id)
 		b.Uint(tok)
 		b.End()
-	}) >= outboxRoom
+	}) >= queueRoom
 }

@@ -1,18 +1,20 @@
 // Package netchan is Level 5 of the language: net channels, whose other ends are
-// subjects of a NATS engine, reached through the client github.com/nats-io/nats.go.
+// subjects of a NATS engine.
 //
 // A net channel is a local synchronous channel, so that everything that works on
 // channels (select, chips, pipelines) works on it unchanged, bridged to the engine by a
-// vm.Outside: a net_out's bridge reads what fibres write to it and publishes it; a
-// net_in's or net_tap's bridge writes what arrives into it. The NATS client delivers on
-// its own goroutines, and hands what arrives to the machine with Machine.Do; the
-// machine hands what it publishes to a publisher goroutine through a queue. Neither ever
-// waits for the other: see outbox (what is published) and inEnd (what arrives) for how
-// each side bounds what the other may pile up.
+// vm.Outside: a net_out's bridge reads what fibres write to it and queues it to be
+// published; a net_in's or net_tap's bridge writes what arrives into it. NATS itself is on
+// the other side of a link of frames (runtime/netwire) with natslink: in this process
+// (ServeInProcess, as in felixlet-net) or in a felixlet-net process (helper.go). The engine
+// writes frames through a queue and reads them on a goroutine of its own, which hands what
+// arrives to the machine with Machine.Do. Neither side ever waits for the other: see
+// outEnd (what is published) and inEnd (what arrives) for how each bounds what the other
+// may pile up.
 //
-// Nothing here runs until a program makes its first net channel: then the engine
-// connects (to the server the command line names, or to a server started in the
-// process), and the publisher goroutine starts.
+// Nothing here runs until a program makes its first net channel: then the engine starts
+// the link and connects it (to the server the command line names, or to a server started
+// on the other side).
 package netchan
 
 import (

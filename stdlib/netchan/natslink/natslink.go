@@ -24,13 +24,13 @@ import (
 // link is one program's connection to NATS.
 type link struct {
 	nc       *nats.Conn
-	srv      *server.Server  // the server in this process, or nil
-	events   *netwire.Queue  // what goes back to the program
-	quit     chan struct{}   // closed when the link ends: deliveries stop waiting for credit
-	mu       sync.Mutex      // guards subs and sids, which the client's goroutines read
-	subs     map[uint64]*sub // the subscriptions, by the program's number
-	sids     map[*nats.Subscription]uint64
-	subjects map[string]string // the subjects published to, by their bytes (serve's alone)
+	srv      *server.Server                // the server in this process, or nil
+	events   *netwire.Queue                // what goes back to the program
+	quit     chan struct{}                 // closed when the link ends: deliveries stop waiting for credit
+	mu       sync.Mutex                    // guards subs and sids, which the client's goroutines read
+	subs     map[uint64]*sub               // the subscriptions, by the program's number
+	sids     map[*nats.Subscription]uint64 // the program's numbers, by subscription, for the client's errors
+	subjects map[string]string             // the subjects published to, by their bytes (serve's alone)
 }
 
 // sub is a subscription and the messages it has sent the program without credit.
@@ -38,8 +38,8 @@ type sub struct {
 	ns    *nats.Subscription
 	owed  atomic.Int64  // messages sent and not yet credited
 	room  chan struct{} // tells the delivering goroutine that credit came
-	sid   uint64
-	owner *link
+	sid   uint64        // the program's number for it
+	owner *link         // the link it sends on
 }
 
 // Timeouts: a loaded machine (or -race) can take seconds over a handshake on loopback,
