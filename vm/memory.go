@@ -24,12 +24,14 @@ import (
 // nothing reaches, for instance, are collected and the program runs on.
 //
 // The heap the interpreter held before the program started is not the program's: the
-// limit is counted from there.
+// limit is counted from there, and the heap floor (RaiseHeapFloor), made later, does not
+// count either.
 
 // memoryLimit is the state of the limit.
 type memoryLimit struct {
 	limit  int64             // Options.MaxMemory
-	base   int64             // the heap when the machine was made
+	base   int64             // the heap when the machine was made, the heap floor made by then included
+	floor  int64             // the bytes of the heap floor made when the machine was made
 	sample [1]metrics.Sample // the heap's objects, live or not yet collected
 }
 
@@ -38,7 +40,7 @@ type memoryLimit struct {
 const heapMetric = "/memory/classes/heap/objects:bytes"
 
 func newMemoryLimit(limit int64) *memoryLimit {
-	ml := &memoryLimit{limit: limit}
+	ml := &memoryLimit{limit: limit, floor: heapFloorSize()}
 	ml.sample[0].Name = heapMetric
 	ml.base = ml.heap()
 	return ml
@@ -51,7 +53,7 @@ func (ml *memoryLimit) heap() int64 {
 }
 
 // used returns the bytes the program's values may take now, garbage included.
-func (ml *memoryLimit) used() int64 { return ml.heap() - ml.base }
+func (ml *memoryLimit) used() int64 { return ml.heap() - ml.base - (heapFloorSize() - ml.floor) }
 
 // usedLive returns the bytes the program's live values take, after a collection, when
 // what the heap holds passes limit; otherwise what used says.

@@ -17,7 +17,6 @@ import (
 	"slices"
 	"strconv"
 	"strings"
-	"sync"
 	"syscall"
 	"time"
 
@@ -492,7 +491,7 @@ func execute(p *felixlet.Program, argv []string, fl runFlags, stdin io.Reader, s
 	if fl.trace {
 		trace = &traceWriter{w: stderr}
 	}
-	floor.Do(func() { floorBlock = make([]byte, heapFloorSize) }) // before the machine counts the heap it starts with
+	vm.RaiseHeapFloor(heapFloorSize)
 	maxMemory := fl.memory
 	switch {
 	case maxMemory == 0:
@@ -601,25 +600,14 @@ func (s stoppedBy) Error() string { return "stopped by " + signalNames[syscall.S
 // 130 for SIGINT, 143 for SIGTERM).
 var signalNames = map[syscall.Signal]string{syscall.SIGINT: "SIGINT (Ctrl-C)", syscall.SIGTERM: "SIGTERM"}
 
-// floorBlock is a floor under the heap, made once per process before the first program
-// runs, that keeps the collector from running every few megabytes. Go starts a collection
-// when the heap has grown by GOGC% (100) over what the last one found live; a program
-// whose fibres die young (spawned, a short read, gone) keeps little live, so without a
-// floor it would collect every 4 MiB and spend most of its time so. The block counts as
-// live but is never written, so it costs address space, not resident memory: Go takes
-// fresh pages from the kernel already zero and leaves them untouched.
+// heapFloorSize is the floor under the heap (vm.RaiseHeapFloor): after the first
+// collection, collections come at most every 2 x 8 MiB of allocation.
 //
-// A higher floor is not better: until the first collection every allocation lands on
+// A higher floor is not better: until the next collection every allocation lands on
 // fresh pages, each a page fault and a clear, where a smaller heap reuses warm ones. 8 MiB
 // was best of 4, 8, 16 and 32 (least CPU of 7, interleaved): 1M spawns 407, 366, 386 and
 // 436 ms; the net_in reader of 200,000 messages about a tenth faster than at 32 MiB; fib,
 // pingpong, chain, sieve and a million parked fibres the same at every size.
-var (
-	floor      sync.Once
-	floorBlock []byte
-)
-
-// heapFloorSize is the floor: collections come at most every 2 x 8 MiB of allocation.
 const heapFloorSize = 8 << 20
 
 // printLiveStats writes the scheduler's counts on one line, while the program runs.
