@@ -44,6 +44,11 @@ type wait struct {
 	ack  *Ack     // that send's or operation's ack, which holds its value
 	arm  int32    // for a select, which arm this is; -1 for a fibre's own wait
 	kind WaitKind // what the fibre waits for, for the counts of waiting fibres
+	// Where the fibre's read puts its value, or where the value its write offers is: the
+	// kind of register and register A of the fibre's top frame, as the read's or write's
+	// instruction says (noted when it waits, so that its partner need not decode it).
+	val operand
+	a   uint16
 }
 
 // item is a value in transit: its scalar or reference part (unit has neither), and the
@@ -270,7 +275,7 @@ func (m *Machine) read(f *Fibre, _ *code.Func, _ int, in *code.Instr) (*Fibre, e
 		}
 		return nil, nil
 	}
-	ch.Wait(m.own(f, ToRead, ch), false)
+	ch.Wait(m.own(f, ToRead, ch, in), false)
 	return nil, nil
 }
 
@@ -287,14 +292,15 @@ func (m *Machine) write(f *Fibre, _ *code.Func, _ int, in *code.Instr) (*Fibre, 
 	if next, done := m.offer(f, ch, valueIn(f, in)); done {
 		return next, nil
 	}
-	ch.Wait(m.own(f, ToWrite, ch), true)
+	ch.Wait(m.own(f, ToWrite, ch, in), true)
 	return nil, nil
 }
 
-// own readies f's own waiter for a wait of the given kind on ch (nil for an ack), and
-// counts the wait.
-func (m *Machine) own(f *Fibre, kind WaitKind, ch *Chan) *waiter {
+// own readies f's own waiter for a wait of the given kind on ch (nil for an ack), by the
+// instruction in (nil for a wait that moves no value), and counts the wait.
+func (m *Machine) own(f *Fibre, kind WaitKind, ch *Chan, in *code.Instr) *waiter {
 	f.wait.T.kind = kind
+	f.wait.T.val, f.wait.T.a = operandAt(in)
 	m.stats.Waiting[kind]++
 	if m.obs != nil {
 		m.emit(f, Event{Kind: EvWait, Fibre: f.id, Wait: kind, Chan: m.chanID(ch)})
@@ -374,7 +380,7 @@ func (m *Machine) offer(f *Fibre, ch *Chan, v item) (next *Fibre, done bool) {
 	}
 	g := r.T.f
 	if g != nil {
-		deliver(g, instrOf(r), v)
+		deliverTo(g, r.T.val, r.T.a, v)
 	}
 	m.stats.Transfers++
 	if m.obs != nil {
@@ -405,39 +411,44 @@ func offered(w *waiter) item {
 		a.r = nil // the ack no longer holds the value
 		return v
 	}
-	return valueIn(w.T.f, instrOf(w))
+	return valueAt(w.T.f, w.T.val, w.T.a)
 }
 
-// instrOf is the instruction that says where a waiter's value comes from or goes to: the
-// fibre's read or write (just before where it resumes), or its select's arm.
-func instrOf(w *waiter) *code.Instr {
-	f := w.T.f
-	if w.T.arm < 0 {
-		return &f.fn.Code[f.pc-1]
+// operandAt says where the value of a reading or writing instruction is: the kind of
+// register and its number. A wait that moves no value (nil) has none.
+func operandAt(in *code.Instr) (operand, uint16) {
+	if in == nil {
+		return inNone, 0
 	}
-	return &f.fn.Code[f.sel.pc+1+w.T.arm]
+	return operandOf[in.Op], in.A
 }
 
 // valueIn reads the value a writing instruction of f names.
-func valueIn(f *Fibre, in *code.Instr) item {
-	switch operandOf[in.Op] {
+func valueIn(f *Fibre, in *code.Instr) item { return valueAt(f, operandOf[in.Op], in.A) }
+
+// valueAt reads the value in register a, of the kind val says, of f's top frame.
+func valueAt(f *Fibre, val operand, a uint16) item {
+	switch val {
 	case inS:
-		return item{s: f.s[int(f.sbase)+int(in.A)]}
+		return item{s: f.s[int(f.sbase)+int(a)]}
 	case inR:
-		return item{r: f.r[int(f.rbase)+int(in.A)]}
+		return item{r: f.r[int(f.rbase)+int(a)]}
 	}
 	return item{}
 }
 
 // deliver puts a value read into the register a reading instruction of f names.
-func deliver(f *Fibre, in *code.Instr, v item) {
-	switch operandOf[in.Op] {
+func deliver(f *Fibre, in *code.Instr, v item) { deliverTo(f, operandOf[in.Op], in.A, v) }
+
+// deliverTo puts a value read into register a, of the kind val says, of f's top frame.
+func deliverTo(f *Fibre, val operand, a uint16, v item) {
+	switch val {
 	case inS:
-		f.s[int(f.sbase)+int(in.A)] = v.s
+		f.s[int(f.sbase)+int(a)] = v.s
 	case inR:
-		f.r[int(f.rbase)+int(in.A)] = v.r
+		f.r[int(f.rbase)+int(a)] = v.r
 	case inOpt:
-		f.r[int(f.rbase)+int(in.A)] = &Opt{S: v.s, R: v.r}
+		f.r[int(f.rbase)+int(a)] = &Opt{S: v.s, R: v.r}
 	}
 }
 
@@ -556,7 +567,7 @@ func (m *Machine) await(f *Fibre, in *code.Instr) (*Fibre, error) {
 		f.s[int(f.sbase)+int(in.A)] = b2u(a.state == ackTaken)
 		return f, nil
 	}
-	a.awaiters.Push(m.own(f, OnAck, nil))
+	a.awaiters.Push(m.own(f, OnAck, nil, nil))
 	return nil, nil
 }
 
@@ -627,8 +638,7 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 			w.T.ack.done(false)
 			continue
 		}
-		in := instrOf(w)
-		if in.Op != code.OpReadOpt && in.Op != code.OpArmReadOpt {
+		if w.T.val != inOpt {
 			// A plain read starves; a select waits on its other arms.
 			if m.obs != nil {
 				m.emit(f, m.waiterEvent(EvStarveWaiter, f, w, ch))
@@ -639,11 +649,11 @@ func (m *Machine) close(f *Fibre, ch *Chan) *Fibre {
 			m.emit(f, m.waiterEvent(EvReadNone, f, w, ch))
 		}
 		g := w.T.f
-		g.r[int(g.rbase)+int(in.A)] = nil // None
+		g.r[int(g.rbase)+int(w.T.a)] = nil // None
 		m.release(w, false)
 	}
 	if ch.Len() > 0 && f != nil {
-		ch.WaitEmpty(m.own(f, ToClose, ch))
+		ch.WaitEmpty(m.own(f, ToClose, ch, nil))
 		return nil
 	}
 	return f
@@ -741,6 +751,7 @@ func (m *Machine) selectArm(f *Fibre, in *code.Instr) (*Fibre, error) {
 		}
 		aw := &sel.arms[k]
 		aw.w.T = wait{f: f, arm: int32(k), kind: InSelect}
+		aw.w.T.val, aw.w.T.a = operandAt(a)
 		aw.ch, aw.writer = ch, writer
 		ch.Wait(&aw.w, writer)
 		channels++
