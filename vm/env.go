@@ -1,14 +1,19 @@
 package vm
 
-import "github.com/felixlet/felixlet/vm/code"
+import (
+	"unsafe"
 
-// The variables that closures share live in environments (Env). The loop reads them itself
-// (ENVGETS, ENVGETR); their writes, with the moves of references, are the frequent ones
+	"github.com/felixlet/felixlet/vm/code"
+)
+
+// The variables that closures share live in environments (Env). The loop's fast part reads
+// them itself (ENVGETS, ENVGETR); their writes, with the moves of references, are the frequent ones
 // among those it hands on, so each has a function of its own in outOfLines.
 
-// envAt returns the environment in.EnvDepth() levels above the one in rB.
-func envAt(R []Value, in *code.Instr) *Env {
-	e := R[in.B].(*Env)
+// envAt returns the environment in.EnvDepth() levels above the one in register B of the
+// reference registers at r.
+func envAt(r unsafe.Pointer, in *code.Instr) *Env {
+	e := (*rreg(r, in.B)).(*Env)
 	for k := in.EnvDepth(); k > 0; k-- {
 		e = e.Up
 	}
@@ -19,9 +24,9 @@ func envAt(R []Value, in *code.Instr) *Env {
 func (m *Machine) envSet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
 	R := f.r[f.rbase:]
 	if in.Op == code.OpEnvSetS {
-		envAt(R, in).S[in.EnvSlot()] = f.s[int(f.sbase)+int(in.A)]
+		envAt(at(R), in).S[in.EnvSlot()] = f.s[int(f.sbase)+int(in.A)]
 	} else {
-		envAt(R, in).R[in.EnvSlot()] = R[in.A]
+		envAt(at(R), in).R[in.EnvSlot()] = R[in.A]
 	}
 	return f, nil
 }

@@ -51,10 +51,16 @@ func jLtI(s unsafe.Pointer, in *code.Instr) bool {
 func jLeI(s unsafe.Pointer, in *code.Instr) bool {
 	return int64(*sreg(s, in.A)) <= int64(*sreg(s, in.B))
 }
-func jEqI(s unsafe.Pointer, in *code.Instr) bool  { return *sreg(s, in.A) == *sreg(s, in.B) }
-func jNeI(s unsafe.Pointer, in *code.Instr) bool  { return *sreg(s, in.A) != *sreg(s, in.B) }
-func jLtIK(s unsafe.Pointer, in *code.Instr) bool { return int64(*sreg(s, in.A)) < in.Imm32() }
-func jGeIK(s unsafe.Pointer, in *code.Instr) bool { return int64(*sreg(s, in.A)) >= in.Imm32() }
+func jEqI(s unsafe.Pointer, in *code.Instr) bool      { return *sreg(s, in.A) == *sreg(s, in.B) }
+func jNeI(s unsafe.Pointer, in *code.Instr) bool      { return *sreg(s, in.A) != *sreg(s, in.B) }
+func jLtIK(s unsafe.Pointer, in *code.Instr) bool     { return int64(*sreg(s, in.A)) < in.Imm32() }
+func jLeIK(s unsafe.Pointer, in *code.Instr) bool     { return int64(*sreg(s, in.A)) <= in.Imm32() }
+func jGtIK(s unsafe.Pointer, in *code.Instr) bool     { return int64(*sreg(s, in.A)) > in.Imm32() }
+func jGeIK(s unsafe.Pointer, in *code.Instr) bool     { return int64(*sreg(s, in.A)) >= in.Imm32() }
+func jEqIK(s unsafe.Pointer, in *code.Instr) bool     { return int64(*sreg(s, in.A)) == in.Imm32() }
+func jNeIK(s unsafe.Pointer, in *code.Instr) bool     { return int64(*sreg(s, in.A)) != in.Imm32() }
+func jumpIf(s unsafe.Pointer, in *code.Instr) bool    { return *sreg(s, in.A) != 0 }
+func jumpIfNot(s unsafe.Pointer, in *code.Instr) bool { return *sreg(s, in.A) == 0 }
 
 // scalarGo is the kernel in Go.
 func scalarGo(codep *code.Instr, pc int, s *uint64, ks *uint64, left int) (int, int) {
@@ -139,29 +145,29 @@ func scalarGo(codep *code.Instr, pc int, s *uint64, ks *uint64, left int) (int, 
 		case code.OpJump:
 			jump = true
 		case code.OpJumpIf:
-			jump = *reg(in.A) != 0
+			jump = jumpIf(sp, in)
 		case code.OpJumpIfNot:
-			jump = *reg(in.A) == 0
+			jump = jumpIfNot(sp, in)
 		case code.OpJLtI:
-			jump = int64(*reg(in.A)) < int64(*reg(in.B))
+			jump = jLtI(sp, in)
 		case code.OpJLeI:
-			jump = int64(*reg(in.A)) <= int64(*reg(in.B))
+			jump = jLeI(sp, in)
 		case code.OpJEqI:
-			jump = *reg(in.A) == *reg(in.B)
+			jump = jEqI(sp, in)
 		case code.OpJNeI:
-			jump = *reg(in.A) != *reg(in.B)
+			jump = jNeI(sp, in)
 		case code.OpJLtIK:
 			jump = jLtIK(sp, in)
 		case code.OpJLeIK:
-			jump = int64(*reg(in.A)) <= in.Imm32()
+			jump = jLeIK(sp, in)
 		case code.OpJGtIK:
-			jump = int64(*reg(in.A)) > in.Imm32()
+			jump = jGtIK(sp, in)
 		case code.OpJGeIK:
 			jump = jGeIK(sp, in)
 		case code.OpJEqIK:
-			jump = int64(*reg(in.A)) == in.Imm32()
+			jump = jEqIK(sp, in)
 		case code.OpJNeIK:
-			jump = int64(*reg(in.A)) != in.Imm32()
+			jump = jNeIK(sp, in)
 
 		case code.OpIntToDouble:
 			*reg(in.A) = math.Float64bits(float64(int64(*reg(in.B))))

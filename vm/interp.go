@@ -26,14 +26,19 @@ var isScalar = func() (t [256]bool) {
 // step does (which see).
 type outOfLine func(m *Machine, f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error)
 
-// outOfLines says who runs each instruction that the loop hands on and the kernel does
-// not run (nil for those it does): the frequent ones have a function each, found without
-// a search; step runs the rest.
+// outOfLines says who runs each instruction that the loop hands on (nil for those the
+// kernel runs, and for those the loop runs itself: calls, returns, JUMPLABEL, and the
+// environment reads that fast runs): the frequent ones have a function each, found
+// without a search; step runs the rest.
 var outOfLines = func() (t [256]outOfLine) {
 	for op, info := range code.Ops {
 		if info.Traits&code.Scalar == 0 {
 			t[op] = (*Machine).step
 		}
+	}
+	for _, op := range []code.Op{code.OpCall, code.OpCallClosure, code.OpTailCall, code.OpTailClosure,
+		code.OpReturn, code.OpReturnS, code.OpReturnR, code.OpJumpLabel, code.OpEnvGetR, code.OpEnvGetS} {
+		t[op] = nil
 	}
 	for _, own := range []struct {
 		ops []code.Op
@@ -64,175 +69,116 @@ func channel(run func(*Machine, *Fibre, *code.Instr) (*Fibre, error)) outOfLine 
 // loop is the interpreter: it runs fibres, switching among them as the scheduling rules
 // say, until the mainline's scheduler has nothing active.
 //
-// It is kept small, with few variables live across its switch: it runs calls and returns
-// and the few scalar instructions that sit between calls itself, hands runs of scalar
-// instructions (loops above all) to the kernel, and every other instruction to its
-// function in outOfLines. While a fibre runs, its sbase and rbase fields are those of the
-// running frame; its fn and pc are saved only when it stops.
+// It is in two parts. fast runs the instructions that need no call of a Go function (calls
+// and returns between the program's own functions, reads of environments, jumps and the
+// few scalar instructions that sit between calls) for as long as it can: with no call in
+// it, the Go compiler keeps its state in machine registers instead of saving it at every
+// instruction. loop runs the rest: the instruction fast stopped at, through outOfLines or
+// the scalar kernel, the calls that need more stack or resume a generator, the returns
+// that end a fibre, the checkpoints, and the switches between fibres. While a fibre runs,
+// its sbase and rbase fields are those of the running frame; its fn and pc are saved only
+// when it stops.
 func (m *Machine) loop(f *Fibre) error {
 	var (
-		fn     *code.Func   // the running function
-		instrs []code.Instr // its code
-		pc     int          // the next instruction
-		S      []uint64     // the running frame's scalar registers (and those above it)
-		R      []Value      // its reference registers (and those above it)
-		left   = budget     // backward jumps, calls and switches before the next checkpoint
+		fn   *code.Func // the running function
+		pc   int        // the next instruction
+		left = budget   // backward jumps, calls and switches before the next checkpoint
 	)
 
 reload:
 	m.cur = f
 	fn = f.fn
-	instrs = fn.Code
 	pc = int(f.pc)
-	S, R = f.s[f.sbase:], f.r[f.rbase:]
-	if left--; left <= 0 { // fibre switches count too: a program may spawn without looping
-		left = budget
-		if err := m.checkpoint(f, fn, pc); err != nil {
-			return err
-		}
-	}
+	left-- // fibre switches count too: a program may spawn without looping
 
 	for {
+		if left <= 0 {
+			left = budget
+			if err := m.checkpoint(f, fn, pc); err != nil {
+				return err
+			}
+		}
+		fn, pc, left = m.fast(f, fn, pc, left)
+		if left <= 0 {
+			continue
+		}
+		instrs := fn.Code
 		in := &instrs[pc]
 		pc++
+		if run := outOfLines[in.Op]; run != nil {
+			// The fibre's place is saved first, and it goes on where the instruction
+			// leaves it (a select jumps to the arm it chose).
+			f.fn, f.pc = fn, int32(pc)
+			g, err := run(m, f, fn, pc, in)
+			switch {
+			case err != nil:
+				return err
+			case g == nil:
+				goto next
+			case g != f:
+				f = g
+				goto reload
+			}
+			pc = int(f.pc)
+			continue
+		}
+		S, R := f.s[f.sbase:], f.r[f.rbase:]
 		switch in.Op {
 		case code.OpCall, code.OpCallClosure:
-			callee := m.callee(f, R, in)
+			// fast stops at a call of a generator instance, or of a function whose frame
+			// does not fit in the fibre's stack: it makes the call once there is room.
+			callee := m.callee(at(R), in)
 			if callee == nil {
 				goto generator
 			}
-			sbase, rbase := int(f.sbase), int(f.rbase)
-			nsb, nrb := sbase+int(in.B)+2, rbase+int(in.C)
-			if in.Op == code.OpCallClosure && !callee.NeedsEnv {
-				nrb++ // the arguments start after the closure's register
+			nsb, nrb := calleeBases(f, in, callee)
+			if !m.grow(f, nsb+callee.NS, nrb+callee.NR, true) {
+				return m.tooDeep(f, fn, pc, callee)
 			}
-			if nsb+callee.NS > len(f.s) || nrb+callee.NR > len(f.r) {
-				if !m.grow(f, nsb+callee.NS, nrb+callee.NR, true) {
-					return m.tooDeep(f, fn, pc, callee)
-				}
-			}
-			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, sbase, rbase)
-			f.sbase, f.rbase = int32(nsb), int32(nrb)
-			fn, instrs, pc = callee, callee.Code, 0
-			S, R = f.s[nsb:], f.r[nrb:]
-			if left--; left <= 0 {
-				left = budget
-				if err := m.checkpoint(f, fn, pc); err != nil {
-					return err
-				}
-			}
+			pc--
 		case code.OpTailCall, code.OpTailClosure:
 			// The callee takes over the running frame: its arguments move down to the frame's
 			// base, the header (our caller's) stays, and our other references are dropped.
-			callee := m.callee(f, R, in)
+			callee := m.callee(at(R), in)
 			if callee == nil {
 				goto generator
 			}
 			if err := m.tailCall(f, fn, pc, in, callee); err != nil {
 				return err
 			}
-			fn, instrs, pc = callee, callee.Code, 0
-			S, R = f.s[f.sbase:], f.r[f.rbase:]
-			if left--; left <= 0 {
-				left = budget
-				if err := m.checkpoint(f, fn, pc); err != nil {
-					return err
-				}
-			}
+			fn, pc = callee, 0
+			left--
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
-			sv, rv := passed(in, S, R)
-			sbase := int(f.sbase)
-			h0, h1 := f.s[sbase-2], f.s[sbase-1]
-			caller := uint32(h0 >> 32)
-			if caller == bottom && f.gen != nil {
+			// fast stops at a return only from a fibre's first frame.
+			sv, rv := passed(in, at(S), at(R))
+			if f.gen != nil {
 				// A generator's return gives its value like a yield, and the next call
 				// resumes after the last yield again: its locals stay.
 				f.fn, f.pc = fn, f.gen.resume
 				f = m.deliver(f, in.Op, sv, rv)
 				goto reload
 			}
-			if fn.NR > 0 {
-				clear(R[:fn.NR])
-			}
-			if caller == bottom {
-				m.ended(f)
-				goto next
-			}
-			fn = m.funcs[caller]
-			instrs, pc = fn.Code, int(uint32(h0)&^tailBit)
-			f.sbase, f.rbase = int32(uint32(h1)), int32(h1>>32)
-			S, R = f.s[f.sbase:], f.r[f.rbase:]
-			switch in.Op {
-			case code.OpReturnS:
-				S[instrs[pc-1].A] = sv
-			case code.OpReturnR:
-				R[instrs[pc-1].A] = rv
-			}
-		// The scalar instructions that sit between calls, which the loop runs itself
-		// (fibre_generic.go); every other scalar instruction goes to the kernel.
-		case code.OpMoveS:
-			moveS(unsafe.Pointer(unsafe.SliceData(S)), in)
-		case code.OpLoadI:
-			loadI(unsafe.Pointer(unsafe.SliceData(S)), in)
-		case code.OpAddI:
-			addI(unsafe.Pointer(unsafe.SliceData(S)), in)
-		case code.OpAddIK:
-			addIK(unsafe.Pointer(unsafe.SliceData(S)), in)
-		case code.OpSubI:
-			subI(unsafe.Pointer(unsafe.SliceData(S)), in)
-		// Reading a variable of an enclosing function (a closure's captured parameter, in
-		// every loop of a fibre that serves a channel) is as common as a move.
-		case code.OpEnvGetR:
-			R[in.A] = envAt(R, in).R[in.EnvSlot()]
-		case code.OpEnvGetS:
-			S[in.A] = envAt(R, in).S[in.EnvSlot()]
-		case code.OpJump:
-			goto jump
+			clear(R[:fn.NR])
+			m.ended(f)
+			goto next
 		case code.OpJumpLabel:
 			// A LABEL value names its function, so that a label of another procedure (or
 			// a LABEL variable never set, 0) cannot send the code astray.
-			if v := S[in.A]; int64(v>>32) != int64(fn.Index)+1 || int(uint32(v)) >= len(instrs) {
+			v := S[in.A]
+			if int64(v>>32) != int64(fn.Index)+1 || int(uint32(v)) >= len(instrs) {
 				return m.fail(f, fn, pc, "goto *: the LABEL value is not a label of %s", fn.Name)
 			}
-			goto jump
-		case code.OpJLtIK:
-			if jLtIK(unsafe.Pointer(unsafe.SliceData(S)), in) {
-				goto jump
+			if to := int(uint32(v)); to < pc {
+				left--
 			}
-		case code.OpJGeIK:
-			if jGeIK(unsafe.Pointer(unsafe.SliceData(S)), in) {
-				goto jump
-			}
+			pc = int(uint32(v))
 		default:
-			if run := outOfLines[in.Op]; run != nil {
-				// The fibre's place is saved first, and it goes on where the instruction
-				// leaves it (a select jumps to the arm it chose).
-				f.fn, f.pc = fn, int32(pc)
-				g, err := run(m, f, fn, pc, in)
-				switch {
-				case err != nil:
-					return err
-				case g == nil:
-					goto next
-				case g != f:
-					f = g
-					goto reload
-				}
-				pc = int(f.pc)
-				continue
-			}
 			// The kernel runs this scalar instruction and the scalar instructions after it.
 			next, rest := runScalar(&instrs[0], pc-1, unsafe.SliceData(S), unsafe.SliceData(fn.KS), left)
 			if next == pc-1 && rest == left { // it ran nothing
 				return m.scalarFault(f, fn, pc, in)
 			}
 			pc, left = next, rest
-			if left <= 0 {
-				left = budget
-				if err := m.checkpoint(f, fn, pc); err != nil {
-					return err
-				}
-			}
 		}
 		continue
 
@@ -247,35 +193,6 @@ reload:
 			}
 			f = g
 			goto reload
-		}
-
-	jump:
-		// A taken jump, to K or to the label JUMPLABEL checked. A backward one closes a
-		// loop: it counts toward the next checkpoint, and when the loop starts with a scalar
-		// instruction the kernel runs it from there.
-		to := int(in.K)
-		if in.Op == code.OpJumpLabel {
-			to = int(uint32(S[in.A]))
-		}
-		if to >= pc {
-			pc = to
-			continue
-		}
-		pc = to
-		if left--; left <= 0 {
-			left = budget
-			if err := m.checkpoint(f, fn, pc); err != nil {
-				return err
-			}
-		}
-		if isScalar[instrs[pc].Op] {
-			pc, left = runScalar(&instrs[0], pc, unsafe.SliceData(S), unsafe.SliceData(fn.KS), left)
-			if left <= 0 {
-				left = budget
-				if err := m.checkpoint(f, fn, pc); err != nil {
-					return err
-				}
-			}
 		}
 	}
 
@@ -292,14 +209,185 @@ next:
 	return err
 }
 
+// fast runs the running fibre f from pc in fn for as long as its instructions need no call
+// of a Go function, and returns where it stopped: before an instruction it leaves to the
+// loop, or after a backward jump to a scalar instruction (the kernel runs loops), or, with
+// left spent, after the call or backward jump that spent it. It calls no function that is
+// not inlined, so that its state stays in machine registers.
+func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, int) {
+	// The code and the registers are reached through bare pointers: verified code
+	// (code.Verify) keeps registers inside their frame and jumps inside their function,
+	// and a call makes its frame only where the fibre's stacks have room for it. (A frame
+	// without registers of a kind has a pointer that is never used.)
+	base := at(fn.Code)
+	S, R := at(f.s[f.sbase:]), at(f.r[f.rbase:])
+	for {
+		in := instrAt(base, pc)
+		pc++
+		switch in.Op {
+		case code.OpCall, code.OpCallClosure:
+			callee := m.callee(R, in)
+			if callee == nil {
+				return fn, pc - 1, left // a generator instance: the loop resumes it
+			}
+			nsb, nrb := calleeBases(f, in, callee)
+			if nsb+callee.NS > len(f.s) || nrb+callee.NR > len(f.r) {
+				return fn, pc - 1, left // the loop makes room
+			}
+			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, int(f.sbase), int(f.rbase))
+			f.sbase, f.rbase = int32(nsb), int32(nrb)
+			fn, base, pc = callee, at(callee.Code), 0
+			S, R = at(f.s[nsb:]), at(f.r[nrb:])
+			if left--; left <= 0 {
+				return fn, pc, left
+			}
+		case code.OpReturn, code.OpReturnS, code.OpReturnR:
+			sbase := int(f.sbase)
+			h0, h1 := f.s[sbase-2], f.s[sbase-1]
+			caller := uint32(h0 >> 32)
+			if caller == bottom {
+				return fn, pc - 1, left // the fibre or generator ends: the loop says so
+			}
+			sv, rv := passed(in, S, R)
+			clearRegs(R, fn.NR)
+			fn = m.funcs[caller]
+			base, pc = at(fn.Code), int(uint32(h0)&^tailBit)
+			f.sbase, f.rbase = int32(uint32(h1)), int32(h1>>32)
+			S, R = at(f.s[f.sbase:]), at(f.r[f.rbase:])
+			switch in.Op {
+			case code.OpReturnS:
+				*sreg(S, instrAt(base, pc-1).A) = sv
+			case code.OpReturnR:
+				*rreg(R, instrAt(base, pc-1).A) = rv
+			}
+		case code.OpMoveS:
+			moveS(S, in)
+		case code.OpLoadI:
+			loadI(S, in)
+		case code.OpAddI:
+			addI(S, in)
+		case code.OpAddIK:
+			addIK(S, in)
+		case code.OpSubI:
+			subI(S, in)
+		// Reading a variable of an enclosing function (a closure's captured parameter, in
+		// every loop of a fibre that serves a channel) is as common as a move.
+		case code.OpEnvGetR:
+			*rreg(R, in.A) = envAt(R, in).R[in.EnvSlot()]
+		case code.OpEnvGetS:
+			*sreg(S, in.A) = envAt(R, in).S[in.EnvSlot()]
+		case code.OpJump:
+			goto jump
+		case code.OpJumpIf:
+			if jumpIf(S, in) {
+				goto jump
+			}
+		case code.OpJumpIfNot:
+			if jumpIfNot(S, in) {
+				goto jump
+			}
+		case code.OpJLtI:
+			if jLtI(S, in) {
+				goto jump
+			}
+		case code.OpJLeI:
+			if jLeI(S, in) {
+				goto jump
+			}
+		case code.OpJEqI:
+			if jEqI(S, in) {
+				goto jump
+			}
+		case code.OpJNeI:
+			if jNeI(S, in) {
+				goto jump
+			}
+		case code.OpJLtIK:
+			if jLtIK(S, in) {
+				goto jump
+			}
+		case code.OpJLeIK:
+			if jLeIK(S, in) {
+				goto jump
+			}
+		case code.OpJGtIK:
+			if jGtIK(S, in) {
+				goto jump
+			}
+		case code.OpJGeIK:
+			if jGeIK(S, in) {
+				goto jump
+			}
+		case code.OpJEqIK:
+			if jEqIK(S, in) {
+				goto jump
+			}
+		case code.OpJNeIK:
+			if jNeIK(S, in) {
+				goto jump
+			}
+		default:
+			return fn, pc - 1, left
+		}
+		continue
+
+	jump:
+		// A taken jump. A backward one closes a loop: it counts toward the next
+		// checkpoint, and when the loop starts with a scalar instruction the kernel runs it
+		// from there.
+		if to := int(in.K); to >= pc {
+			pc = to
+			continue
+		}
+		pc = int(in.K)
+		if left--; left <= 0 || isScalar[instrAt(base, pc).Op] {
+			return fn, pc, left
+		}
+	}
+}
+
+// at returns the address of a slice's first element: of a function's code, or of a
+// frame's registers, for the bare pointers of fast. (For an empty slice it is the address
+// its array starts at, or nil, never past the end.)
+func at[T any](s []T) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
+
+// instrAt returns instruction pc of the code at base.
+func instrAt(base unsafe.Pointer, pc int) *code.Instr {
+	return (*code.Instr)(unsafe.Add(base, uintptr(pc)*instrSize))
+}
+
+// rreg returns reference register i of the registers at r.
+func rreg(r unsafe.Pointer, i uint16) *Value { return (*Value)(unsafe.Add(r, uintptr(i)*valueSize)) }
+
+// clearRegs drops the first n reference registers at r (a loop: clear would be a call).
+func clearRegs(r unsafe.Pointer, n int) {
+	for i := 0; i < n; i++ {
+		*(*Value)(unsafe.Add(r, uintptr(i)*valueSize)) = nil
+	}
+}
+
+// valueSize is the size of a reference register.
+const valueSize = unsafe.Sizeof(Value(nil))
+
+// calleeBases returns where the frame of a call's callee starts in f's scalar and
+// reference stacks: after the caller's registers below the call's arguments, and the
+// header, and (for a closure that needs no environment) the closure's register.
+func calleeBases(f *Fibre, in *code.Instr, callee *code.Func) (nsb, nrb int) {
+	nsb, nrb = int(f.sbase)+int(in.B)+2, int(f.rbase)+int(in.C)
+	if in.Op == code.OpCallClosure && !callee.NeedsEnv {
+		nrb++ // the arguments start after the closure's register
+	}
+	return nsb, nrb
+}
+
 // passed returns the value a return or a yield passes on: sA, rA, or none (unit), as its
 // opcode says.
-func passed(in *code.Instr, S []uint64, R []Value) (sv uint64, rv Value) {
+func passed(in *code.Instr, s, r unsafe.Pointer) (sv uint64, rv Value) {
 	switch in.Op {
 	case code.OpReturnS, code.OpYieldS:
-		sv = S[in.A]
+		sv = *sreg(s, in.A)
 	case code.OpReturnR, code.OpYieldR:
-		rv = R[in.A]
+		rv = *rreg(r, in.A)
 	}
 	return sv, rv
 }
@@ -307,16 +395,16 @@ func passed(in *code.Instr, S []uint64, R []Value) (sv uint64, rv Value) {
 // callee returns the function a call instruction calls, putting a closure's environment
 // in its register; nil for a function value that is no closure (a generator instance, or
 // a variable never given a value).
-func (m *Machine) callee(f *Fibre, R []Value, in *code.Instr) *code.Func {
+func (m *Machine) callee(r unsafe.Pointer, in *code.Instr) *code.Func {
 	if in.Op == code.OpCall || in.Op == code.OpTailCall {
 		return m.funcs[in.K]
 	}
-	c, ok := R[in.K].(*Closure)
+	c, ok := (*rreg(r, uint16(in.K))).(*Closure)
 	if !ok {
 		return nil
 	}
 	if c.Fn.NeedsEnv {
-		R[in.C] = c.Env
+		*rreg(r, in.C) = c.Env
 	}
 	return c.Fn
 }
@@ -430,7 +518,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		}
 		R[in.A] = newEnv(up, l.NS, l.NR)
 	case code.OpEnvUp:
-		R[in.A] = envAt(R, in)
+		R[in.A] = envAt(at(R), in)
 	case code.OpClosure:
 		var env *Env
 		if in.B != code.NoReg {
@@ -501,7 +589,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		R[in.A] = &Pointer{Env: envAt(R, in), Slot: in.EnvSlot()}
+		R[in.A] = &Pointer{Env: envAt(at(R), in), Slot: in.EnvSlot()}
 	case code.OpLoadPtrS, code.OpLoadPtrR, code.OpStorePtrS, code.OpStorePtrR:
 		p, ok := R[in.B].(*Pointer)
 		if !ok {
@@ -519,7 +607,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		}
 
 	case code.OpYield0, code.OpYieldS, code.OpYieldR:
-		sv, rv := passed(in, S, R)
+		sv, rv := passed(in, at(S), at(R))
 		f.fn, f.pc = fn, int32(pc)
 		f.gen.resume = int32(pc)
 		return m.deliver(f, in.Op, sv, rv), nil
