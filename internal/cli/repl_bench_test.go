@@ -56,3 +56,16 @@ func BenchmarkBuildProgram(b *testing.B) {
 		})
 	}
 }
+
+// BenchmarkBuildHello measures parsing, checking and compiling a one-line program: what
+// every run pays before the program starts, the library's share included.
+//
+//	go test ./internal/cli -run X -bench BuildHello -benchmem
+func BenchmarkBuildHello(b *testing.B) {
+	prog := programSource{Name: "hello.flx", Src: []byte("println \"hello\";")}
+	for i := 0; i < b.N; i++ {
+		if _, ok := build(prog, io.Discard); !ok {
+			b.Fatal("the program does not build")
+		}
+	}
+}

@@ -99,6 +99,21 @@ func TestReplReportsATypeErrorAndStaysUsable(t *testing.T) {
 	}
 }
 
+// The checker checks a library function when an input first uses it, and the compiler
+// compiles it then: here for_each (not generic, compiled once) and rev (generic), first
+// used by inputs that did not run, one with an error and one only typed.
+func TestReplCompilesALibraryFunctionWhenAnInputFirstUsesIt(t *testing.T) {
+	loop := "for_each (proc () { n = 0; }) (fun () => n < 2) (proc () { n = n + 1; }) (proc () { println n; });"
+	out, errs, _ := replRun(t, "println \"start\";\nvar n = 5; "+loop+" no_such_name;\n:type rev ([1, 2])\n"+
+		"rev ([1, 2, 3])\nvar n = 5; "+loop+"\n"+loop+"\n")
+	if want := "start\nlist[int]\nlist(3, 2, 1) : list[int]\n0\n1\n0\n1\n"; out != want {
+		t.Errorf("stdout %q, want %q", out, want)
+	}
+	if strings.Count(errs, "<input") != 1 || !strings.Contains(errs, "undefined name no_such_name") {
+		t.Errorf("stderr:\n%s", errs)
+	}
+}
+
 func TestReplReportsARuntimeErrorWithABacktraceAndStaysUsable(t *testing.T) {
 	out, errs, status := replRun(t, "fun divide (a: int, b: int) => a / b;\ndivide (1, 0)\n7\n")
 	if out != "7 : int\n" || status != exitRuntime {

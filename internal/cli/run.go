@@ -48,7 +48,7 @@ const usage = `usage:
   felixlet repl                            the REPL; on lines read from stdin, without prompts, when it is not a terminal
   felixlet check prog.flx ...              parse and type-check only; report every error
   felixlet test [flags] [dir|file ...]     golden tests (default: ./testdata)
-  felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's too), with source lines
+  felixlet disasm [--all] prog.flx         the bytecode of the program's functions (--all: the library's it uses too), with source lines
   felixlet graph [--svg] prog.flx          the program's circuits and |-> pipelines as Graphviz DOT (--svg: drawn by Graphviz's dot)
   felixlet net-serve [-listen HOST:PORT] [-cluster HOST:PORT -routes URL,...]
                                            a NATS server for the net channels of other felixlet processes

@@ -471,6 +471,7 @@ func (c *Checker) callFunc(pos ast.Pos, fe *funcEnt, s subst, arg ir.Expr) ir.Ex
 	if ft == nil {
 		return invalid(pos)
 	}
+	c.need(fe)
 	// A primitive's arguments follow its declared shape: a generic T is one argument even
 	// when it stands for a tuple.
 	shape := ft.Dom

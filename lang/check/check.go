@@ -19,6 +19,13 @@
 // function whose return type is not written is checked as soon as a call needs that type; a
 // recursive function must therefore write its return type.
 //
+// The library's definitions are entered before the program is checked, but the signature
+// and the body of a library function are checked when the program first uses it (calls it
+// or takes it as a value), with those of the library functions it uses in turn: a program
+// pays for the part of the library it uses. Such a function then goes with the program, or
+// with the REPL input, that first needed it. No program uses the whole library: this
+// package's test checks it whole.
+//
 // # Overloads
 //
 // An application `f x` types x first. Then the scopes are searched from the innermost out;
@@ -62,7 +69,7 @@ func Check(lib, prog *ast.File, cfg Config) (*ir.Program, diag.List) {
 type Checker struct {
 	cfg   Config
 	errs  diag.List
-	funcs []*ir.Func // every function with a body, in creation order
+	funcs []*ir.Func // every function of the inputs with a body, in creation order
 	lib   *scope     // the library scope: built-in types and the prelude
 	ctx   *fnCtx     // the function whose body is being checked
 	sc    *scope     // the innermost scope at the point being checked
@@ -87,6 +94,10 @@ type Checker struct {
 	seekingStr map[string]bool
 	// networks are the circuits and pipelines checked, for pictures.
 	networks networks
+	// libFuncs are the library's functions whose bodies have been checked, with the
+	// functions made while checking them, in that order: a library function's body is
+	// checked when a program first uses it (need), and belongs to no input.
+	libFuncs []*ir.Func
 }
 
 func newChecker(cfg Config) *Checker {
@@ -191,6 +202,7 @@ type funcEnt struct {
 	tparams []*types.Var          // generic parameters
 	tps     map[string]*types.Var // the same, by name
 	state   int                   // bodyUnchecked, bodyChecking, bodyChecked
+	lazy    bool                  // a library function: its body is checked when first used
 }
 
 // nextYields reports whether applying the function's first argument list gives a fresh
@@ -237,6 +249,14 @@ type ctorEnt struct {
 }
 
 func (c *ctorEnt) declPos() ast.Pos { return c.pos }
+
+// inLibrary reports whether s is the library's scope or that of one of its modules.
+func (s *scope) inLibrary() bool {
+	for s.kind == scopeModule {
+		s = s.parent
+	}
+	return s.kind == scopeLibrary
+}
 
 // lookupValue finds the innermost entities named name, with the scope that holds them.
 func (s *scope) lookupValue(name string) ([]entity, *scope) {
@@ -446,7 +466,8 @@ func editDistance(a, b string) int {
 
 // ---- the library and the program ----------------------------------------------------------
 
-// library enters the prelude's definitions into the library scope.
+// library enters the prelude's definitions into the library scope. Their signatures,
+// types and bodies are checked when a program first uses them.
 func (c *Checker) library(f *ast.File) {
 	c.sc = c.lib
 	for _, s := range f.Stmts {
@@ -458,7 +479,6 @@ func (c *Checker) library(f *ast.File) {
 	}
 	c.collect(c.lib, f.Stmts)
 	c.opens(c.lib, f.Stmts)
-	c.checkDeferred(c.lib)
 }
 
 // felixLibraryModules are the modules of Felix's standard library that programs commonly

@@ -362,6 +362,7 @@ func (c *Checker) funcValue(n *ast.Name, fe *funcEnt) ir.Expr {
 	if fe.isPrim() {
 		return &ir.FuncValue{P: n.P, T: ft, Func: c.primWrapper(fe.decl.Prim, shape, ft, n.P)}
 	}
+	c.need(fe)
 	return &ir.FuncValue{P: n.P, T: ft, Func: fe.fn, TypeArgs: typeArgs(fe, s)}
 }
 

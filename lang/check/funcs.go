@@ -210,7 +210,10 @@ func (c *Checker) declareFunc(sc *scope, d *ast.FuncDecl) {
 	if !fe.isPrim() {
 		fe.fn = &ir.Func{Name: c.funcName(sc, d.Name), Pos: d.P, End: d.End, Kind: funcKindOf(d.Kind), Parent: sc.fn,
 			Yields: d.Kind == ast.Gen && len(d.Params) == 1 && yieldsIn(d.Body)}
-		c.funcs = append(c.funcs, fe.fn)
+		fe.lazy = sc.inLibrary()
+		if !fe.lazy {
+			c.funcs = append(c.funcs, fe.fn) // a library function's joins libFuncs once checked
+		}
 	} else if c.cfg.IsPrim != nil && !c.cfg.IsPrim(d.Prim) {
 		c.errorf(d.P, "unknown primitive %q", d.Prim)
 	}
@@ -364,6 +367,14 @@ func (c *Checker) funcType(fe *funcEnt, use ast.Pos) *types.Func {
 	return fe.typ
 }
 
+// need checks the body of a library function the first time a program uses it: a program
+// pays for the library functions it uses (and those they use), not for the whole library.
+func (c *Checker) need(fe *funcEnt) {
+	if fe.lazy && fe.state == bodyUnchecked {
+		c.checkFuncBody(fe)
+	}
+}
+
 // checkDeferred checks the bodies of the functions defined in sc (and in its modules) that
 // have not been checked yet.
 func (c *Checker) checkDeferred(sc *scope) {
@@ -393,6 +404,10 @@ func (c *Checker) checkDeferred(sc *scope) {
 // checkFuncBody checks a named definition, building its function (and one nested function
 // per further curried parameter list).
 func (c *Checker) checkFuncBody(fe *funcEnt) {
+	if fe.lazy {
+		defer c.toLibrary(len(c.funcs))
+		c.funcs = append(c.funcs, fe.fn)
+	}
 	fe.state = bodyChecking
 	defer func() { fe.state = bodyChecked }()
 	if fe.dom == nil {
@@ -409,6 +424,13 @@ func (c *Checker) checkFuncBody(fe *funcEnt) {
 	if fe.typ != nil {
 		setLevelTypes(levels, fe.typ)
 	}
+}
+
+// toLibrary moves the functions made since the first n of c.funcs to libFuncs: those of a
+// library function, checked on demand in the midst of an input, are not the input's.
+func (c *Checker) toLibrary(n int) {
+	c.libFuncs = append(c.libFuncs, c.funcs[n:]...)
+	c.funcs = c.funcs[:n]
 }
 
 // typeParamScope makes the type parameters of a generic definition visible to its body.

@@ -20,8 +20,9 @@ import (
 // errors leaves no trace.
 type Session struct {
 	// Program is what the last committed Add checked: the whole mainline so far (its body
-	// from Start on is the new inputs' statements), and the functions the new inputs made,
-	// after the mainline.
+	// from Start on is the new inputs' statements), and after the mainline the library
+	// functions checked since the last committed Add (first used by the new inputs, or by
+	// inputs that failed), then the functions the new inputs made.
 	Program *ir.Program
 	Start   int       // where the new inputs' statements start in Program.Main.Body
 	Added   []*ir.Var // the variables the last Add declared, committed or not
@@ -30,15 +31,17 @@ type Session struct {
 	main    *ir.Func
 	scope   *scope // the session's scope: what every input that passed declared
 	undo    func() // takes back the last committed Add
+	// libGiven is how many of the checker's library functions committed Programs have held:
+	// the rest were checked since, for inputs, committed or not, that used them first.
+	libGiven int
 }
 
-// NewSession checks the library and starts a session with no input.
+// NewSession enters the library's definitions and starts a session with no input.
 func NewSession(lib *ast.File, cfg Config) (*Session, diag.List) {
 	c := newChecker(cfg)
 	c.library(lib)
 	main := &ir.Func{Name: "main", Pos: ast.Pos{Line: 1, Col: 1}, Kind: ir.KindMain,
 		Type: &types.Func{Dom: types.UnitType, Cod: types.VoidType}}
-	c.funcs = append([]*ir.Func{main}, c.funcs...) // the library's functions follow the mainline
 	s := &Session{c: c, main: main, scope: newScope(c.lib, main, scopeFunc)}
 	errs := c.errs
 	c.errs = nil
@@ -84,21 +87,24 @@ func (s *Session) Add(commit bool, inputs ...*ast.File) diag.List {
 		undos = append(undos, s.scope.absorb(in))
 	}
 	s.Start = body
-	given := s.given
-	// The functions no committed Program has held yet: the library's, with the first input.
-	s.Program = &ir.Program{Main: s.main, Funcs: c.funcs[given:], Str: c.userStrs(s.scope), Networks: c.networks.all}
-	if given > 0 {
-		s.Program.Funcs = append([]*ir.Func{s.main}, s.Program.Funcs...)
-	}
-	s.given = len(c.funcs)
+	given, libGiven := s.given, s.libGiven
+	s.Program = &ir.Program{Main: s.main, Funcs: s.newFuncs(), Str: c.userStrs(s.scope), Networks: c.networks.all}
+	s.given, s.libGiven = len(c.funcs), len(c.libFuncs)
 	s.undo = func() {
 		back()
-		s.given = given
+		s.given, s.libGiven = given, libGiven
 		for i := len(undos) - 1; i >= 0; i-- {
 			undos[i]()
 		}
 	}
 	return errs
+}
+
+// newFuncs lists the mainline and the functions no committed Program has held yet: the
+// library's checked since, then the inputs'.
+func (s *Session) newFuncs() []*ir.Func {
+	funcs := append([]*ir.Func{s.main}, s.c.libFuncs[s.libGiven:]...)
+	return append(funcs, s.c.funcs[s.given:]...)
 }
 
 // Undo takes back the last committed Add, as if it had failed: for an input that checked
