@@ -36,8 +36,7 @@ var outOfLines = func() (t [256]outOfLine) {
 			t[op] = (*Machine).step
 		}
 	}
-	for _, op := range []code.Op{code.OpCall, code.OpCallClosure, code.OpTailCall, code.OpTailClosure,
-		code.OpReturn, code.OpReturnS, code.OpReturnR, code.OpJumpLabel, code.OpEnvGetR, code.OpEnvGetS} {
+	for _, op := range append([]code.Op{code.OpTailCall, code.OpTailClosure, code.OpJumpLabel}, fastOps...) {
 		t[op] = nil
 	}
 	for _, own := range []struct {
@@ -208,6 +207,12 @@ next:
 	m.cur = nil
 	return err
 }
+
+// fastOps are the instructions fast runs (its switch has a case for each).
+var fastOps = []code.Op{code.OpCall, code.OpCallClosure, code.OpReturn, code.OpReturnS, code.OpReturnR,
+	code.OpMoveS, code.OpLoadI, code.OpAddI, code.OpAddIK, code.OpSubI, code.OpEnvGetR, code.OpEnvGetS,
+	code.OpJump, code.OpJumpIf, code.OpJumpIfNot, code.OpJLtI, code.OpJLeI, code.OpJEqI, code.OpJNeI,
+	code.OpJLtIK, code.OpJLeIK, code.OpJGtIK, code.OpJGeIK, code.OpJEqIK, code.OpJNeIK}
 
 // fast runs the running fibre f from pc in fn for as long as its instructions need no call
 // of a Go function, and returns where it stopped: before an instruction it leaves to the
