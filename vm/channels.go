@@ -289,8 +289,10 @@ func (m *Machine) write(f *Fibre, _ *code.Func, _ int, in *code.Instr) (*Fibre, 
 	if ch.Closed() {
 		return nil, m.failAt(f, "write to a closed channel")
 	}
-	if next, done := m.offer(f, ch, valueIn(f, in)); done {
-		return next, nil
+	if ch.Buffered() || ch.Waiting(false) { // (else offer has nobody to give to)
+		if next, done := m.offer(f, ch, valueIn(f, in)); done {
+			return next, nil
+		}
 	}
 	ch.Wait(m.own(f, ToWrite, ch, in), true)
 	return nil, nil

@@ -119,7 +119,8 @@ func (c *collectCounter) counts() (total, waiting uint64) {
 // stack makes a fibre whose one frame will run clo with no arguments.
 func (m *Machine) stack(clo *Closure) *Fibre {
 	fn := clo.Fn
-	f := allocFibre(2+fn.NS, max(fn.NR, 1))
+	ns, nr := frameSize(fn)
+	f := allocFibre(2+ns, nr)
 	f.fn, f.sbase = fn, 2
 	f.wait.T = wait{f: f, arm: -1} // its own waiter is its own, and no select's arm
 	f.s[0], f.s[1] = header(0, bottom, 0, 0)

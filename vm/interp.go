@@ -131,7 +131,7 @@ reload:
 				goto generator
 			}
 			nsb, nrb := calleeBases(f, in, callee)
-			if !m.grow(f, nsb+callee.NS, nrb+callee.NR, true) {
+			if ns, nr := frameSize(callee); !m.grow(f, nsb+ns, nrb+nr, true) {
 				return m.tooDeep(f, fn, pc, callee)
 			}
 			pc--
@@ -222,10 +222,9 @@ var fastOps = []code.Op{code.OpCall, code.OpCallClosure, code.OpReturn, code.OpR
 func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, int) {
 	// The code and the registers are reached through bare pointers: verified code
 	// (code.Verify) keeps registers inside their frame and jumps inside their function,
-	// and a call makes its frame only where the fibre's stacks have room for it. (A frame
-	// without registers of a kind has a pointer that is never used.)
+	// and a call makes its frame only where the fibre's stacks have room for it.
 	base := at(fn.Code)
-	S, R := at(f.s[f.sbase:]), at(f.r[f.rbase:])
+	S, R := regs(f)
 	for {
 		in := instrAt(base, pc)
 		pc++
@@ -236,13 +235,13 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 				return fn, pc - 1, left // a generator instance: the loop resumes it
 			}
 			nsb, nrb := calleeBases(f, in, callee)
-			if nsb+callee.NS > len(f.s) || nrb+callee.NR > len(f.r) {
+			if ns, nr := frameSize(callee); nsb+ns > len(f.s) || nrb+nr > len(f.r) {
 				return fn, pc - 1, left // the loop makes room
 			}
 			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, int(f.sbase), int(f.rbase))
 			f.sbase, f.rbase = int32(nsb), int32(nrb)
 			fn, base, pc = callee, at(callee.Code), 0
-			S, R = at(f.s[nsb:]), at(f.r[nrb:])
+			S, R = regs(f)
 			if left--; left <= 0 {
 				return fn, pc, left
 			}
@@ -258,7 +257,7 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 			fn = m.funcs[caller]
 			base, pc = at(fn.Code), int(uint32(h0)&^tailBit)
 			f.sbase, f.rbase = int32(uint32(h1)), int32(h1>>32)
-			S, R = at(f.s[f.sbase:]), at(f.r[f.rbase:])
+			S, R = regs(f)
 			switch in.Op {
 			case code.OpReturnS:
 				*sreg(S, instrAt(base, pc-1).A) = sv
@@ -352,9 +351,21 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 }
 
 // at returns the address of a slice's first element: of a function's code, or of a
-// frame's registers, for the bare pointers of fast. (For an empty slice it is the address
-// its array starts at, or nil, never past the end.)
+// frame's registers. (For an empty slice it is the address its array starts at, or nil,
+// never past the end.)
 func at[T any](s []T) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
+
+// regs returns the addresses of the running frame's first scalar and reference registers,
+// for the bare pointers of fast. Every frame has at least one register of each kind in
+// the stacks (frameSize), so both are inside the stacks.
+func regs(f *Fibre) (s, r unsafe.Pointer) {
+	return unsafe.Add(at(f.s), uintptr(f.sbase)*8), unsafe.Add(at(f.r), uintptr(f.rbase)*valueSize)
+}
+
+// frameSize returns the scalar and reference registers a frame of fn takes in a fibre's
+// stacks: its own, and at least one of each kind, so that the address of its first
+// register of either kind is inside the stack (regs).
+func frameSize(fn *code.Func) (ns, nr int) { return max(fn.NS, 1), max(fn.NR, 1) }
 
 // instrAt returns instruction pc of the code at base.
 func instrAt(base unsafe.Pointer, pc int) *code.Instr {
@@ -428,8 +439,8 @@ func (m *Machine) tailCall(f *Fibre, fn *code.Func, pc int, in *code.Instr, call
 	if in.Op == code.OpTailClosure && !callee.NeedsEnv {
 		args++
 	}
-	if sbase+callee.NS > len(f.s) || rbase+callee.NR > len(f.r) {
-		if !m.grow(f, sbase+callee.NS, rbase+callee.NR, false) {
+	if ns, nr := frameSize(callee); sbase+ns > len(f.s) || rbase+nr > len(f.r) {
+		if !m.grow(f, sbase+ns, rbase+nr, false) {
 			return m.tooDeep(f, fn, pc, callee)
 		}
 	}
