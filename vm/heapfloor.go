@@ -2,6 +2,7 @@ package vm
 
 import (
 	"runtime"
+	"runtime/debug"
 	"sync"
 	"sync/atomic"
 )
@@ -14,34 +15,41 @@ import (
 // resident memory: Go takes fresh pages from the kernel already zero and leaves them
 // untouched.
 //
-// The block is made after the process's first collection, not at once: made at once, it
-// would pass the first collection's 4 MiB goal and start a collection itself, which costs
-// a program that never needs one (a hello world: 17.4 against 14.4 ms of CPU). It is one
-// per process, and a machine's memory limit does not count it (memoryLimit.used).
+// The block alone would pass the goal of the process's first collection (4 MiB at GOGC
+// 100) and start a collection at once, which costs a program that never needs one (a hello
+// world: 17.4 against 14.4 ms of CPU). So GOGC is raised until the first collection, by as
+// much as puts that goal above the floor, and the first collection sets it back. The floor
+// is one per process, and a machine's memory limit does not count it (memoryLimit.used).
 var heapFloor struct {
-	once  sync.Once              // arms the floor once
+	once  sync.Once              // makes the floor once
 	block atomic.Pointer[[]byte] // the floor, once made
 	size  atomic.Int64           // its bytes, once made
 }
 
-// RaiseHeapFloor asks for a floor of size bytes under the heap of this process, made after
-// the first collection. Only the first call counts.
+// firstGoal is the heap at which Go's first collection comes at GOGC 100.
+const firstGoal = 4 << 20
+
+// RaiseHeapFloor puts a floor of size bytes under the heap of this process. Only the first
+// call counts.
 func RaiseHeapFloor(size int) {
 	heapFloor.once.Do(func() {
-		// A sentinel of 16 bytes with a pointer, so that the allocator does not pack it
-		// with other small objects, which would keep it alive with them.
-		sentinel := new([2]*byte)
-		runtime.AddCleanup(sentinel, makeHeapFloor, size)
+		if gogc := debug.SetGCPercent(100); gogc > 0 {
+			debug.SetGCPercent(gogc * (size + firstGoal) / firstGoal)
+			// A sentinel of 16 bytes with a pointer, so that the allocator does not pack it
+			// with other small objects, which would keep it alive with them: the first
+			// collection finds it unreachable.
+			runtime.AddCleanup(new([2]*byte), restoreGCPercent, gogc)
+		} else {
+			debug.SetGCPercent(gogc) // no collections: nothing to raise
+		}
+		block := make([]byte, size)
+		heapFloor.block.Store(&block)
+		heapFloor.size.Store(int64(size))
 	})
 }
 
-// makeHeapFloor makes the floor: the cleanup of the sentinel, run once a collection has
-// found it unreachable.
-func makeHeapFloor(size int) {
-	block := make([]byte, size)
-	heapFloor.block.Store(&block)
-	heapFloor.size.Store(int64(size))
-}
+// restoreGCPercent sets GOGC back after the first collection.
+func restoreGCPercent(gogc int) { debug.SetGCPercent(gogc) }
 
 // heapFloorSize returns the bytes of the floor made so far: 0 before it is made.
 func heapFloorSize() int64 { return heapFloor.size.Load() }
