@@ -600,10 +600,10 @@ func (s stoppedBy) Error() string { return "stopped by " + signalNames[syscall.S
 // 130 for SIGINT, 143 for SIGTERM).
 var signalNames = map[syscall.Signal]string{syscall.SIGINT: "SIGINT (Ctrl-C)", syscall.SIGTERM: "SIGTERM"}
 
-// heapFloorSize is the floor under the heap (vm.RaiseHeapFloor): after the first
-// collection, collections come at most every 2 x 8 MiB of allocation.
+// heapFloorSize is the floor under the heap (vm.RaiseHeapFloor): collections come at most
+// every 2 x 8 MiB of allocation.
 //
-// A higher floor is not better: until the next collection every allocation lands on
+// A higher floor is not better: until the first collection every allocation lands on
 // fresh pages, each a page fault and a clear, where a smaller heap reuses warm ones. 8 MiB
 // was best of 4, 8, 16 and 32 (least CPU of 7, interleaved): 1M spawns 407, 366, 386 and
 // 436 ms; the net_in reader of 200,000 messages about a tenth faster than at 32 MiB; fib,
