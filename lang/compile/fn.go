@@ -3,6 +3,7 @@ package compile
 import (
 	"fmt"
 	"math"
+	"slices"
 
 	"github.com/felixlet/felixlet/lang/ast"
 	"github.com/felixlet/felixlet/lang/diag"
@@ -188,7 +189,40 @@ func (fc *fnCompiler) prologue() {
 		fc.emit(code.OpNewEnv, fc.ownEnv, up, 0, fc.layout(fc.inst.envShape))
 	}
 	fc.bindParams()
+	fc.cacheCaptured()
 	fc.tempS, fc.tempR = fc.stop, fc.rtop
+}
+
+// cacheCaptured reads, once on entry, the parameters of enclosing functions that this
+// function uses and that never change, into registers of their own: a fibre's loop that
+// serves channels its closure captured reads them from registers, not from the
+// environment at every turn.
+func (fc *fnCompiler) cacheCaptured() {
+	walkFunc(fc.fn, func(e ir.Expr) {
+		l, ok := e.(*ir.Local)
+		if !ok || !unchanging(l.Var) || l.Var.Owner == fc.fn {
+			return
+		}
+		if _, cached := fc.homes[l.Var]; cached {
+			return
+		}
+		k := kindOf(fc.typ(l.Var.Type))
+		if k == kNone {
+			return
+		}
+		r := fc.newReg(k)
+		fc.loadVarInto(l.Var, r)
+		fc.homes[l.Var] = home{k: k, i: r.i}
+	})
+}
+
+// unchanging reports whether a variable keeps the value it starts with for as long as the
+// functions nested in its owner can see it: a parameter that is not a var (no assignment,
+// no address), of a function that is not a generator (which binds its parameters again at
+// every call).
+func unchanging(v *ir.Var) bool {
+	o := v.Owner
+	return !v.Mutable && o != nil && !o.Yields && o.Kind != ir.KindGen && slices.Contains(o.Params, v)
 }
 
 // isTemp reports whether r is a temporary, not a variable's or a parameter's register.
