@@ -210,7 +210,7 @@ next:
 
 // fastOps are the instructions fast runs (its switch has a case for each).
 var fastOps = []code.Op{code.OpCall, code.OpCallClosure, code.OpReturn, code.OpReturnS, code.OpReturnR,
-	code.OpMoveS, code.OpLoadI, code.OpAddI, code.OpAddIK, code.OpSubI, code.OpEnvGetR, code.OpEnvGetS,
+	code.OpNop, code.OpMoveS, code.OpLoadI, code.OpAddI, code.OpAddIK, code.OpSubI, code.OpEnvGetR, code.OpEnvGetS,
 	code.OpJump, code.OpJumpIf, code.OpJumpIfNot, code.OpJLtI, code.OpJLeI, code.OpJEqI, code.OpJNeI,
 	code.OpJLtIK, code.OpJLeIK, code.OpJGtIK, code.OpJGeIK, code.OpJEqIK, code.OpJNeIK}
 
@@ -264,6 +264,7 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 			case code.OpReturnR:
 				*rreg(R, instrAt(base, pc-1).A) = rv
 			}
+		case code.OpNop:
 		case code.OpMoveS:
 			moveS(S, in)
 		case code.OpLoadI:

@@ -159,6 +159,7 @@ func (fc *fnCompiler) envFor(g *ir.Func) int {
 		if fc.ownEnv >= 0 {
 			return fc.ownEnv
 		}
+		fc.incomingUsed = true
 		return 0 // our own incoming environment
 	}
 	// The nearest function at or above g's parent that owns an environment.

@@ -59,6 +59,11 @@ type fnCompiler struct {
 	incoming map[*ir.Var][]reg
 	packed   map[*ir.Var]bool
 	ownEnv   int // the register holding the function's own environment, or -1
+	// incomingUsed records that the code reads the incoming environment (register 0)
+	// past the prologue; dropIncoming is the pc of the prologue's LOADNIL of it, which
+	// becomes a NOP if it does (or -1).
+	incomingUsed bool
+	dropIncoming int
 	// The temporaries: the next free scalar and reference registers, and the high-water
 	// marks that become the frame size. Registers from tempS and tempR up are temporaries.
 	stop, rtop   int
@@ -84,7 +89,7 @@ type loopJumps struct {
 // function compiles an instance into its code.Func.
 func (c *compiler) function(inst *instance) error {
 	f := inst.fn
-	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1,
+	fc := &fnCompiler{c: c, inst: inst, fn: f, out: c.out.Funcs[inst.index-c.base], homes: map[*ir.Var]home{}, ownEnv: -1, dropIncoming: -1,
 		loops: map[*ir.Loop]*loopJumps{}, labels: map[*ir.Label]int{}, gotos: map[*ir.Label][]int{}, labelVals: map[*ir.Label][]int{},
 		kstr: map[string]int{}, kscalar: map[uint64]int{}, types: map[string]*code.Type{}, aliases: map[*ir.Var]string{}, appends: map[*ir.CallPrim]bool{}, pos: f.Pos}
 	fc.out.NeedsEnv = c.needsEnv(f)
@@ -122,6 +127,9 @@ func (c *compiler) function(inst *instance) error {
 		for _, pc := range loads {
 			fc.out.Code[pc].K = int32(fc.kScalar(fc.labelValue(target)))
 		}
+	}
+	if fc.dropIncoming >= 0 && fc.incomingUsed {
+		fc.out.Code[fc.dropIncoming] = code.Instr{Op: code.OpNop}
 	}
 	fc.out.NS, fc.out.NR = fc.maxS, fc.maxR
 	if fc.maxS > math.MaxUint16-4 || fc.maxR > math.MaxUint16-4 {
@@ -196,8 +204,10 @@ func (fc *fnCompiler) prologue() {
 // cacheCaptured reads, once on entry, the parameters of enclosing functions that this
 // function uses and that never change, into registers of their own: a fibre's loop that
 // serves channels its closure captured reads them from registers, not from the
-// environment at every turn.
+// environment at every turn. If the code reads nothing else from the incoming
+// environment, it then drops it, so that a fibre parked for good does not keep it alive.
 func (fc *fnCompiler) cacheCaptured() {
+	used, cached := fc.incomingUsed, false
 	walkFunc(fc.fn, func(e ir.Expr) {
 		l, ok := e.(*ir.Local)
 		if !ok || !unchanging(l.Var) || l.Var.Owner == fc.fn {
@@ -213,7 +223,12 @@ func (fc *fnCompiler) cacheCaptured() {
 		r := fc.newReg(k)
 		fc.loadVarInto(l.Var, r)
 		fc.homes[l.Var] = home{k: k, i: r.i}
+		cached = true
 	})
+	fc.incomingUsed = used
+	if cached && fc.out.NeedsEnv && fc.ownEnv < 0 {
+		fc.dropIncoming = fc.emit(code.OpLoadNil, 0, 0, 0, 0)
+	}
 }
 
 // unchanging reports whether a variable keeps the value it starts with for as long as the
@@ -581,6 +596,7 @@ func (fc *fnCompiler) envPath(owner *ir.Func) (int, int) {
 	if owner == fc.fn {
 		return fc.ownEnv, 0
 	}
+	fc.incomingUsed = true
 	// The incoming environment is the one of the nearest enclosing function that owns one;
 	// count the owners from there up to v's function.
 	levels := 0
