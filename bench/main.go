@@ -4,6 +4,7 @@
 // coroutines (peers/lua, run only if lua5.4 or luajit is installed).
 //
 //	go run ./bench [-runs 7] [-only fib,loop,channels,echo,net]
+//	go run ./bench -pgo      write cmd/felixlet/default.pgo (pgo.go)
 //
 // The harness is meant to be fair on a noisy machine:
 //   - runs are interleaved: every round runs each system once on the workload (A B C A B
@@ -71,6 +72,7 @@ type system struct {
 func main() {
 	runs := flag.Int("runs", 7, "rounds of each workload; the least time counts")
 	only := flag.String("only", "", "comma-separated workloads to run (default all, and echo)")
+	pgo := flag.Bool("pgo", false, "write cmd/felixlet/default.pgo from profiles of the workloads, and measure nothing")
 	flag.Parse()
 
 	dir, err := os.MkdirTemp("", "felixlet-bench")
@@ -80,6 +82,10 @@ func main() {
 	felixlet := filepath.Join(dir, "felixlet")
 	peer := filepath.Join(dir, "goroutines")
 	build(root, felixlet, "./cmd/felixlet")
+	if *pgo {
+		writeProfile(felixlet, root, dir)
+		return
+	}
 	build(root, filepath.Join(dir, "felixlet-net"), "./cmd/felixlet-net") // net channels' helper, beside felixlet
 	build(root, peer, "./bench/peers/goroutines")
 	check(os.WriteFile(filepath.Join(dir, "empty.flx"), []byte("\n"), 0o644))
