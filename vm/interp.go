@@ -275,8 +275,8 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 			addIK(S, in)
 		case code.OpSubI:
 			subI(S, in)
-		// Reading a variable of an enclosing function (a closure's captured parameter, in
-		// every loop of a fibre that serves a channel) is as common as a move.
+		// Reading a variable of an enclosing function is as common as a move (the compiler
+		// reads an unchanging parameter once, on entry; a var at every use).
 		case code.OpEnvGetR:
 			*rreg(R, in.A) = envAt(R, in).R[in.EnvSlot()]
 		case code.OpEnvGetS:
