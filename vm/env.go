@@ -7,8 +7,8 @@ import (
 )
 
 // The variables that closures share live in environments (Env). The loop's fast part reads
-// them itself (ENVGETS, ENVGETR); their writes, with the moves of references, are the frequent ones
-// among those it hands on, so each has a function of its own in outOfLines.
+// them itself (ENVGETS, ENVGETR); their writes, with the moves of references, are the
+// frequent ones among those it hands on, so each has a function of its own in outOfLines.
 
 // envAt returns the environment in.EnvDepth() levels above the one in register B of the
 // reference registers at r.
@@ -24,9 +24,9 @@ func envAt(r unsafe.Pointer, in *code.Instr) *Env {
 func (m *Machine) envSet(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre, error) {
 	R := f.r[f.rbase:]
 	if in.Op == code.OpEnvSetS {
-		envAt(at(R), in).S[in.EnvSlot()] = f.s[int(f.sbase)+int(in.A)]
+		envAt(firstOf(R), in).S[in.EnvSlot()] = f.s[int(f.sbase)+int(in.A)]
 	} else {
-		envAt(at(R), in).R[in.EnvSlot()] = R[in.A]
+		envAt(firstOf(R), in).R[in.EnvSlot()] = R[in.A]
 	}
 	return f, nil
 }

@@ -21,9 +21,9 @@ import (
 // much as puts that goal above the floor, and the first collection sets it back. The floor
 // is one per process, and a machine's memory limit does not count it (memoryLimit.used).
 var heapFloor struct {
-	once  sync.Once              // makes the floor once
-	block atomic.Pointer[[]byte] // the floor, once made
-	size  atomic.Int64           // its bytes, once made
+	once  sync.Once    // makes the floor once
+	block []byte       // the floor, once made (held, never read)
+	size  atomic.Int64 // its bytes, once made: memory limits read it
 }
 
 // firstGoal is the heap at which Go's first collection comes at GOGC 100.
@@ -42,8 +42,7 @@ func RaiseHeapFloor(size int) {
 		} else {
 			debug.SetGCPercent(gogc) // no collections: nothing to raise
 		}
-		block := make([]byte, size)
-		heapFloor.block.Store(&block)
+		heapFloor.block = make([]byte, size)
 		heapFloor.size.Store(int64(size))
 	})
 }

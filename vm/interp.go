@@ -126,7 +126,7 @@ reload:
 		case code.OpCall, code.OpCallClosure:
 			// fast stops at a call of a generator instance, or of a function whose frame
 			// does not fit in the fibre's stack: it makes the call once there is room.
-			callee := m.callee(at(R), in)
+			callee := m.callee(firstOf(R), in)
 			if callee == nil {
 				goto generator
 			}
@@ -138,7 +138,7 @@ reload:
 		case code.OpTailCall, code.OpTailClosure:
 			// The callee takes over the running frame: its arguments move down to the frame's
 			// base, the header (our caller's) stays, and our other references are dropped.
-			callee := m.callee(at(R), in)
+			callee := m.callee(firstOf(R), in)
 			if callee == nil {
 				goto generator
 			}
@@ -149,7 +149,7 @@ reload:
 			left--
 		case code.OpReturn, code.OpReturnS, code.OpReturnR:
 			// fast stops at a return only from a fibre's first frame.
-			sv, rv := passed(in, at(S), at(R))
+			sv, rv := passed(in, firstOf(S), firstOf(R))
 			if f.gen != nil {
 				// A generator's return gives its value like a yield, and the next call
 				// resumes after the last yield again: its locals stay.
@@ -223,7 +223,7 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 	// The code and the registers are reached through bare pointers: verified code
 	// (code.Verify) keeps registers inside their frame and jumps inside their function,
 	// and a call makes its frame only where the fibre's stacks have room for it.
-	base := at(fn.Code)
+	base := firstOf(fn.Code)
 	S, R := regs(f)
 	for {
 		in := instrAt(base, pc)
@@ -240,7 +240,7 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 			}
 			f.s[nsb-2], f.s[nsb-1] = header(pc, fn.Index, int(f.sbase), int(f.rbase))
 			f.sbase, f.rbase = int32(nsb), int32(nrb)
-			fn, base, pc = callee, at(callee.Code), 0
+			fn, base, pc = callee, firstOf(callee.Code), 0
 			S, R = regs(f)
 			if left--; left <= 0 {
 				return fn, pc, left
@@ -255,7 +255,7 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 			sv, rv := passed(in, S, R)
 			clearRegs(R, fn.NR)
 			fn = m.funcs[caller]
-			base, pc = at(fn.Code), int(uint32(h0)&^tailBit)
+			base, pc = firstOf(fn.Code), int(uint32(h0)&^tailBit)
 			f.sbase, f.rbase = int32(uint32(h1)), int32(h1>>32)
 			S, R = regs(f)
 			switch in.Op {
@@ -351,16 +351,16 @@ func (m *Machine) fast(f *Fibre, fn *code.Func, pc, left int) (*code.Func, int, 
 	}
 }
 
-// at returns the address of a slice's first element: of a function's code, or of a
+// firstOf returns the address of a slice's first element: of a function's code, or of a
 // frame's registers. (For an empty slice it is the address its array starts at, or nil,
 // never past the end.)
-func at[T any](s []T) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
+func firstOf[T any](s []T) unsafe.Pointer { return unsafe.Pointer(unsafe.SliceData(s)) }
 
 // regs returns the addresses of the running frame's first scalar and reference registers,
 // for the bare pointers of fast. Every frame has at least one register of each kind in
 // the stacks (frameSize), so both are inside the stacks.
 func regs(f *Fibre) (s, r unsafe.Pointer) {
-	return unsafe.Add(at(f.s), uintptr(f.sbase)*8), unsafe.Add(at(f.r), uintptr(f.rbase)*valueSize)
+	return unsafe.Add(firstOf(f.s), uintptr(f.sbase)*8), unsafe.Add(firstOf(f.r), uintptr(f.rbase)*valueSize)
 }
 
 // frameSize returns the scalar and reference registers a frame of fn takes in a fibre's
@@ -535,7 +535,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		}
 		R[in.A] = newEnv(up, l.NS, l.NR)
 	case code.OpEnvUp:
-		R[in.A] = envAt(at(R), in)
+		R[in.A] = envAt(firstOf(R), in)
 	case code.OpClosure:
 		var env *Env
 		if in.B != code.NoReg {
@@ -606,7 +606,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		return nil, m.fail(f, fn, pc, "no arm of this match accepts the value")
 
 	case code.OpAddrS, code.OpAddrR:
-		R[in.A] = &Pointer{Env: envAt(at(R), in), Slot: in.EnvSlot()}
+		R[in.A] = &Pointer{Env: envAt(firstOf(R), in), Slot: in.EnvSlot()}
 	case code.OpLoadPtrS, code.OpLoadPtrR, code.OpStorePtrS, code.OpStorePtrR:
 		p, ok := R[in.B].(*Pointer)
 		if !ok {
@@ -624,7 +624,7 @@ func (m *Machine) step(f *Fibre, fn *code.Func, pc int, in *code.Instr) (*Fibre,
 		}
 
 	case code.OpYield0, code.OpYieldS, code.OpYieldR:
-		sv, rv := passed(in, at(S), at(R))
+		sv, rv := passed(in, firstOf(S), firstOf(R))
 		f.fn, f.pc = fn, int32(pc)
 		f.gen.resume = int32(pc)
 		return m.deliver(f, in.Op, sv, rv), nil
