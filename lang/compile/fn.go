@@ -213,7 +213,7 @@ func (fc *fnCompiler) cacheCaptured() {
 		if !ok || !unchanging(l.Var) || l.Var.Owner == fc.fn {
 			return
 		}
-		if _, cached := fc.homes[l.Var]; cached {
+		if _, seen := fc.homes[l.Var]; seen {
 			return
 		}
 		k := kindOf(fc.typ(l.Var.Type))
